@@ -1,0 +1,123 @@
+package io.runnel.cluster.hazelcast.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.runnel.api.JobId;
+import io.runnel.api.cluster.NodeId;
+import io.runnel.api.cluster.NodeRole;
+import io.runnel.api.cluster.SlotId;
+import io.runnel.api.cluster.SlotInfo;
+import io.runnel.api.cluster.SlotState;
+import io.runnel.spi.cluster.Leadership;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Two and three real Hazelcast members in this JVM, on loopback ports picked free for the test. */
+class HazelcastClusterNodeTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(20);
+    private final List<HazelcastClusterNode> started = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        for (HazelcastClusterNode node : started) {
+            try {
+                node.deactivate();
+            } catch (RuntimeException e) {
+                // already stopped by the test
+            }
+        }
+    }
+
+    @Test
+    void slotsOfferedOnOneNodeAreSeenByAllAndVanishWhenItLeaves() throws IOException {
+        HazelcastClusterNode first = start(null, "both");
+        HazelcastClusterNode second = start(first, "taskmanager");
+        NodeId secondId = second.localNode().id();
+
+        await().atMost(WITHIN).until(() -> first.nodes().size() == 2);
+        assertThat(first.nodes().get(1).roles()).containsExactly(NodeRole.TASKMANAGER);
+
+        second.offerSlots(secondId, 3);
+        await().atMost(WITHIN).until(() -> first.slots().size() == 3);
+        assertThat(first.slots()).allMatch(s -> s.state() == SlotState.FREE && s.id().node().equals(secondId));
+
+        JobId job = JobId.generate();
+        SlotId slot = new SlotId(secondId, 1);
+        assertThat(first.allocate(slot, job)).isTrue();
+        assertThat(second.allocate(slot, JobId.generate())).as("a slot is given to one job only").isFalse();
+        await().atMost(WITHIN).until(() -> second.slots().contains(SlotInfo.allocated(slot, job)));
+        assertThat(first.release(slot, JobId.generate())).as("only the holder releases").isFalse();
+        assertThat(first.release(slot, job)).isTrue();
+
+        second.deactivate();
+        await().atMost(WITHIN).until(() -> first.slots().isEmpty() && first.nodes().size() == 1);
+    }
+
+    @Test
+    void oneLeaderAtATimeAndAStandbyTakesOverWithAHigherEpoch() throws IOException {
+        HazelcastClusterNode first = start(null, "both");
+        HazelcastClusterNode second = start(first, "jobmanager");
+        List<Optional<Leadership>> heardBySecond = new CopyOnWriteArrayList<>();
+        List<Optional<Leadership>> heardByFirst = new CopyOnWriteArrayList<>();
+        first.runForLeader(first.localNode().id(), heardByFirst::add);
+        await().atMost(WITHIN).until(() -> first.currentLeader().isPresent());
+        second.runForLeader(second.localNode().id(), heardBySecond::add);
+
+        Leadership initial = first.currentLeader().orElseThrow();
+        assertThat(initial.leader()).isEqualTo(first.localNode().id());
+        await().atMost(WITHIN).until(() -> heardBySecond.contains(Optional.of(initial)));
+        assertThat(heardByFirst).contains(Optional.of(initial));
+
+        first.deactivate();
+        await().atMost(WITHIN).until(() -> second.currentLeader()
+                .filter(l -> l.isHeldBy(second.localNode().id())).isPresent());
+        assertThat(second.currentLeader().orElseThrow().epoch()).isEqualTo(initial.epoch() + 1);
+    }
+
+    @Test
+    void aSecondNodeWithTheSameIdIsRefused() throws IOException {
+        HazelcastClusterNode first = start(null, "both");
+        TestConfig clash = new TestConfig(freePort());
+        clash.members = new String[] {first.localNode().address()};
+        clash.nodeId = first.localNode().id().value();
+        assertThatThrownBy(() -> started.add(new HazelcastClusterNode(clash)))
+                .hasMessageContaining("node.id '" + clash.nodeId + "' is already used");
+    }
+
+    @Test
+    void aTakenPortIsReportedWithTheAddress() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            TestConfig config = new TestConfig(taken.getLocalPort());
+            assertThatThrownBy(() -> started.add(new HazelcastClusterNode(config)))
+                    .hasMessageContaining("127.0.0.1:" + taken.getLocalPort())
+                    .hasMessageContaining("port is free");
+        }
+    }
+
+    private HazelcastClusterNode start(HazelcastClusterNode join, String role) throws IOException {
+        TestConfig config = new TestConfig(freePort());
+        config.role = role;
+        if (join != null) {
+            config.members = new String[] {join.localNode().address()};
+        }
+        HazelcastClusterNode node = new HazelcastClusterNode(config);
+        started.add(node);
+        return node;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
