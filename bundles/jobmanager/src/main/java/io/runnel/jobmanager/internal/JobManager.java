@@ -1,0 +1,85 @@
+package io.runnel.jobmanager.internal;
+
+import io.runnel.api.cluster.NodeId;
+import io.runnel.api.cluster.SlotInfo;
+import io.runnel.spi.cluster.ClusterMembership;
+import io.runnel.spi.cluster.LeaderElection;
+import io.runnel.spi.cluster.Leadership;
+import io.runnel.spi.cluster.Registration;
+import io.runnel.spi.cluster.SlotRegistry;
+import io.runnel.spi.control.JobManagerStatus;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JobManager of this node. It exists only on nodes whose role includes {@code jobmanager}: the
+ * node bundle writes its configuration (PID {@value #PID}) for those nodes alone. It runs for
+ * leadership at once; the leader coordinates jobs, the others stand by and say who leads.
+ */
+@Component(name = JobManager.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+public final class JobManager implements JobManagerStatus {
+
+    static final String PID = "io.runnel.jobmanager";
+    private static final Logger LOG = LoggerFactory.getLogger(JobManager.class);
+
+    private final NodeId node;
+    private final SlotPool slotPool;
+    private final Registration candidacy;
+    private volatile Optional<Leadership> leader = Optional.empty();
+
+    @Activate
+    public JobManager(@Reference ClusterMembership membership, @Reference SlotRegistry slotRegistry,
+            @Reference LeaderElection election) {
+        this.node = membership.localNode().id();
+        this.slotPool = new SlotPool(slotRegistry);
+        this.candidacy = election.runForLeader(node, this::leaderChanged);
+    }
+
+    @Deactivate
+    void deactivate() {
+        candidacy.close();
+        slotPool.close();
+        LOG.info("JobManager on node {} stopped", node);
+    }
+
+    private void leaderChanged(Optional<Leadership> now) {
+        boolean wasLeader = isLeader();
+        boolean leaderKnown = leader.isPresent();
+        leader = now;
+        if (now.isEmpty()) {
+            if (wasLeader || leaderKnown) {
+                LOG.warn("JobManager on node {}: no leader at the moment, an election is under way", node);
+            }
+        } else if (now.get().isHeldBy(node)) {
+            LOG.info("JobManager on node {} leads the cluster (epoch {})", node, now.get().epoch());
+        } else {
+            if (wasLeader) {
+                LOG.warn("JobManager on node {} lost leadership", node);
+            }
+            LOG.info("JobManager on node {} stands by; the leader is node {} (epoch {})", node,
+                    now.get().leader(), now.get().epoch());
+        }
+    }
+
+    @Override
+    public NodeId node() {
+        return node;
+    }
+
+    @Override
+    public Optional<Leadership> leader() {
+        return leader;
+    }
+
+    @Override
+    public List<SlotInfo> slotPool() {
+        return slotPool.slots();
+    }
+}

@@ -1,0 +1,162 @@
+package io.runnel.shell.internal;
+
+import io.runnel.api.cluster.NodeId;
+import io.runnel.api.cluster.NodeInfo;
+import io.runnel.api.cluster.NodeRole;
+import io.runnel.api.cluster.SlotInfo;
+import io.runnel.api.cluster.SlotState;
+import io.runnel.spi.cluster.ClusterMembership;
+import io.runnel.spi.cluster.LeaderElection;
+import io.runnel.spi.cluster.Leadership;
+import io.runnel.spi.cluster.SlotRegistry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * {@code runnel:nodes}, {@code runnel:slots} and {@code runnel:bundles}: what the cluster looks like
+ * from this node. Each command returns its table as text, which Gogo prints.
+ */
+@Component(service = RunnelCommands.class, property = {
+    "osgi.command.scope=runnel",
+    "osgi.command.function=nodes",
+    "osgi.command.function=slots",
+    "osgi.command.function=bundles"
+})
+public final class RunnelCommands {
+
+    private static final String NOT_JOINED = "This node has not joined a cluster (yet): see the node's log.";
+
+    private final BundleContext context;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ClusterMembership membership;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SlotRegistry slotRegistry;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile LeaderElection election;
+
+    @Activate
+    public RunnelCommands(BundleContext context) {
+        this.context = context;
+    }
+
+    @Descriptor("lists the nodes of the cluster, oldest first, with their roles and the JobManager leader")
+    public String nodes() {
+        ClusterMembership current = membership;
+        if (current == null) {
+            return NOT_JOINED;
+        }
+        LeaderElection currentElection = election;
+        Optional<Leadership> leader = currentElection == null ? Optional.empty() : currentElection.currentLeader();
+        return formatNodes(current.nodes(), current.localNode().id(), leader);
+    }
+
+    @Descriptor("lists every task slot in the cluster with its state and the job holding it")
+    public String slots() {
+        SlotRegistry current = slotRegistry;
+        return current == null ? NOT_JOINED : formatSlots(current.slots());
+    }
+
+    @Descriptor("lists Runnel's bundles and the bundles deployed from the deploy directory, with versions and states")
+    public String bundles() {
+        String deployDir = context.getProperty("felix.fileinstall.dir");
+        Path deploy = deployDir == null ? null : Path.of(deployDir).toAbsolutePath().normalize();
+        List<String[]> rows = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            String name = bundle.getSymbolicName() == null ? "(no symbolic name)" : bundle.getSymbolicName();
+            Path deployed = deploy == null ? null : fileIn(deploy, bundle.getLocation());
+            if (name.startsWith("io.runnel.") || deployed != null) {
+                rows.add(new String[] {Long.toString(bundle.getBundleId()), state(bundle.getState()), name,
+                    bundle.getVersion().toString(), deployed != null ? "deploy/" + deployed : "built-in"});
+            }
+        }
+        return table(new String[] {"ID", "STATE", "BUNDLE", "VERSION", "FROM"}, rows);
+    }
+
+    /** The bundle file relative to {@code dir} if its location is a {@code file:} URL inside it, else null. */
+    static Path fileIn(Path dir, String location) {
+        if (!location.startsWith("file:")) {
+            return null;
+        }
+        try {
+            Path file = Path.of(URI.create(location)).toAbsolutePath().normalize();
+            return file.startsWith(dir) ? dir.relativize(file) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    static String formatNodes(List<NodeInfo> nodes, NodeId self, Optional<Leadership> leader) {
+        List<String[]> rows = new ArrayList<>();
+        for (NodeInfo node : nodes) {
+            String roles = node.roles().stream().map(NodeRole::configName).sorted().collect(Collectors.joining(","));
+            String notes = leader.filter(l -> l.isHeldBy(node.id())).map(l -> "leader (epoch " + l.epoch() + ")")
+                    .orElse(node.hasRole(NodeRole.JOBMANAGER) ? "standby" : "");
+            if (node.id().equals(self)) {
+                notes = notes.isEmpty() ? "this node" : notes + ", this node";
+            }
+            rows.add(new String[] {node.id().value(), node.address(), roles, notes});
+        }
+        return table(new String[] {"NODE", "ADDRESS", "ROLES", "NOTES"}, rows);
+    }
+
+    static String formatSlots(List<SlotInfo> slots) {
+        List<String[]> rows = new ArrayList<>();
+        for (SlotInfo slot : slots) {
+            rows.add(new String[] {slot.id().toString(), slot.state().name(), slot.allocatedTo().map(Object::toString).orElse("")});
+        }
+        long free = slots.stream().filter(s -> s.state() == SlotState.FREE).count();
+        return table(new String[] {"SLOT", "STATE", "JOB"}, rows)
+                + slots.size() + " slot(s): " + free + " free, " + (slots.size() - free) + " used\n";
+    }
+
+    private static String state(int state) {
+        switch (state) {
+            case Bundle.ACTIVE: return "ACTIVE";
+            case Bundle.RESOLVED: return "RESOLVED";
+            case Bundle.INSTALLED: return "INSTALLED";
+            case Bundle.STARTING: return "STARTING";
+            case Bundle.STOPPING: return "STOPPING";
+            default: return "UNINSTALLED";
+        }
+    }
+
+    /** Left-aligned columns as wide as their widest cell. */
+    static String table(String[] header, List<String[]> rows) {
+        int[] widths = new int[header.length];
+        List<String[]> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        for (String[] row : all) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] row : all) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(String.format("%-" + widths[i] + "s", row[i]));
+                if (i < row.length - 1) {
+                    line.append("  ");
+                }
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+        return out.toString();
+    }
+}
