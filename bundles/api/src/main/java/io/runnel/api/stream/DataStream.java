@@ -1,0 +1,70 @@
+package io.runnel.api.stream;
+
+import io.runnel.api.functions.FilterFunction;
+import io.runnel.api.functions.FlatMapFunction;
+import io.runnel.api.functions.KeySelector;
+import io.runnel.api.functions.MapFunction;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A stream of records of type {@code T}. Transformations return new streams; the settings methods
+ * ({@link #name}, {@link #uid}, {@link #setParallelism}) apply to the operator that produces this
+ * stream and return this stream.
+ */
+@ProviderType
+public interface DataStream<T> {
+
+    <R> DataStream<R> map(MapFunction<? super T, ? extends R> mapper);
+
+    DataStream<T> filter(FilterFunction<? super T> filter);
+
+    <R> DataStream<R> flatMap(FlatMapFunction<? super T, R> flatMapper);
+
+    /** Partitions the stream by key: all records with equal keys go to the same subtask. */
+    <K> KeyedStream<T, K> keyBy(KeySelector<? super T, K> keySelector);
+
+    /** Merges streams of the same type; no order is kept between them. */
+    @SuppressWarnings("unchecked")
+    DataStream<T> union(DataStream<T>... others);
+
+    /** Spreads records round-robin over all subtasks of the next operator. */
+    DataStream<T> rebalance();
+
+    /** Sends every record to every subtask of the next operator. */
+    DataStream<T> broadcast();
+
+    /**
+     * Sends subtask i's records to subtask i of the next operator; both must have the same
+     * parallelism. This is the default between operators of equal parallelism, where it lets them
+     * run chained in one thread.
+     */
+    DataStream<T> forward();
+
+    /** The display name of the operator producing this stream (logs, status, errors). */
+    DataStream<T> name(String name);
+
+    /**
+     * A stable id of the operator producing this stream, unique in the job: what its state is
+     * matched by when a job is restored from a savepoint. Defaults to one derived from the
+     * operator's position in the job.
+     */
+    DataStream<T> uid(String uid);
+
+    /** The parallelism of the operator producing this stream. */
+    DataStream<T> setParallelism(int parallelism);
+
+    /** Writes the stream to a sink connector; see {@link Sinks}. */
+    DataStreamSink sinkTo(SinkDescriptor<? super T> sink, String name);
+
+    /** Writes every record to standard out, prefixed by the subtask index at parallelism above 1. */
+    default DataStreamSink print() {
+        return sinkTo(Sinks.print(), "print");
+    }
+
+    /**
+     * Runs the job made of this stream (and whatever else was built in the environment) to its end
+     * and returns the records of this stream. For bounded jobs and tests.
+     */
+    List<T> executeAndCollect(String jobName) throws JobSubmissionException, JobExecutionException;
+}

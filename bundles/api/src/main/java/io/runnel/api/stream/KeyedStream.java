@@ -1,0 +1,18 @@
+package io.runnel.api.stream;
+
+import io.runnel.api.functions.ReduceFunction;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A stream partitioned by key. Operators applied to it see one key at a time and keep state per key;
+ * keys are hashed into key groups, and each subtask owns a contiguous range of key groups.
+ */
+@ProviderType
+public interface KeyedStream<T, K> extends DataStream<T> {
+
+    /**
+     * A running reduction per key: each record is combined with the key's previous result, and the
+     * new result is emitted.
+     */
+    DataStream<T> reduce(ReduceFunction<T> reducer);
+}

@@ -1,0 +1,46 @@
+package io.runnel.api.stream;
+
+import io.runnel.api.functions.GeneratorFunction;
+import java.util.List;
+import java.util.Map;
+
+/** Descriptors of the built-in sources (the {@code io.runnel.connectors.basic} bundle provides them). */
+public final class Sources {
+
+    /** Connector name of the collection source. */
+    public static final String COLLECTION = "collection";
+    /** Connector name of the generator source. */
+    public static final String DATAGEN = "datagen";
+    /** Parameter of {@link #COLLECTION}: the {@code List} of elements. */
+    public static final String ELEMENTS = "elements";
+    /** Parameter of {@link #DATAGEN}: how many records, a {@code Long}; {@code Long.MAX_VALUE} is unbounded. */
+    public static final String COUNT = "count";
+    /** Parameter of {@link #DATAGEN}: the {@link GeneratorFunction}. */
+    public static final String GENERATOR = "generator";
+    /** Parameter of {@link #DATAGEN}: records per second over all subtasks, a {@code Long}; 0 is as fast as possible. */
+    public static final String RATE = "rate";
+
+    private Sources() {}
+
+    /** The elements, in order, from one subtask; the source runs at parallelism 1. */
+    public static <T> SourceDescriptor<T> collection(List<? extends T> elements) {
+        return new SourceDescriptor<>(COLLECTION, Map.of(ELEMENTS, List.copyOf(elements)));
+    }
+
+    /**
+     * Records {@code generator(0) ... generator(count-1)}. At parallelism P subtask i makes the
+     * indexes i, i+P, i+2P, ..., as fast as it can.
+     */
+    public static <T> SourceDescriptor<T> generator(long count, GeneratorFunction<T> generator) {
+        return generator(count, 0, generator);
+    }
+
+    /** Like {@link #generator(long, GeneratorFunction)}, at most {@code recordsPerSecond} in total (0 = unlimited). */
+    public static <T> SourceDescriptor<T> generator(long count, long recordsPerSecond, GeneratorFunction<T> generator) {
+        if (count < 0 || recordsPerSecond < 0) {
+            throw new IllegalArgumentException("A generator needs count >= 0 and rate >= 0, but got count " + count
+                    + " and rate " + recordsPerSecond);
+        }
+        return new SourceDescriptor<>(DATAGEN, Map.of(COUNT, count, RATE, recordsPerSecond, GENERATOR, generator));
+    }
+}

@@ -1,0 +1,52 @@
+package io.runnel.connectors.basic.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.runnel.api.stream.SourceDescriptor;
+import io.runnel.api.stream.Sources;
+import io.runnel.spi.connector.SourceReader;
+import io.runnel.spi.connector.SubtaskInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DatagenSourceTest {
+
+    private final DatagenSource source = new DatagenSource();
+
+    @Test
+    void subtasksSplitTheIndexesByStride() throws Exception {
+        SourceDescriptor<Long> descriptor = Sources.generator(10, i -> i * 10);
+        assertThat(readAll(descriptor, 0, 3)).containsExactly(0L, 30L, 60L, 90L);
+        assertThat(readAll(descriptor, 1, 3)).containsExactly(10L, 40L, 70L);
+        assertThat(readAll(descriptor, 2, 3)).containsExactly(20L, 50L, 80L);
+        assertThat(source.isBounded(descriptor)).isTrue();
+        assertThat(source.isBounded(Sources.generator(Long.MAX_VALUE, i -> i))).isFalse();
+    }
+
+    @Test
+    void aRateLimitedGeneratorWaitsInsteadOfBlocking() throws Exception {
+        SourceReader<Long> reader = source.createReader(Sources.generator(1000, 10, i -> i), new SubtaskInfo("gen", 0, 1));
+        List<Long> out = new ArrayList<>();
+        assertThat(reader.poll(out::add)).isEqualTo(SourceReader.Status.MORE_AVAILABLE);
+        assertThat(out).hasSize(1);
+        assertThat(reader.poll(out::add)).as("the next record is due in 100 ms").isEqualTo(SourceReader.Status.NOTHING_AVAILABLE);
+    }
+
+    @Test
+    void aMissingGeneratorIsNamed() {
+        assertThatThrownBy(() -> source.validate(new SourceDescriptor<>(Sources.DATAGEN, Map.of(Sources.COUNT, 5L))))
+                .hasMessageContaining("'generator'");
+    }
+
+    private List<Long> readAll(SourceDescriptor<Long> descriptor, int subtask, int parallelism) throws Exception {
+        SourceReader<Long> reader = source.createReader(descriptor, new SubtaskInfo("gen", subtask, parallelism));
+        List<Long> out = new ArrayList<>();
+        for (int polls = 0; polls < 100 && reader.poll(out::add) != SourceReader.Status.END_OF_INPUT; polls++) {
+            // bounded: a 10-record source ends within a few polls
+        }
+        return out;
+    }
+}

@@ -1,0 +1,19 @@
+package io.runnel.runtime.internal.execution;
+
+import io.runnel.spi.connector.SinkProvider;
+import io.runnel.spi.connector.SourceProvider;
+import java.util.Set;
+
+/** Finds connectors by name. In a node they are OSGi services; tests may list them by hand. */
+public interface ConnectorRegistry {
+
+    /** The source connector of that name, or null. */
+    SourceProvider source(String name);
+
+    /** The sink connector of that name, or null. */
+    SinkProvider sink(String name);
+
+    Set<String> sourceNames();
+
+    Set<String> sinkNames();
+}

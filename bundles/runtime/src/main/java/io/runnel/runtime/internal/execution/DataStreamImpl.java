@@ -1,0 +1,165 @@
+package io.runnel.runtime.internal.execution;
+
+import io.runnel.api.functions.FilterFunction;
+import io.runnel.api.functions.FlatMapFunction;
+import io.runnel.api.functions.KeySelector;
+import io.runnel.api.functions.MapFunction;
+import io.runnel.api.stream.DataStream;
+import io.runnel.api.stream.DataStreamSink;
+import io.runnel.api.stream.JobExecutionException;
+import io.runnel.api.stream.JobSubmissionException;
+import io.runnel.api.stream.KeyedStream;
+import io.runnel.api.stream.SinkDescriptor;
+import io.runnel.runtime.internal.graph.Transformation;
+import io.runnel.runtime.internal.operators.FilterOperator;
+import io.runnel.runtime.internal.operators.FlatMapOperator;
+import io.runnel.runtime.internal.operators.MapOperator;
+import io.runnel.runtime.internal.operators.OperatorFactory;
+import io.runnel.runtime.internal.task.Partitioning;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/** Records each DataStream call as a transformation of the environment's logical graph. */
+class DataStreamImpl<T> implements DataStream<T> {
+
+    final LocalStreamEnvironment env;
+    final Transformation transformation;
+
+    DataStreamImpl(LocalStreamEnvironment env, Transformation transformation) {
+        this.env = env;
+        this.transformation = transformation;
+    }
+
+    @Override
+    public <R> DataStream<R> map(MapFunction<? super T, ? extends R> mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        return oneInput("map", (context, output) -> new MapOperator(mapper, context, output), null);
+    }
+
+    @Override
+    public DataStream<T> filter(FilterFunction<? super T> filter) {
+        Objects.requireNonNull(filter, "filter");
+        return oneInput("filter", (context, output) -> new FilterOperator(filter, context, output), null);
+    }
+
+    @Override
+    public <R> DataStream<R> flatMap(FlatMapFunction<? super T, R> flatMapper) {
+        Objects.requireNonNull(flatMapper, "flatMapper");
+        return oneInput("flatMap", (context, output) -> new FlatMapOperator(flatMapper, context, output), null);
+    }
+
+    @Override
+    public <K> KeyedStream<T, K> keyBy(KeySelector<? super T, K> keySelector) {
+        Objects.requireNonNull(keySelector, "keySelector");
+        Transformation.Partition partition = new Transformation.Partition(env.nextId(), transformation,
+                Partitioning.hash(keySelector));
+        return new KeyedStreamImpl<>(env, partition, keySelector);
+    }
+
+    @SafeVarargs
+    @Override
+    public final DataStream<T> union(DataStream<T>... others) {
+        List<Transformation> inputs = new ArrayList<>();
+        inputs.add(transformation);
+        for (DataStream<T> other : others) {
+            DataStreamImpl<T> impl = (DataStreamImpl<T>) other;
+            if (impl.env != env) {
+                throw new IllegalArgumentException("union() needs streams of the same environment");
+            }
+            inputs.add(impl.transformation);
+        }
+        return new DataStreamImpl<>(env, new Transformation.Union(env.nextId(), inputs));
+    }
+
+    @Override
+    public DataStream<T> rebalance() {
+        return partitioned(Partitioning.REBALANCE);
+    }
+
+    @Override
+    public DataStream<T> broadcast() {
+        return partitioned(Partitioning.BROADCAST);
+    }
+
+    @Override
+    public DataStream<T> forward() {
+        return partitioned(Partitioning.FORWARD);
+    }
+
+    @Override
+    public DataStream<T> name(String name) {
+        physical("name").setName(Objects.requireNonNull(name, "name"));
+        return this;
+    }
+
+    @Override
+    public DataStream<T> uid(String uid) {
+        physical("uid").setUid(Objects.requireNonNull(uid, "uid"));
+        return this;
+    }
+
+    @Override
+    public DataStream<T> setParallelism(int parallelism) {
+        physical("setParallelism").setParallelism(parallelism);
+        return this;
+    }
+
+    @Override
+    public DataStreamSink sinkTo(SinkDescriptor<? super T> sink, String name) {
+        Objects.requireNonNull(sink, "sink");
+        Transformation.Sink transformation = new Transformation.Sink(env.nextId(), name, this.transformation, sink, null);
+        env.addSink(transformation);
+        return new SinkSettings(transformation);
+    }
+
+    @Override
+    public List<T> executeAndCollect(String jobName) throws JobSubmissionException, JobExecutionException {
+        Queue<Object> collected = new ConcurrentLinkedQueue<>();
+        OperatorFactory collector = (context, output) -> collected::add;
+        env.addSink(new Transformation.Sink(env.nextId(), "collect", transformation, null, collector));
+        env.execute(jobName);
+        @SuppressWarnings("unchecked")
+        List<T> records = (List<T>) new ArrayList<>(collected);
+        return records;
+    }
+
+    <R> DataStream<R> oneInput(String name, OperatorFactory factory, KeySelector<Object, Object> keySelector) {
+        return new DataStreamImpl<>(env, new Transformation.OneInput(env.nextId(), name, transformation, factory, keySelector));
+    }
+
+    private DataStream<T> partitioned(Partitioning partitioning) {
+        return new DataStreamImpl<>(env, new Transformation.Partition(env.nextId(), transformation, partitioning));
+    }
+
+    private Transformation physical(String setting) {
+        if (!transformation.isPhysical()) {
+            throw new UnsupportedOperationException(setting + "() applies to an operator, but this stream comes from "
+                    + transformation.name() + "(): call it on the stream before");
+        }
+        return transformation;
+    }
+
+    /** Settings of a sink operator. */
+    private record SinkSettings(Transformation.Sink sink) implements DataStreamSink {
+        @Override
+        public DataStreamSink name(String name) {
+            sink.setName(name);
+            return this;
+        }
+
+        @Override
+        public DataStreamSink uid(String uid) {
+            sink.setUid(uid);
+            return this;
+        }
+
+        @Override
+        public DataStreamSink setParallelism(int parallelism) {
+            sink.setParallelism(parallelism);
+            return this;
+        }
+    }
+}

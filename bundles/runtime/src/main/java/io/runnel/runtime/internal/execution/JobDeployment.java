@@ -1,0 +1,177 @@
+package io.runnel.runtime.internal.execution;
+
+import io.runnel.api.stream.JobSubmissionException;
+import io.runnel.api.stream.SinkDescriptor;
+import io.runnel.api.stream.SourceDescriptor;
+import io.runnel.runtime.internal.graph.JobEdge;
+import io.runnel.runtime.internal.graph.JobGraph;
+import io.runnel.runtime.internal.graph.JobVertex;
+import io.runnel.runtime.internal.graph.Transformation;
+import io.runnel.runtime.internal.operators.OperatorContext;
+import io.runnel.runtime.internal.operators.SinkOperator;
+import io.runnel.runtime.internal.operators.StreamOperator;
+import io.runnel.runtime.internal.task.FanOut;
+import io.runnel.runtime.internal.task.InputChannel;
+import io.runnel.runtime.internal.task.InputGate;
+import io.runnel.runtime.internal.task.Output;
+import io.runnel.runtime.internal.task.Partitioning;
+import io.runnel.runtime.internal.task.RecordWriter;
+import io.runnel.runtime.internal.task.StreamTask;
+import io.runnel.spi.connector.SinkProvider;
+import io.runnel.spi.connector.SinkWriter;
+import io.runnel.spi.connector.SourceProvider;
+import io.runnel.spi.connector.SourceReader;
+import io.runnel.spi.connector.SubtaskInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a job graph into runnable tasks in this JVM: one input gate per consuming subtask, one
+ * channel per producing subtask and edge, one record writer per producing subtask and edge, and the
+ * operator chain of every subtask. Connectors are looked up and checked first, so a job with an
+ * unknown connector or a bad parameter fails before any task exists.
+ */
+final class JobDeployment {
+
+    private final JobGraph graph;
+    private final ConnectorRegistry connectors;
+    private final Map<JobVertex, InputGate[]> gates = new HashMap<>();
+
+    JobDeployment(JobGraph graph, ConnectorRegistry connectors) {
+        this.graph = graph;
+        this.connectors = connectors;
+    }
+
+    /** Checks every connector of the job; the messages name the operator, the connector and what is wrong. */
+    void validateConnectors() throws JobSubmissionException {
+        for (JobVertex vertex : graph.vertices()) {
+            for (Transformation operator : vertex.chain()) {
+                try {
+                    if (operator instanceof Transformation.Source source) {
+                        sourceProvider(source).validate(source.descriptor());
+                    } else if (operator instanceof Transformation.Sink sink && sink.descriptor() != null) {
+                        sinkProvider(sink).validate(sink.descriptor());
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new JobSubmissionException("Operator '" + operator.name() + "' is misconfigured: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    List<StreamTask> createTasks(StreamTask.Listener listener) throws JobSubmissionException {
+        for (JobVertex vertex : graph.vertices()) {
+            InputGate[] vertexGates = new InputGate[vertex.parallelism()];
+            if (!vertex.inputs().isEmpty()) {
+                for (int i = 0; i < vertexGates.length; i++) {
+                    vertexGates[i] = new InputGate();
+                }
+            }
+            gates.put(vertex, vertexGates);
+        }
+        List<StreamTask> tasks = new ArrayList<>();
+        for (JobVertex vertex : graph.vertices()) {
+            for (int subtask = 0; subtask < vertex.parallelism(); subtask++) {
+                tasks.add(createTask(vertex, subtask, listener));
+            }
+        }
+        return tasks;
+    }
+
+    private StreamTask createTask(JobVertex vertex, int subtask, StreamTask.Listener listener) throws JobSubmissionException {
+        String description = "'" + vertex.name() + "' (" + (subtask + 1) + "/" + vertex.parallelism() + ")";
+        List<RecordWriter> writers = new ArrayList<>();
+        for (JobEdge edge : vertex.outputs()) {
+            writers.add(writerFor(edge, subtask, description));
+        }
+        Output<Object> output = writers.size() == 1 ? writers.get(0) : new FanOut(writers);
+
+        // Build the chain from its tail back to its head, each operator emitting into the next.
+        List<Transformation> chain = vertex.chain();
+        List<StreamOperator<Object>> operators = new ArrayList<>();
+        StreamTask.ReaderFactory reader = null;
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            Transformation operator = chain.get(i);
+            OperatorContext context = new OperatorContext(operator.name(), subtask, vertex.parallelism(),
+                    graph.maxParallelism(), operator instanceof Transformation.OneInput one ? one.keySelector() : null);
+            if (operator instanceof Transformation.Source source) {
+                reader = readerFactory(source, context);
+            } else {
+                StreamOperator<Object> created = createOperator(operator, context, output);
+                operators.add(0, created);
+                output = created;
+            }
+        }
+        InputGate gate = gates.get(vertex)[subtask];
+        return new StreamTask(description, reader, gate, output, operators, writers, listener);
+    }
+
+    private RecordWriter writerFor(JobEdge edge, int subtask, String description) {
+        InputGate[] targets = gates.get(edge.target());
+        InputChannel[] channels;
+        if (edge.partitioning().kind() == Partitioning.Kind.FORWARD) {
+            channels = new InputChannel[] {targets[subtask].addChannel(description + " forward")};
+        } else {
+            channels = new InputChannel[targets.length];
+            for (int i = 0; i < targets.length; i++) {
+                channels[i] = targets[i].addChannel(description + " to " + (i + 1));
+            }
+        }
+        return new RecordWriter(channels, edge.partitioning(), graph.maxParallelism(), description, subtask);
+    }
+
+    private StreamOperator<Object> createOperator(Transformation operator, OperatorContext context, Output<Object> output)
+            throws JobSubmissionException {
+        if (operator instanceof Transformation.OneInput one) {
+            return one.factory().create(context, output);
+        }
+        Transformation.Sink sink = (Transformation.Sink) operator;
+        if (sink.internal() != null) {
+            return sink.internal().create(context, output);
+        }
+        SinkProvider provider = sinkProvider(sink);
+        @SuppressWarnings("unchecked")
+        SinkDescriptor<Object> descriptor = (SinkDescriptor<Object>) sink.descriptor();
+        SubtaskInfo info = new SubtaskInfo(sink.name(), context.subtaskIndex(), context.parallelism());
+        return new SinkOperator(() -> {
+            SinkWriter<Object> writer = provider.createWriter(descriptor, info);
+            return writer;
+        }, context);
+    }
+
+    private StreamTask.ReaderFactory readerFactory(Transformation.Source source, OperatorContext context)
+            throws JobSubmissionException {
+        SourceProvider provider = sourceProvider(source);
+        @SuppressWarnings("unchecked")
+        SourceDescriptor<Object> descriptor = (SourceDescriptor<Object>) source.descriptor();
+        SubtaskInfo info = new SubtaskInfo(source.name(), context.subtaskIndex(), context.parallelism());
+        return () -> {
+            SourceReader<Object> reader = provider.createReader(descriptor, info);
+            return reader;
+        };
+    }
+
+    private SourceProvider sourceProvider(Transformation.Source source) throws JobSubmissionException {
+        String name = source.descriptor().connector();
+        SourceProvider provider = connectors.source(name);
+        if (provider == null) {
+            throw new JobSubmissionException("Source '" + source.name() + "' uses the connector '" + name
+                    + "', but no source connector of that name is installed (installed: " + connectors.sourceNames()
+                    + "). Deploy the bundle that provides it.");
+        }
+        return provider;
+    }
+
+    private SinkProvider sinkProvider(Transformation.Sink sink) throws JobSubmissionException {
+        String name = sink.descriptor().connector();
+        SinkProvider provider = connectors.sink(name);
+        if (provider == null) {
+            throw new JobSubmissionException("Sink '" + sink.name() + "' uses the connector '" + name
+                    + "', but no sink connector of that name is installed (installed: " + connectors.sinkNames()
+                    + "). Deploy the bundle that provides it.");
+        }
+        return provider;
+    }
+}

@@ -1,0 +1,27 @@
+package io.runnel.runtime.internal.execution;
+
+import io.runnel.api.functions.KeySelector;
+import io.runnel.api.functions.ReduceFunction;
+import io.runnel.api.stream.DataStream;
+import io.runnel.api.stream.KeyedStream;
+import io.runnel.runtime.internal.graph.Transformation;
+import io.runnel.runtime.internal.operators.KeyedReduceOperator;
+import java.util.Objects;
+
+/** A stream after keyBy: keyed operators applied to it know the key selector. */
+final class KeyedStreamImpl<T, K> extends DataStreamImpl<T> implements KeyedStream<T, K> {
+
+    private final KeySelector<Object, Object> keySelector;
+
+    @SuppressWarnings("unchecked")
+    KeyedStreamImpl(LocalStreamEnvironment env, Transformation partition, KeySelector<? super T, K> keySelector) {
+        super(env, partition);
+        this.keySelector = (KeySelector<Object, Object>) (KeySelector<?, ?>) keySelector;
+    }
+
+    @Override
+    public DataStream<T> reduce(ReduceFunction<T> reducer) {
+        Objects.requireNonNull(reducer, "reducer");
+        return oneInput("reduce", (context, output) -> new KeyedReduceOperator(reducer, context, output), keySelector);
+    }
+}

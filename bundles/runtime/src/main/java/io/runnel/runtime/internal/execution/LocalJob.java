@@ -1,0 +1,113 @@
+package io.runnel.runtime.internal.execution;
+
+import io.runnel.api.JobId;
+import io.runnel.api.stream.JobClient;
+import io.runnel.api.stream.JobResult;
+import io.runnel.api.stream.JobStatus;
+import io.runnel.runtime.internal.task.StreamTask;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running job's tasks and state. The first task failure cancels the other tasks and fails the
+ * job with that failure; when every task has ended the result is completed.
+ */
+final class LocalJob implements JobClient, StreamTask.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalJob.class);
+
+    private final JobId jobId = JobId.generate();
+    private final String name;
+    private final long startNanos = System.nanoTime();
+    private final AtomicReference<JobStatus> status = new AtomicReference<>(JobStatus.CREATED);
+    private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+    private final CompletableFuture<JobResult> result = new CompletableFuture<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private List<StreamTask> tasks = List.of();
+
+    LocalJob(String name) {
+        this.name = name;
+    }
+
+    /** Starts one thread per task. */
+    void start(List<StreamTask> taskList) {
+        this.tasks = List.copyOf(taskList);
+        running.set(tasks.size());
+        status.set(JobStatus.RUNNING);
+        LOG.info("Job '{}' ({}) starts {} task(s)", name, jobId, tasks.size());
+        for (StreamTask task : tasks) {
+            Thread thread = new Thread(task, "runnel " + name + " " + task.description());
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    @Override
+    public JobId jobId() {
+        return jobId;
+    }
+
+    @Override
+    public String jobName() {
+        return name;
+    }
+
+    @Override
+    public JobStatus status() {
+        return status.get();
+    }
+
+    @Override
+    public void cancel() {
+        if (status.compareAndSet(JobStatus.RUNNING, JobStatus.CANCELLING)) {
+            LOG.info("Job '{}' ({}) cancelling", name, jobId);
+            tasks.forEach(StreamTask::cancel);
+        }
+    }
+
+    @Override
+    public CompletableFuture<JobResult> result() {
+        return result;
+    }
+
+    @Override
+    public void taskFinished(StreamTask task) {
+        taskEnded();
+    }
+
+    @Override
+    public void taskFailed(StreamTask task, Throwable error) {
+        if (firstFailure.compareAndSet(null, error)) {
+            LOG.error("Job '{}' ({}) fails: {}", name, jobId, error.getMessage(), error);
+            status.set(JobStatus.FAILED);
+            for (StreamTask other : tasks) {
+                if (other != task) {
+                    other.cancel();
+                }
+            }
+        }
+        taskEnded();
+    }
+
+    @Override
+    public void taskCancelled(StreamTask task) {
+        taskEnded();
+    }
+
+    private void taskEnded() {
+        if (running.decrementAndGet() > 0) {
+            return;
+        }
+        JobStatus end = firstFailure.get() != null ? JobStatus.FAILED
+                : status.get() == JobStatus.CANCELLING ? JobStatus.CANCELED : JobStatus.FINISHED;
+        status.set(end);
+        Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
+        LOG.info("Job '{}' ({}) {} after {} ms", name, jobId, end, duration.toMillis());
+        result.complete(new JobResult(jobId, name, end, duration, firstFailure.get()));
+    }
+}

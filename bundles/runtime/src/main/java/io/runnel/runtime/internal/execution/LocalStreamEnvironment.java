@@ -1,0 +1,99 @@
+package io.runnel.runtime.internal.execution;
+
+import io.runnel.api.stream.DataStream;
+import io.runnel.api.stream.JobClient;
+import io.runnel.api.stream.JobSubmissionException;
+import io.runnel.api.stream.SourceDescriptor;
+import io.runnel.api.stream.StreamEnvironment;
+import io.runnel.runtime.internal.graph.JobGraph;
+import io.runnel.runtime.internal.graph.JobGraphBuilder;
+import io.runnel.runtime.internal.graph.Transformation;
+import io.runnel.spi.connector.SourceProvider;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs jobs in this JVM, one thread per parallel subtask, within a fixed number of task slots.
+ * Operators of a job share slots, so a job needs as many slots as its highest parallelism.
+ */
+public final class LocalStreamEnvironment implements StreamEnvironment {
+
+    private final ConnectorRegistry connectors;
+    private final int slots;
+    private final List<Transformation.Sink> sinks = new ArrayList<>();
+    private int nextId;
+    private int parallelism = 1;
+    private int maxParallelism = 128;
+
+    /**
+     * @param connectors where sources and sinks are found by name
+     * @param slots how many task slots jobs of this environment may use
+     */
+    public LocalStreamEnvironment(ConnectorRegistry connectors, int slots) {
+        this.connectors = connectors;
+        this.slots = slots;
+    }
+
+    @Override
+    public StreamEnvironment setParallelism(int parallelism) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("The default parallelism must be at least 1, but got " + parallelism);
+        }
+        this.parallelism = parallelism;
+        return this;
+    }
+
+    @Override
+    public int getParallelism() {
+        return parallelism;
+    }
+
+    @Override
+    public StreamEnvironment setMaxParallelism(int maxParallelism) {
+        if (maxParallelism < 1 || maxParallelism > 32768) {
+            throw new IllegalArgumentException("The max parallelism must be from 1 to 32768, but got " + maxParallelism);
+        }
+        this.maxParallelism = maxParallelism;
+        return this;
+    }
+
+    @Override
+    public int getMaxParallelism() {
+        return maxParallelism;
+    }
+
+    @Override
+    public <T> DataStream<T> fromSource(SourceDescriptor<T> source, String name) {
+        return new DataStreamImpl<>(this, new Transformation.Source(nextId(), name, source));
+    }
+
+    @Override
+    public JobClient executeAsync(String jobName) throws JobSubmissionException {
+        List<Transformation.Sink> jobSinks = List.copyOf(sinks);
+        sinks.clear();
+        JobGraph graph = new JobGraphBuilder(parallelism, maxParallelism, this::sourceMaxParallelism).build(jobName, jobSinks);
+        if (graph.requiredSlots() > slots) {
+            throw new JobSubmissionException("Job '" + jobName + "' needs " + graph.requiredSlots()
+                    + " task slots (its highest operator parallelism) but " + slots
+                    + " are available: lower the parallelism or add TaskManager slots");
+        }
+        JobDeployment deployment = new JobDeployment(graph, connectors);
+        deployment.validateConnectors();
+        LocalJob job = new LocalJob(jobName);
+        job.start(deployment.createTasks(job));
+        return job;
+    }
+
+    int nextId() {
+        return nextId++;
+    }
+
+    void addSink(Transformation.Sink sink) {
+        sinks.add(sink);
+    }
+
+    private int sourceMaxParallelism(SourceDescriptor<?> descriptor) {
+        SourceProvider provider = connectors.source(descriptor.connector());
+        return provider == null ? 0 : provider.maxParallelism(descriptor);
+    }
+}

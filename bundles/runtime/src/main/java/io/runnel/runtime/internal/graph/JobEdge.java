@@ -1,0 +1,18 @@
+package io.runnel.runtime.internal.graph;
+
+import io.runnel.runtime.internal.task.Partitioning;
+
+/**
+ * Records from the last operator of {@code source} to the first operator of {@code target}.
+ *
+ * @param source producing vertex
+ * @param target consuming vertex
+ * @param partitioning how records are spread over the target's subtasks
+ */
+public record JobEdge(JobVertex source, JobVertex target, Partitioning partitioning) {
+
+    @Override
+    public String toString() {
+        return source.name() + " -[" + partitioning.kind() + "]-> " + target.name();
+    }
+}

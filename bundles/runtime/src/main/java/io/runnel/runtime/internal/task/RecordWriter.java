@@ -1,0 +1,98 @@
+package io.runnel.runtime.internal.task;
+
+import io.runnel.runtime.internal.operators.UserFunctionException;
+
+/**
+ * Writes one task's records for one outgoing edge: picks the channel(s) per the edge's partitioning,
+ * fills a batch per channel, and puts full batches into the channel, waiting while it is full.
+ */
+public final class RecordWriter implements Output<Object> {
+
+    private final InputChannel[] channels;
+    private final Buffer[] pending;
+    private final Partitioning partitioning;
+    private final int maxParallelism;
+    private final String operatorDescription;
+    private int nextRoundRobin;
+
+    /**
+     * @param channels the consumer channels, indexed by consumer subtask (one channel for FORWARD)
+     * @param operatorDescription who writes, for errors raised by the key selector
+     */
+    public RecordWriter(InputChannel[] channels, Partitioning partitioning, int maxParallelism, String operatorDescription,
+            int subtaskIndex) {
+        this.channels = channels;
+        this.pending = new Buffer[channels.length];
+        this.partitioning = partitioning;
+        this.maxParallelism = maxParallelism;
+        this.operatorDescription = operatorDescription;
+        this.nextRoundRobin = channels.length == 0 ? 0 : subtaskIndex % channels.length;
+    }
+
+    @Override
+    public void emit(Object record) {
+        switch (partitioning.kind()) {
+            case FORWARD -> append(0, record);
+            case REBALANCE -> {
+                append(nextRoundRobin, record);
+                nextRoundRobin = nextRoundRobin + 1 == channels.length ? 0 : nextRoundRobin + 1;
+            }
+            case BROADCAST -> {
+                for (int i = 0; i < channels.length; i++) {
+                    append(i, record);
+                }
+            }
+            case HASH -> append(KeyGroups.subtaskFor(KeyGroups.keyGroupFor(key(record), maxParallelism),
+                    maxParallelism, channels.length), record);
+        }
+    }
+
+    /** Puts every non-empty batch into its channel. */
+    public void flush() throws InterruptedException {
+        for (int i = 0; i < channels.length; i++) {
+            Buffer buffer = pending[i];
+            if (buffer != null && buffer.size > 0) {
+                pending[i] = null;
+                channels[i].put(buffer);
+            }
+        }
+    }
+
+    /** Flushes and tells every consumer that this producer is done. */
+    public void finish() throws InterruptedException {
+        flush();
+        for (InputChannel channel : channels) {
+            channel.put(Buffer.END_OF_PARTITION);
+        }
+    }
+
+    private void append(int channel, Object record) {
+        Buffer buffer = pending[channel];
+        if (buffer == null) {
+            buffer = Buffer.newBatch();
+            pending[channel] = buffer;
+        }
+        buffer.records[buffer.size++] = record;
+        if (buffer.isFull()) {
+            pending[channel] = null;
+            try {
+                channels[channel].put(buffer);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TaskCancelledException();
+            }
+        }
+    }
+
+    private Object key(Object record) {
+        try {
+            Object key = partitioning.keySelector().getKey(record);
+            if (key == null) {
+                throw new NullPointerException("the key selector returned null for record " + record);
+            }
+            return key;
+        } catch (Exception e) {
+            throw new UserFunctionException(operatorDescription + " (key selector of keyBy)", e);
+        }
+    }
+}

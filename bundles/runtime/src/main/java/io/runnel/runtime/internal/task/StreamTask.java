@@ -1,0 +1,186 @@
+package io.runnel.runtime.internal.task;
+
+import io.runnel.api.functions.Collector;
+import io.runnel.runtime.internal.operators.StreamOperator;
+import io.runnel.runtime.internal.operators.UserFunctionException;
+import io.runnel.spi.connector.SourceReader;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One parallel subtask of a chain of operators, run on its own thread. It either drives a source
+ * reader or takes batches from its input gate, and pushes each record through the chain with plain
+ * method calls; the chain's tail writes to the record writers of the outgoing edges.
+ *
+ * <pre>
+ * open all operators -> process until the input ends (or cancel/failure)
+ *   -> endInput on each operator, head to tail -> finish writers (end-of-partition downstream)
+ *   -> close all operators (always)
+ * </pre>
+ */
+public final class StreamTask implements Runnable {
+
+    /** Told how a task ended. Called on the task's thread. */
+    public interface Listener {
+        void taskFinished(StreamTask task);
+
+        void taskFailed(StreamTask task, Throwable error);
+
+        void taskCancelled(StreamTask task);
+    }
+
+    /** Opens the source reader of a source task on its own thread. */
+    @FunctionalInterface
+    public interface ReaderFactory {
+        SourceReader<Object> create() throws Exception;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamTask.class);
+    private static final long IDLE_SOURCE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final String description;
+    private final ReaderFactory readerFactory;
+    private final InputGate inputGate;
+    private final Output<Object> head;
+    private final List<StreamOperator<Object>> operators;
+    private final List<RecordWriter> writers;
+    private final Listener listener;
+    private volatile boolean cancelled;
+    private volatile Thread thread;
+
+    /**
+     * @param readerFactory the source of a source task, else null
+     * @param inputGate the input of a non-source task, else null
+     * @param head where each input record goes: the first operator of the chain
+     * @param operators the chain, head to tail, for the lifecycle calls
+     */
+    public StreamTask(String description, ReaderFactory readerFactory, InputGate inputGate, Output<Object> head,
+            List<StreamOperator<Object>> operators, List<RecordWriter> writers, Listener listener) {
+        if ((readerFactory == null) == (inputGate == null)) {
+            throw new IllegalArgumentException("A task reads either a source or an input gate: " + description);
+        }
+        this.description = description;
+        this.readerFactory = readerFactory;
+        this.inputGate = inputGate;
+        this.head = head;
+        this.operators = List.copyOf(operators);
+        this.writers = List.copyOf(writers);
+        this.listener = listener;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        SourceReader<Object> reader = null;
+        try {
+            for (StreamOperator<Object> operator : operators) {
+                operator.open();
+            }
+            if (readerFactory != null) {
+                reader = readerFactory.create();
+                readSource(reader);
+            } else {
+                readInputGate();
+            }
+            if (cancelled) {
+                throw new TaskCancelledException();
+            }
+            for (StreamOperator<Object> operator : operators) {
+                operator.endInput();
+            }
+            for (RecordWriter writer : writers) {
+                writer.finish();
+            }
+            closeAll(reader);
+            listener.taskFinished(this);
+        } catch (Throwable error) {
+            closeAll(reader);
+            if (cancelled) {
+                listener.taskCancelled(this);
+            } else {
+                listener.taskFailed(this, error instanceof UserFunctionException ? error
+                        : new TaskFailureException(description, error));
+            }
+        }
+    }
+
+    /** Stops the task soon: it leaves its loop at the next record batch or wait. */
+    public void cancel() {
+        cancelled = true;
+        Thread current = thread;
+        if (current != null) {
+            current.interrupt();
+        }
+    }
+
+    private void readSource(SourceReader<Object> reader) throws Exception {
+        Collector<Object> output = head::emit;
+        while (!cancelled) {
+            SourceReader.Status status = reader.poll(output);
+            if (status == SourceReader.Status.END_OF_INPUT) {
+                return;
+            }
+            if (status == SourceReader.Status.NOTHING_AVAILABLE) {
+                flushWriters();
+                LockSupport.parkNanos(this, IDLE_SOURCE_PARK_NANOS);
+            }
+        }
+    }
+
+    private void readInputGate() throws InterruptedException {
+        Buffer buffer;
+        while ((buffer = inputGate.next(this::flushWritersOrCancel)) != null) {
+            Object[] records = buffer.records;
+            for (int i = 0, size = buffer.size; i < size; i++) {
+                head.emit(records[i]);
+            }
+            if (cancelled) {
+                return;
+            }
+        }
+    }
+
+    private void flushWriters() throws InterruptedException {
+        for (RecordWriter writer : writers) {
+            writer.flush();
+        }
+    }
+
+    private void flushWritersOrCancel() {
+        try {
+            flushWriters();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskCancelledException();
+        }
+    }
+
+    private void closeAll(SourceReader<Object> reader) {
+        for (StreamOperator<Object> operator : operators) {
+            try {
+                operator.close();
+            } catch (Exception e) {
+                LOG.warn("Closing an operator of {} failed", description, e);
+            }
+        }
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (Exception e) {
+                LOG.warn("Closing the source reader of {} failed", description, e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}

@@ -1,0 +1,33 @@
+package io.runnel.spi.connector;
+
+import io.runnel.api.stream.SourceDescriptor;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A source connector. Register as an OSGi service with {@value #CONNECTOR}{@code =<name>}.
+ * Thread safety: {@link #createReader} may be called from several task threads at once.
+ */
+@ConsumerType
+public interface SourceProvider {
+
+    /** Service property naming the connector. */
+    String CONNECTOR = "runnel.connector";
+
+    /**
+     * Checks a descriptor when the job is submitted, before anything runs.
+     *
+     * @throws IllegalArgumentException naming the bad parameter and value
+     */
+    default void validate(SourceDescriptor<?> descriptor) {}
+
+    /** Whether the source ends by itself (so a job reading only bounded sources finishes). */
+    boolean isBounded(SourceDescriptor<?> descriptor);
+
+    /** The highest parallelism the source can use, or 0 for no limit. */
+    default int maxParallelism(SourceDescriptor<?> descriptor) {
+        return 0;
+    }
+
+    /** A reader for one subtask; it reads its share of the source. */
+    <T> SourceReader<T> createReader(SourceDescriptor<T> descriptor, SubtaskInfo subtask) throws Exception;
+}
