@@ -1,5 +1,6 @@
 package io.runnel.api.stream;
 
+import io.runnel.api.eventtime.WatermarkStrategy;
 import io.runnel.api.functions.FilterFunction;
 import io.runnel.api.functions.FlatMapFunction;
 import io.runnel.api.functions.KeySelector;
@@ -20,6 +21,12 @@ public interface DataStream<T> {
     DataStream<T> filter(FilterFunction<? super T> filter);
 
     <R> DataStream<R> flatMap(FlatMapFunction<? super T, R> flatMapper);
+
+    /**
+     * Gives records event-time timestamps and emits watermarks, per parallel subtask of the operator
+     * before. Usually applied right after a source.
+     */
+    DataStream<T> assignTimestampsAndWatermarks(WatermarkStrategy<T> strategy);
 
     /** Partitions the stream by key: all records with equal keys go to the same subtask. */
     <K> KeyedStream<T, K> keyBy(KeySelector<? super T, K> keySelector);

@@ -27,6 +27,14 @@ public interface StreamEnvironment {
 
     int getMaxParallelism();
 
+    /**
+     * How often watermark generators are asked for a watermark, and idleness checked (default
+     * 200 ms).
+     */
+    StreamEnvironment setAutoWatermarkInterval(java.time.Duration interval);
+
+    java.time.Duration getAutoWatermarkInterval();
+
     /** A stream from a source connector; see {@link Sources} for the built-in ones. */
     <T> DataStream<T> fromSource(SourceDescriptor<T> source, String name);
 

@@ -1,5 +1,6 @@
 package io.runnel.runtime.internal.execution;
 
+import io.runnel.api.eventtime.WatermarkStrategy;
 import io.runnel.api.functions.FilterFunction;
 import io.runnel.api.functions.FlatMapFunction;
 import io.runnel.api.functions.KeySelector;
@@ -15,6 +16,7 @@ import io.runnel.runtime.internal.operators.FilterOperator;
 import io.runnel.runtime.internal.operators.FlatMapOperator;
 import io.runnel.runtime.internal.operators.MapOperator;
 import io.runnel.runtime.internal.operators.OperatorFactory;
+import io.runnel.runtime.internal.operators.TimestampsAndWatermarksOperator;
 import io.runnel.runtime.internal.task.Partitioning;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +51,14 @@ class DataStreamImpl<T> implements DataStream<T> {
     public <R> DataStream<R> flatMap(FlatMapFunction<? super T, R> flatMapper) {
         Objects.requireNonNull(flatMapper, "flatMapper");
         return oneInput("flatMap", (context, output) -> new FlatMapOperator(flatMapper, context, output), null);
+    }
+
+    @Override
+    public DataStream<T> assignTimestampsAndWatermarks(WatermarkStrategy<T> strategy) {
+        Objects.requireNonNull(strategy, "strategy");
+        long interval = env.getAutoWatermarkInterval().toMillis();
+        return oneInput("timestamps/watermarks",
+                (context, output) -> new TimestampsAndWatermarksOperator(strategy, interval, context, output), null);
     }
 
     @Override
@@ -118,7 +128,7 @@ class DataStreamImpl<T> implements DataStream<T> {
     @Override
     public List<T> executeAndCollect(String jobName) throws JobSubmissionException, JobExecutionException {
         Queue<Object> collected = new ConcurrentLinkedQueue<>();
-        OperatorFactory collector = (context, output) -> collected::add;
+        OperatorFactory collector = (context, output) -> new CollectOperator(collected);
         env.addSink(new Transformation.Sink(env.nextId(), "collect", transformation, null, collector));
         env.execute(jobName);
         @SuppressWarnings("unchecked")
@@ -140,6 +150,20 @@ class DataStreamImpl<T> implements DataStream<T> {
                     + transformation.name() + "(): call it on the stream before");
         }
         return transformation;
+    }
+
+    /** The sink of executeAndCollect: keeps records in memory for the caller. */
+    private record CollectOperator(Queue<Object> collected) implements io.runnel.runtime.internal.operators.StreamOperator<Object> {
+        @Override
+        public void emit(Object record, long timestamp) {
+            collected.add(record);
+        }
+
+        @Override
+        public void emitWatermark(long watermark) {}
+
+        @Override
+        public void emitIdle(boolean idle) {}
     }
 
     /** Settings of a sink operator. */

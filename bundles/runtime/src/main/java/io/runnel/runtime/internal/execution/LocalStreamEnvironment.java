@@ -24,6 +24,7 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
     private int nextId;
     private int parallelism = 1;
     private int maxParallelism = 128;
+    private java.time.Duration autoWatermarkInterval = java.time.Duration.ofMillis(200);
 
     /**
      * @param connectors where sources and sinks are found by name
@@ -60,6 +61,20 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
     @Override
     public int getMaxParallelism() {
         return maxParallelism;
+    }
+
+    @Override
+    public StreamEnvironment setAutoWatermarkInterval(java.time.Duration interval) {
+        if (interval.toMillis() < 1) {
+            throw new IllegalArgumentException("The auto-watermark interval must be at least 1 ms, but got " + interval);
+        }
+        this.autoWatermarkInterval = interval;
+        return this;
+    }
+
+    @Override
+    public java.time.Duration getAutoWatermarkInterval() {
+        return autoWatermarkInterval;
     }
 
     @Override

@@ -4,21 +4,18 @@ import io.runnel.api.functions.FilterFunction;
 import io.runnel.runtime.internal.task.Output;
 
 /** Passes on the records a {@link FilterFunction} accepts. */
-public final class FilterOperator implements StreamOperator<Object> {
+public final class FilterOperator extends ChainedOperator {
 
     private final FilterFunction<Object> function;
-    private final Output<Object> output;
-    private final OperatorContext context;
 
     @SuppressWarnings("unchecked")
     public FilterOperator(FilterFunction<?> function, OperatorContext context, Output<Object> output) {
+        super(context, output);
         this.function = (FilterFunction<Object>) function;
-        this.context = context;
-        this.output = output;
     }
 
     @Override
-    public void emit(Object record) {
+    public void emit(Object record, long timestamp) {
         boolean keep;
         try {
             keep = function.filter(record);
@@ -26,7 +23,7 @@ public final class FilterOperator implements StreamOperator<Object> {
             throw new UserFunctionException(context.describe(), e);
         }
         if (keep) {
-            output.emit(record);
+            output.emit(record, timestamp);
         }
     }
 }

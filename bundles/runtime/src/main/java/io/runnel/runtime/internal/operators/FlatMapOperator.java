@@ -3,26 +3,26 @@ package io.runnel.runtime.internal.operators;
 import io.runnel.api.functions.Collector;
 import io.runnel.api.functions.FlatMapFunction;
 import io.runnel.runtime.internal.task.Output;
+import io.runnel.runtime.internal.task.TaskCancelledException;
 
-/** Applies a {@link FlatMapFunction}; its collector forwards straight to the output. */
-public final class FlatMapOperator implements StreamOperator<Object>, Collector<Object> {
+/** Applies a {@link FlatMapFunction}; what it collects keeps the input record's timestamp. */
+public final class FlatMapOperator extends ChainedOperator implements Collector<Object> {
 
     private final FlatMapFunction<Object, Object> function;
-    private final Output<Object> output;
-    private final OperatorContext context;
+    private long timestamp;
 
     @SuppressWarnings("unchecked")
     public FlatMapOperator(FlatMapFunction<?, ?> function, OperatorContext context, Output<Object> output) {
+        super(context, output);
         this.function = (FlatMapFunction<Object, Object>) function;
-        this.context = context;
-        this.output = output;
     }
 
     @Override
-    public void emit(Object record) {
+    public void emit(Object record, long timestamp) {
+        this.timestamp = timestamp;
         try {
             function.flatMap(record, this);
-        } catch (UserFunctionException | io.runnel.runtime.internal.task.TaskCancelledException e) {
+        } catch (UserFunctionException | TaskCancelledException e) {
             throw e; // from further down the chain: already names its operator
         } catch (Exception e) {
             throw new UserFunctionException(context.describe(), e);
@@ -31,6 +31,6 @@ public final class FlatMapOperator implements StreamOperator<Object>, Collector<
 
     @Override
     public void collect(Object record) {
-        output.emit(record);
+        output.emit(record, timestamp);
     }
 }

@@ -11,26 +11,23 @@ import java.util.Map;
  * is kept in a map per key group this subtask owns, the layout in which keyed state will be
  * snapshotted and moved when a job is rescaled.
  */
-public final class KeyedReduceOperator implements StreamOperator<Object> {
+public final class KeyedReduceOperator extends ChainedOperator {
 
     private final ReduceFunction<Object> function;
-    private final OperatorContext context;
-    private final Output<Object> output;
     private final int firstKeyGroup;
     private final Map<Object, Object>[] stateByKeyGroup;
 
     @SuppressWarnings("unchecked")
     public KeyedReduceOperator(ReduceFunction<?> function, OperatorContext context, Output<Object> output) {
+        super(context, output);
         this.function = (ReduceFunction<Object>) function;
-        this.context = context;
-        this.output = output;
         this.firstKeyGroup = KeyGroups.firstKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism());
         int last = KeyGroups.lastKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism());
         this.stateByKeyGroup = new Map[last - firstKeyGroup + 1];
     }
 
     @Override
-    public void emit(Object record) {
+    public void emit(Object record, long timestamp) {
         Object result;
         try {
             Object key = context.keySelector().getKey(record);
@@ -52,6 +49,6 @@ public final class KeyedReduceOperator implements StreamOperator<Object> {
         } catch (Exception e) {
             throw new UserFunctionException(context.describe(), e);
         }
-        output.emit(result);
+        output.emit(result, timestamp);
     }
 }

@@ -3,28 +3,25 @@ package io.runnel.runtime.internal.operators;
 import io.runnel.api.functions.MapFunction;
 import io.runnel.runtime.internal.task.Output;
 
-/** Applies a {@link MapFunction} to each record. */
-public final class MapOperator implements StreamOperator<Object> {
+/** Applies a {@link MapFunction} to each record; the result keeps the record's timestamp. */
+public final class MapOperator extends ChainedOperator {
 
     private final MapFunction<Object, Object> function;
-    private final Output<Object> output;
-    private final OperatorContext context;
 
     @SuppressWarnings("unchecked")
     public MapOperator(MapFunction<?, ?> function, OperatorContext context, Output<Object> output) {
+        super(context, output);
         this.function = (MapFunction<Object, Object>) function;
-        this.context = context;
-        this.output = output;
     }
 
     @Override
-    public void emit(Object record) {
+    public void emit(Object record, long timestamp) {
         Object result;
         try {
             result = function.map(record);
         } catch (Exception e) {
             throw new UserFunctionException(context.describe(), e);
         }
-        output.emit(result);
+        output.emit(result, timestamp);
     }
 }

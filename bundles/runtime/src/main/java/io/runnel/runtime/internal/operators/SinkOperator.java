@@ -21,17 +21,27 @@ public final class SinkOperator implements StreamOperator<Object> {
     }
 
     @Override
-    public void open() throws Exception {
+    public void open(OperatorServices services) throws Exception {
         writer = factory.create();
     }
 
     @Override
-    public void emit(Object record) {
+    public void emit(Object record, long timestamp) {
         try {
             writer.write(record);
         } catch (Exception e) {
             throw new UserFunctionException(context.describe(), e);
         }
+    }
+
+    @Override
+    public void emitWatermark(long watermark) {
+        // Sinks write records; event time ends here.
+    }
+
+    @Override
+    public void emitIdle(boolean idle) {
+        // Nothing downstream to tell.
     }
 
     @Override

@@ -5,13 +5,13 @@ import io.runnel.runtime.internal.task.Output;
 /**
  * An operator in a chain. Lifecycle, all on the task thread:
  * <pre>
- * open() -> emit(record)* -> endInput() (only if the input ended) -> close() (always)
+ * open() -> (emit | emitWatermark | emitIdle)* -> endInput() (only if the input ended) -> close() (always)
  * </pre>
  * {@link #endInput()} may emit final records; the task calls it on every operator from head to tail.
  */
 public interface StreamOperator<I> extends Output<I> {
 
-    default void open() throws Exception {}
+    default void open(OperatorServices services) throws Exception {}
 
     default void endInput() throws Exception {}
 

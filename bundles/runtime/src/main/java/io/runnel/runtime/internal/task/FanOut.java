@@ -2,7 +2,7 @@ package io.runnel.runtime.internal.task;
 
 import java.util.List;
 
-/** Sends each record to several outputs, for an operator whose stream feeds more than one consumer. */
+/** Sends everything to several outputs, for an operator whose stream feeds more than one consumer. */
 public final class FanOut implements Output<Object> {
 
     private final Output<Object>[] outputs;
@@ -13,9 +13,23 @@ public final class FanOut implements Output<Object> {
     }
 
     @Override
-    public void emit(Object record) {
+    public void emit(Object record, long timestamp) {
         for (Output<Object> output : outputs) {
-            output.emit(record);
+            output.emit(record, timestamp);
+        }
+    }
+
+    @Override
+    public void emitWatermark(long watermark) {
+        for (Output<Object> output : outputs) {
+            output.emitWatermark(watermark);
+        }
+    }
+
+    @Override
+    public void emitIdle(boolean idle) {
+        for (Output<Object> output : outputs) {
+            output.emitIdle(idle);
         }
     }
 }

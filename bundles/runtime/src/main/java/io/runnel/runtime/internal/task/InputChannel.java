@@ -13,11 +13,13 @@ public final class InputChannel {
 
     private final ArrayBlockingQueue<Buffer> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final InputGate gate;
+    private final int index;
     private final String description;
     private boolean ended;
 
-    InputChannel(InputGate gate, String description) {
+    InputChannel(InputGate gate, int index, String description) {
         this.gate = gate;
+        this.index = index;
         this.description = description;
     }
 
@@ -31,7 +33,11 @@ public final class InputChannel {
         return queue.poll();
     }
 
-    boolean peekNonEmpty() {
+    int index() {
+        return index;
+    }
+
+    boolean hasData() {
         return !queue.isEmpty();
     }
 

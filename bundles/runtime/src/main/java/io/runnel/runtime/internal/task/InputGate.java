@@ -4,26 +4,43 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * All input channels of one consumer subtask. The consumer takes buffers round-robin over the
  * channels so no producer starves; when every channel is empty it parks until a producer puts a
- * buffer. Only the owning task thread calls {@link #next}; producers call into their channel.
+ * buffer or the task's next timer is due.
+ *
+ * <p>The gate also merges the channels' event time: each channel has its own watermark and idle
+ * flag; the task's input watermark is the minimum over channels that are neither idle nor ended,
+ * and it never goes back. The input is idle when every channel still running is idle. Watermark and
+ * status changes are returned from {@link #next} as events, in order with the data.
+ *
+ * <p>Only the owning task thread calls {@link #next}; producers call into their channel.
  */
 public final class InputGate {
 
-    private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final List<InputChannel> channels = new ArrayList<>();
     private volatile Thread consumer;
     private volatile boolean consumerWaiting;
     private int nextChannel;
     private int endedChannels;
+    private long[] channelWatermarks = new long[0];
+    private boolean[] channelIdle = new boolean[0];
+    private long inputWatermark = Long.MIN_VALUE;
+    private boolean inputIdle;
+    /** Set after reporting ACTIVE, so a watermark advance that came with it is reported next. */
+    private boolean recheckWatermark;
 
     /** Adds the channel from one more producer subtask. Only before the task starts. */
     public InputChannel addChannel(String description) {
-        InputChannel channel = new InputChannel(this, description);
+        InputChannel channel = new InputChannel(this, channels.size(), description);
         channels.add(channel);
+        channelWatermarks = java.util.Arrays.copyOf(channelWatermarks, channels.size());
+        channelWatermarks[channels.size() - 1] = Long.MIN_VALUE;
+        channelIdle = java.util.Arrays.copyOf(channelIdle, channels.size());
         return channel;
     }
 
@@ -32,31 +49,19 @@ public final class InputGate {
     }
 
     /**
-     * The next data buffer, or null once every channel has ended.
+     * The next data buffer or input event (a merged watermark, idle or active), or null once every
+     * channel has ended.
      *
-     * @param beforeWaiting run once before the consumer parks (the task flushes its own outputs
-     *     there, so nothing it produced lingers in half-full batches while it waits)
+     * @param beforeWaiting run once before the consumer parks (the task flushes its outputs and runs
+     *     due timers there, so nothing lingers while it waits)
+     * @param nanosToNextTimer how long the consumer may park at most before a timer is due
      */
-    Buffer next(Runnable beforeWaiting) throws InterruptedException {
+    Buffer next(Runnable beforeWaiting, LongSupplier nanosToNextTimer) throws InterruptedException {
         consumer = Thread.currentThread();
         boolean flushed = false;
-        while (endedChannels < channels.size()) {
-            int count = channels.size();
-            for (int i = 0; i < count; i++) {
-                InputChannel channel = channels.get(nextChannel);
-                nextChannel = nextChannel + 1 == count ? 0 : nextChannel + 1;
-                if (channel.isEnded()) {
-                    continue;
-                }
-                Buffer buffer = channel.poll();
-                if (buffer == null) {
-                    continue;
-                }
-                if (buffer == Buffer.END_OF_PARTITION) {
-                    channel.markEnded();
-                    endedChannels++;
-                    continue;
-                }
+        while (!isFinished()) {
+            Buffer buffer = pollNow();
+            if (buffer != null) {
                 return buffer;
             }
             if (!flushed) {
@@ -64,7 +69,94 @@ public final class InputGate {
                 flushed = true;
                 continue;
             }
-            waitForData();
+            waitForData(Math.min(MAX_PARK_NANOS, Math.max(0, nanosToNextTimer.getAsLong())));
+            flushed = false;
+        }
+        return null;
+    }
+
+    /** Whether every channel has ended and everything has been reported. */
+    boolean isFinished() {
+        return endedChannels == channels.size() && !recheckWatermark;
+    }
+
+    /** The next buffer or input event available right now, without waiting; null if none. */
+    Buffer pollNow() {
+        if (recheckWatermark) {
+            recheckWatermark = false;
+            Buffer change = mergedChange();
+            if (change != null) {
+                return change;
+            }
+        }
+        int count = channels.size();
+        for (int i = 0; i < count; i++) {
+            InputChannel channel = channels.get(nextChannel);
+            nextChannel = nextChannel + 1 == count ? 0 : nextChannel + 1;
+            if (channel.isEnded()) {
+                continue;
+            }
+            Buffer buffer = channel.poll();
+            if (buffer == null) {
+                continue;
+            }
+            Buffer result = accept(channel, buffer);
+            if (result != null) {
+                return result;
+            }
+        }
+        return null;
+    }
+
+    /** Takes in one buffer of a channel; returns what the task must see, or null. */
+    private Buffer accept(InputChannel channel, Buffer buffer) {
+        int index = channel.index();
+        switch (buffer.kind) {
+            case DATA -> {
+                if (channelIdle[index]) {
+                    channelIdle[index] = false; // records make a channel active (a well-behaved producer says so first)
+                }
+                return buffer;
+            }
+            case WATERMARK -> {
+                channelWatermarks[index] = Math.max(channelWatermarks[index], buffer.watermark);
+                channelIdle[index] = false;
+            }
+            case IDLE -> channelIdle[index] = true;
+            case ACTIVE -> channelIdle[index] = false;
+            case END_OF_PARTITION -> {
+                channel.markEnded();
+                endedChannels++;
+                channelWatermarks[index] = Long.MAX_VALUE;
+                channelIdle[index] = false;
+            }
+        }
+        return mergedChange();
+    }
+
+    /** The event for a change of the merged watermark or idleness, or null if nothing changed. */
+    private Buffer mergedChange() {
+        long minimum = Long.MAX_VALUE;
+        boolean allIdle = true;
+        for (int i = 0; i < channelWatermarks.length; i++) {
+            if (!channelIdle[i]) {
+                allIdle = false;
+                minimum = Math.min(minimum, channelWatermarks[i]);
+            }
+        }
+        boolean someRunning = endedChannels < channels.size();
+        boolean idle = allIdle && someRunning;
+        if (idle != inputIdle) {
+            inputIdle = idle;
+            if (idle) {
+                return Buffer.IDLE;
+            }
+            recheckWatermark = true;
+            return Buffer.ACTIVE;
+        }
+        if (!idle && minimum > inputWatermark) {
+            inputWatermark = minimum;
+            return Buffer.watermark(minimum);
         }
         return null;
     }
@@ -78,17 +170,20 @@ public final class InputGate {
         }
     }
 
-    private void waitForData() throws InterruptedException {
+    private void waitForData(long parkNanos) throws InterruptedException {
+        if (parkNanos <= 0) {
+            return;
+        }
         consumerWaiting = true;
         try {
             // Re-check after announcing: a producer that put a buffer just before sees the flag
             // too late to unpark us, so look once more; the timeout bounds any remaining race.
             for (InputChannel channel : channels) {
-                if (!channel.isEnded() && channel.peekNonEmpty()) {
+                if (!channel.isEnded() && channel.hasData()) {
                     return;
                 }
             }
-            LockSupport.parkNanos(this, PARK_NANOS);
+            LockSupport.parkNanos(this, parkNanos);
             if (Thread.interrupted()) {
                 throw new InterruptedException("Task cancelled while waiting for input");
             }

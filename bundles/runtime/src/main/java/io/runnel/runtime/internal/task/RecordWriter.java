@@ -30,20 +30,43 @@ public final class RecordWriter implements Output<Object> {
     }
 
     @Override
-    public void emit(Object record) {
+    public void emit(Object record, long timestamp) {
         switch (partitioning.kind()) {
-            case FORWARD -> append(0, record);
+            case FORWARD -> append(0, record, timestamp);
             case REBALANCE -> {
-                append(nextRoundRobin, record);
+                append(nextRoundRobin, record, timestamp);
                 nextRoundRobin = nextRoundRobin + 1 == channels.length ? 0 : nextRoundRobin + 1;
             }
             case BROADCAST -> {
                 for (int i = 0; i < channels.length; i++) {
-                    append(i, record);
+                    append(i, record, timestamp);
                 }
             }
             case HASH -> append(KeyGroups.subtaskFor(KeyGroups.keyGroupFor(key(record), maxParallelism),
-                    maxParallelism, channels.length), record);
+                    maxParallelism, channels.length), record, timestamp);
+        }
+    }
+
+    /** Sends the watermark to every consumer, after the records written before it. */
+    @Override
+    public void emitWatermark(long watermark) {
+        broadcastEvent(Buffer.watermark(watermark));
+    }
+
+    @Override
+    public void emitIdle(boolean idle) {
+        broadcastEvent(idle ? Buffer.IDLE : Buffer.ACTIVE);
+    }
+
+    private void broadcastEvent(Buffer event) {
+        try {
+            flush();
+            for (InputChannel channel : channels) {
+                channel.put(event);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskCancelledException();
         }
     }
 
@@ -66,12 +89,13 @@ public final class RecordWriter implements Output<Object> {
         }
     }
 
-    private void append(int channel, Object record) {
+    private void append(int channel, Object record, long timestamp) {
         Buffer buffer = pending[channel];
         if (buffer == null) {
             buffer = Buffer.newBatch();
             pending[channel] = buffer;
         }
+        buffer.timestamps[buffer.size] = timestamp;
         buffer.records[buffer.size++] = record;
         if (buffer.isFull()) {
             pending[channel] = null;

@@ -1,6 +1,7 @@
 package io.runnel.runtime.internal.task;
 
 import io.runnel.api.functions.Collector;
+import io.runnel.runtime.internal.operators.OperatorServices;
 import io.runnel.runtime.internal.operators.StreamOperator;
 import io.runnel.runtime.internal.operators.UserFunctionException;
 import io.runnel.spi.connector.SourceReader;
@@ -48,6 +49,7 @@ public final class StreamTask implements Runnable {
     private final List<StreamOperator<Object>> operators;
     private final List<RecordWriter> writers;
     private final Listener listener;
+    private final ProcessingTimers timers = new ProcessingTimers();
     private volatile boolean cancelled;
     private volatile Thread thread;
 
@@ -80,12 +82,16 @@ public final class StreamTask implements Runnable {
         thread = Thread.currentThread();
         SourceReader<Object> reader = null;
         try {
+            OperatorServices services = new OperatorServices(timers);
             for (StreamOperator<Object> operator : operators) {
-                operator.open();
+                operator.open(services);
             }
             if (readerFactory != null) {
                 reader = readerFactory.create();
                 readSource(reader);
+                if (!cancelled) {
+                    head.emitWatermark(Long.MAX_VALUE); // a finished source completes event time
+                }
             } else {
                 readInputGate();
             }
@@ -121,30 +127,47 @@ public final class StreamTask implements Runnable {
     }
 
     private void readSource(SourceReader<Object> reader) throws Exception {
-        Collector<Object> output = head::emit;
+        Collector<Object> output = record -> head.emit(record, Output.NO_TIMESTAMP);
         while (!cancelled) {
             SourceReader.Status status = reader.poll(output);
+            timers.runDue();
             if (status == SourceReader.Status.END_OF_INPUT) {
                 return;
             }
             if (status == SourceReader.Status.NOTHING_AVAILABLE) {
                 flushWriters();
-                LockSupport.parkNanos(this, IDLE_SOURCE_PARK_NANOS);
+                LockSupport.parkNanos(this, Math.min(IDLE_SOURCE_PARK_NANOS, timers.nanosToNext()));
             }
         }
     }
 
     private void readInputGate() throws InterruptedException {
         Buffer buffer;
-        while ((buffer = inputGate.next(this::flushWritersOrCancel)) != null) {
-            Object[] records = buffer.records;
-            for (int i = 0, size = buffer.size; i < size; i++) {
-                head.emit(records[i]);
+        while ((buffer = inputGate.next(this::beforeWaiting, timers::nanosToNext)) != null) {
+            switch (buffer.kind) {
+                case DATA -> {
+                    Object[] records = buffer.records;
+                    long[] timestamps = buffer.timestamps;
+                    for (int i = 0, size = buffer.size; i < size; i++) {
+                        head.emit(records[i], timestamps[i]);
+                    }
+                }
+                case WATERMARK -> head.emitWatermark(buffer.watermark);
+                case IDLE -> head.emitIdle(true);
+                case ACTIVE -> head.emitIdle(false);
+                case END_OF_PARTITION -> throw new IllegalStateException("the gate consumes end-of-partition itself");
             }
+            timers.runDue();
             if (cancelled) {
                 return;
             }
         }
+    }
+
+    /** Before the task parks for input: run due timers, and push out what is in half-full batches. */
+    private void beforeWaiting() {
+        timers.runDue();
+        flushWritersOrCancel();
     }
 
     private void flushWriters() throws InterruptedException {

@@ -84,7 +84,13 @@ class JobGraphBuilderTest {
     }
 
     private Transformation op(String name, Transformation input) {
-        return new Transformation.OneInput(ids++, name, input, (context, output) -> output::emit, null);
+        return new Transformation.OneInput(ids++, name, input,
+                (context, output) -> new io.runnel.runtime.internal.operators.ChainedOperator(context, output) {
+                    @Override
+                    public void emit(Object record, long timestamp) {
+                        output.emit(record, timestamp);
+                    }
+                }, null);
     }
 
     private Transformation.Sink sink(Transformation input) {

@@ -1,0 +1,86 @@
+package io.runnel.runtime.internal.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InputGateTest {
+
+    private final InputGate gate = new InputGate();
+    private final InputChannel a = gate.addChannel("a");
+    private final InputChannel b = gate.addChannel("b");
+
+    @Test
+    void theInputWatermarkIsTheMinimumOverChannelsAndNeverGoesBack() throws Exception {
+        a.put(Buffer.watermark(10));
+        assertThat(drain()).as("b has no watermark yet").isEmpty();
+        b.put(Buffer.watermark(5));
+        assertThat(drain()).containsExactly("watermark 5");
+        b.put(Buffer.watermark(20));
+        assertThat(drain()).containsExactly("watermark 10");
+        a.put(Buffer.watermark(8)); // a channel's watermark going back is ignored
+        b.put(Buffer.watermark(30));
+        assertThat(drain()).isEmpty();
+        a.put(Buffer.watermark(25));
+        assertThat(drain()).containsExactly("watermark 25");
+    }
+
+    @Test
+    void idleChannelsDoNotHoldEventTimeBack() throws Exception {
+        a.put(Buffer.watermark(100));
+        b.put(Buffer.IDLE);
+        assertThat(drain()).containsExactly("watermark 100");
+        a.put(Buffer.IDLE);
+        assertThat(drain()).containsExactly("idle");
+        b.put(Buffer.ACTIVE);
+        b.put(Buffer.watermark(150));
+        assertThat(drain()).containsExactly("active", "watermark 150");
+    }
+
+    @Test
+    void endedChannelsCountAsCompleteAndTheEndIsNull() throws Exception {
+        a.put(Buffer.watermark(7));
+        a.put(Buffer.END_OF_PARTITION);
+        b.put(Buffer.watermark(3));
+        assertThat(drain()).containsExactly("watermark 3");
+        b.put(Buffer.watermark(Long.MAX_VALUE));
+        b.put(Buffer.END_OF_PARTITION);
+        assertThat(drain()).containsExactly("watermark " + Long.MAX_VALUE);
+        assertThat(gate.isFinished()).isTrue();
+        assertThat(gate.next(() -> {}, () -> 0)).isNull();
+    }
+
+    @Test
+    void recordsComeThroughWithTheirTimestamps() throws Exception {
+        Buffer batch = Buffer.newBatch();
+        batch.records[0] = "x";
+        batch.timestamps[0] = 42;
+        batch.size = 1;
+        a.put(batch);
+        Buffer received = gate.pollNow();
+        assertThat(received.kind).isEqualTo(Buffer.Kind.DATA);
+        assertThat(received.timestamps[0]).isEqualTo(42);
+    }
+
+    /** What the gate reports until it has nothing more right now. */
+    private List<String> drain() throws InterruptedException {
+        List<String> seen = new ArrayList<>();
+        while (true) {
+            Buffer next = gate.pollNow();
+            if (next == null) {
+                return seen;
+            }
+            switch (next.kind) {
+                case WATERMARK -> seen.add("watermark " + next.watermark);
+                case IDLE -> seen.add("idle");
+                case ACTIVE -> seen.add("active");
+                default -> seen.add(next.kind.name());
+            }
+            if (seen.size() > 10) {
+                return seen;
+            }
+        }
+    }
+}
