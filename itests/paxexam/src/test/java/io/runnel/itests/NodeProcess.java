@@ -37,7 +37,7 @@ final class NodeProcess implements AutoCloseable {
 
     /** Runs {@code ./runnel start <args>} with the node's data and deploy directories under {@code work}. */
     static NodeProcess start(String name, Path work, String... args) throws IOException {
-        Path root = Path.of(System.getProperty("runnel.root", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("runnel.root", "../..")).toAbsolutePath().normalize();
         Path nodeDir = work.resolve(name);
         Files.createDirectories(nodeDir.resolve("deploy"));
         List<String> command = new ArrayList<>(List.of("bash", root.resolve("runnel").toString(), "start",
