@@ -152,6 +152,7 @@ public final class HazelcastClusterNode implements ClusterMembership, SlotRegist
         if (membership.isOldestMember()) {
             slotRegistry.removeSlotsOfDepartedNodes(membership.nodes());
         }
+        slotRegistry.restoreLostLocalSlots();
         election.refresh();
     }
 

@@ -48,6 +48,11 @@ final class HazelcastLeaderElection implements LeaderElection {
     private final UUID localMember;
     private final Map<NodeId, Candidate> localCandidates = new ConcurrentHashMap<>();
     private volatile Optional<Leadership> current = Optional.empty();
+    /**
+     * The highest epoch this member has seen. If the leader record is ever lost with the members
+     * that held it, a successor still continues above every epoch it knew, so epochs never repeat.
+     */
+    private long highestEpochSeen;
 
     HazelcastLeaderElection(HazelcastInstance hazelcast, HazelcastMembership membership, ListenerDispatch dispatch) {
         this.membership = membership;
@@ -96,18 +101,23 @@ final class HazelcastLeaderElection implements LeaderElection {
         Map<String, String> running = Map.copyOf(candidates);
         String raw = leadership.get(KEY);
         LeaderRecord record = raw == null ? null : LeaderRecord.parse(raw);
+        if (record != null) {
+            highestEpochSeen = Math.max(highestEpochSeen, record.epoch());
+        }
         boolean valid = record != null
                 && alive.containsKey(record.member())
                 && record.member().toString().equals(running.get(record.node().value()));
         if (!valid) {
             NodeId successor = oldestCandidate(running);
             if (successor != null && localCandidates.containsKey(successor)) {
-                LeaderRecord next = new LeaderRecord(record == null ? 1 : record.epoch() + 1, successor, localMember);
+                long previous = Math.max(highestEpochSeen, record == null ? 0 : record.epoch());
+                LeaderRecord next = new LeaderRecord(previous + 1, successor, localMember);
                 boolean won = raw == null
                         ? leadership.putIfAbsent(KEY, next.format()) == null
                         : leadership.replace(KEY, raw, next.format());
                 if (won) {
                     record = next;
+                    highestEpochSeen = next.epoch();
                     valid = true;
                     LOG.info("JobManager on node {} is now the leader (epoch {})", successor, next.epoch());
                 }

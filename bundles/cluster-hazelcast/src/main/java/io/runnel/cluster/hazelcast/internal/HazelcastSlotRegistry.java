@@ -41,6 +41,8 @@ final class HazelcastSlotRegistry implements SlotRegistry {
     private final IMap<String, String> slots;
     private final ListenerDispatch.Listeners<SlotListener> listeners;
     private final UUID mapListener;
+    /** What nodes of this process offered, so lost entries can be put back. */
+    private final Map<NodeId, Integer> localOffers = new java.util.concurrent.ConcurrentHashMap<>();
 
     HazelcastSlotRegistry(HazelcastInstance hazelcast, ListenerDispatch dispatch) {
         this.slots = hazelcast.getMap(MAP_NAME);
@@ -59,11 +61,13 @@ final class HazelcastSlotRegistry implements SlotRegistry {
             offered.put(new SlotId(node, i).toString(), FREE);
         }
         slots.putAll(offered);
+        localOffers.put(node, count);
         LOG.info("Node {} registered {} task slot(s)", node, count);
     }
 
     @Override
     public void withdrawSlots(NodeId node) {
+        localOffers.remove(node);
         String prefix = node.value() + "#";
         int removed = 0;
         for (String key : slots.keySet()) {
@@ -111,6 +115,22 @@ final class HazelcastSlotRegistry implements SlotRegistry {
             if (!live.contains(node)) {
                 slots.delete(key);
                 LOG.info("Removed task slot {}: its node is no longer in the cluster", key);
+            }
+        }
+    }
+
+    /**
+     * Puts back, as free, slots this process offered that are missing from the table: entries can be
+     * lost when several members die at once. Their allocation, if any, is not known any more; the
+     * JobManager reconciles allocations with running jobs.
+     */
+    void restoreLostLocalSlots() {
+        for (Map.Entry<NodeId, Integer> offer : localOffers.entrySet()) {
+            for (int i = 0; i < offer.getValue(); i++) {
+                String key = new SlotId(offer.getKey(), i).toString();
+                if (slots.putIfAbsent(key, FREE) == null) {
+                    LOG.warn("Task slot {} was missing from the cluster's slot table (lost with failed members); registered it again", key);
+                }
             }
         }
     }

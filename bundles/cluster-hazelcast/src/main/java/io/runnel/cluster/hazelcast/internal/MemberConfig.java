@@ -2,6 +2,7 @@ package io.runnel.cluster.hazelcast.internal;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,10 @@ final class MemberConfig {
         // Bind to the configured address only.
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.local.localAddress", settings.bindHost());
+
+        // Runnel's maps are tiny (slots, candidates, the leader record) and must survive several
+        // members dying at once: every member holds a copy (Hazelcast allows at most 6 backups).
+        config.addMapConfig(new MapConfig("runnel.*").setBackupCount(MapConfig.MAX_BACKUP_COUNT).setAsyncBackupCount(0));
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(false);

@@ -85,6 +85,23 @@ class HazelcastClusterNodeTest {
     }
 
     @Test
+    void epochsNeverRepeatEvenIfTheLeaderRecordIsLost() throws IOException {
+        HazelcastClusterNode first = start(null, "both");
+        HazelcastClusterNode second = start(first, "jobmanager");
+        first.runForLeader(first.localNode().id(), leader -> {});
+        second.runForLeader(second.localNode().id(), leader -> {});
+        await().atMost(WITHIN).until(() -> second.currentLeader().map(Leadership::epoch).orElse(0L) == 1L);
+
+        // What losing the partitions of two failed members looks like to the survivors.
+        com.hazelcast.core.Hazelcast.getHazelcastInstanceByName("runnel-" + second.localNode().address())
+                .getMap(HazelcastLeaderElection.LEADERSHIP_MAP).delete("jobmanager");
+        first.deactivate();
+
+        await().atMost(WITHIN).until(() -> second.currentLeader().filter(l -> l.isHeldBy(second.localNode().id())).isPresent());
+        assertThat(second.currentLeader().orElseThrow().epoch()).isEqualTo(2);
+    }
+
+    @Test
     void aSecondNodeWithTheSameIdIsRefused() throws IOException {
         HazelcastClusterNode first = start(null, "both");
         TestConfig clash = new TestConfig(freePort());
