@@ -98,7 +98,7 @@ class HazelcastClusterNodeTest {
         first.deactivate();
 
         await().atMost(WITHIN).until(() -> second.currentLeader().filter(l -> l.isHeldBy(second.localNode().id())).isPresent());
-        assertThat(second.currentLeader().orElseThrow().epoch()).isEqualTo(2);
+        assertThat(second.currentLeader().orElseThrow().epoch()).as("above every epoch seen before").isGreaterThan(1);
     }
 
     @Test
