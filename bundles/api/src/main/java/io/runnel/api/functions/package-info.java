@@ -1,8 +1,16 @@
 /**
- * The functions users write: one-method interfaces that operators call once per record. Runnel calls
- * each function instance from one thread only, so implementations need no synchronisation. Any
- * exception a function throws fails the job (or triggers its restart strategy), with the operator's
- * name in the job's status.
+ * The functions users write.
+ *
+ * <p><b>Instances and threads.</b> The one-method interfaces ({@code MapFunction},
+ * {@code FilterFunction}, {@code KeySelector}, ...) are shared by all parallel subtasks of their
+ * operator and may be called from several threads at once: keep them free of mutable state. Process
+ * functions ({@link io.runnel.api.functions.KeyedProcessFunction}) are {@link java.io.Serializable};
+ * every parallel subtask gets its own copy, made by serialization when the job is built, and calls
+ * it from one thread only, so it may keep state handles and other per-subtask fields (mark them
+ * {@code transient} and set them in {@code open}).
+ *
+ * <p>Any exception a function throws fails the job (or triggers its restart strategy), with the
+ * operator's name and subtask in the job's status.
  */
 @Export
 @Version("1.0.0")

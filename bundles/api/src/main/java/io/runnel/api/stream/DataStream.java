@@ -31,6 +31,11 @@ public interface DataStream<T> {
     /** Partitions the stream by key: all records with equal keys go to the same subtask. */
     <K> KeyedStream<T, K> keyBy(KeySelector<? super T, K> keySelector);
 
+    /**
+     * The records the operator producing this stream emitted to the side output {@code tag}.
+     */
+    <X> DataStream<X> getSideOutput(io.runnel.api.functions.OutputTag<X> tag);
+
     /** Merges streams of the same type; no order is kept between them. */
     @SuppressWarnings("unchecked")
     DataStream<T> union(DataStream<T>... others);

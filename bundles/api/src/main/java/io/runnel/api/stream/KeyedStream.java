@@ -1,5 +1,6 @@
 package io.runnel.api.stream;
 
+import io.runnel.api.functions.KeyedProcessFunction;
 import io.runnel.api.functions.ReduceFunction;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -15,4 +16,7 @@ public interface KeyedStream<T, K> extends DataStream<T> {
      * new result is emitted.
      */
     DataStream<T> reduce(ReduceFunction<T> reducer);
+
+    /** Applies a keyed process function: per-key state and timers. */
+    <R> DataStream<R> process(KeyedProcessFunction<K, T, R> function);
 }

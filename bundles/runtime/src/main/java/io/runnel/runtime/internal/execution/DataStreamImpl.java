@@ -69,6 +69,12 @@ class DataStreamImpl<T> implements DataStream<T> {
         return new KeyedStreamImpl<>(env, partition, keySelector);
     }
 
+    @Override
+    public <X> DataStream<X> getSideOutput(io.runnel.api.functions.OutputTag<X> tag) {
+        Objects.requireNonNull(tag, "tag");
+        return new DataStreamImpl<>(env, new Transformation.SideOutput(env.nextId(), physical("getSideOutput"), tag.id()));
+    }
+
     @SafeVarargs
     @Override
     public final DataStream<T> union(DataStream<T>... others) {

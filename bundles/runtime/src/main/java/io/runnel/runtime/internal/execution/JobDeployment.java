@@ -16,6 +16,7 @@ import io.runnel.runtime.internal.task.InputGate;
 import io.runnel.runtime.internal.task.Output;
 import io.runnel.runtime.internal.task.Partitioning;
 import io.runnel.runtime.internal.task.RecordWriter;
+import io.runnel.runtime.internal.task.RoutingOutput;
 import io.runnel.runtime.internal.task.StreamTask;
 import io.runnel.spi.connector.SinkProvider;
 import io.runnel.spi.connector.SinkWriter;
@@ -83,10 +84,20 @@ final class JobDeployment {
     private StreamTask createTask(JobVertex vertex, int subtask, StreamTask.Listener listener) throws JobSubmissionException {
         String description = "'" + vertex.name() + "' (" + (subtask + 1) + "/" + vertex.parallelism() + ")";
         List<RecordWriter> writers = new ArrayList<>();
+        List<RecordWriter> mainWriters = new ArrayList<>();
+        Map<String, List<RecordWriter>> sideWriters = new HashMap<>();
         for (JobEdge edge : vertex.outputs()) {
-            writers.add(writerFor(edge, subtask, description));
+            RecordWriter writer = writerFor(edge, subtask, description);
+            writers.add(writer);
+            if (edge.sideTag() == null) {
+                mainWriters.add(writer);
+            } else {
+                sideWriters.computeIfAbsent(edge.sideTag(), tag -> new ArrayList<>()).add(writer);
+            }
         }
-        Output<Object> output = writers.size() == 1 ? writers.get(0) : new FanOut(writers);
+        Output<Object> output = sideWriters.isEmpty()
+                ? (writers.size() == 1 ? writers.get(0) : new FanOut(writers))
+                : new RoutingOutput(mainWriters, sideWriters, writers);
 
         // Build the chain from its tail back to its head, each operator emitting into the next.
         List<Transformation> chain = vertex.chain();

@@ -1,10 +1,13 @@
 package io.runnel.runtime.internal.execution;
 
 import io.runnel.api.functions.KeySelector;
+import io.runnel.api.functions.KeyedProcessFunction;
 import io.runnel.api.functions.ReduceFunction;
 import io.runnel.api.stream.DataStream;
 import io.runnel.api.stream.KeyedStream;
 import io.runnel.runtime.internal.graph.Transformation;
+import io.runnel.runtime.internal.operators.FunctionCopies;
+import io.runnel.runtime.internal.operators.KeyedProcessOperator;
 import io.runnel.runtime.internal.operators.KeyedReduceOperator;
 import java.util.Objects;
 
@@ -17,6 +20,13 @@ final class KeyedStreamImpl<T, K> extends DataStreamImpl<T> implements KeyedStre
     KeyedStreamImpl(LocalStreamEnvironment env, Transformation partition, KeySelector<? super T, K> keySelector) {
         super(env, partition);
         this.keySelector = (KeySelector<Object, Object>) (KeySelector<?, ?>) keySelector;
+    }
+
+    @Override
+    public <R> DataStream<R> process(KeyedProcessFunction<K, T, R> function) {
+        Objects.requireNonNull(function, "function");
+        var copies = FunctionCopies.of(function, "KeyedProcessFunction");
+        return oneInput("process", (context, output) -> new KeyedProcessOperator(copies.get(), context, output), keySelector);
     }
 
     @Override

@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class LocalStreamEnvironment implements StreamEnvironment {
 
-    private final ConnectorRegistry connectors;
+    private final MapConnectorRegistry connectors;
     private final int slots;
     private final List<Transformation.Sink> sinks = new ArrayList<>();
     private int nextId;
@@ -30,7 +30,7 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
      * @param connectors where sources and sinks are found by name
      * @param slots how many task slots jobs of this environment may use
      */
-    public LocalStreamEnvironment(ConnectorRegistry connectors, int slots) {
+    public LocalStreamEnvironment(MapConnectorRegistry connectors, int slots) {
         this.connectors = connectors;
         this.slots = slots;
     }
@@ -97,6 +97,11 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
         LocalJob job = new LocalJob(jobName);
         job.start(deployment.createTasks(job));
         return job;
+    }
+
+    /** The connectors this environment's jobs find by name; more can be added. */
+    public MapConnectorRegistry connectors() {
+        return connectors;
     }
 
     int nextId() {

@@ -8,11 +8,13 @@ import io.runnel.runtime.internal.task.Partitioning;
  * @param source producing vertex
  * @param target consuming vertex
  * @param partitioning how records are spread over the target's subtasks
+ * @param sideTag the side output this edge carries, or null for the main output
  */
-public record JobEdge(JobVertex source, JobVertex target, Partitioning partitioning) {
+public record JobEdge(JobVertex source, JobVertex target, Partitioning partitioning, String sideTag) {
 
     @Override
     public String toString() {
-        return source.name() + " -[" + partitioning.kind() + "]-> " + target.name();
+        return source.name() + " -[" + partitioning.kind() + (sideTag == null ? "" : " side " + sideTag) + "]-> "
+                + target.name();
     }
 }

@@ -33,7 +33,7 @@ public final class JobGraphBuilder {
     }
 
     /** An edge between two operators before chaining. */
-    private record Edge(Transformation from, Transformation to, Partitioning partitioning) {}
+    private record Edge(Transformation from, Transformation to, Partitioning partitioning, String sideTag) {}
 
     public JobGraph build(String jobName, List<Transformation.Sink> sinks) throws JobSubmissionException {
         if (sinks.isEmpty()) {
@@ -51,7 +51,7 @@ public final class JobGraphBuilder {
         Map<Transformation, List<Edge>> outputsOf = new IdentityHashMap<>();
         for (Transformation operator : operators) {
             for (Transformation input : operator.inputs()) {
-                for (Edge edge : resolve(input, operator, null, parallelism)) {
+                for (Edge edge : resolve(input, operator, null, null, parallelism)) {
                     edges.add(edge);
                     inputsOf.computeIfAbsent(edge.to(), k -> new ArrayList<>()).add(edge);
                     outputsOf.computeIfAbsent(edge.from(), k -> new ArrayList<>()).add(edge);
@@ -87,7 +87,7 @@ public final class JobGraphBuilder {
             JobVertex from = vertexOf.get(edge.from());
             JobVertex to = vertexOf.get(edge.to());
             if (from != to) {
-                JobEdge jobEdge = new JobEdge(from, to, edge.partitioning());
+                JobEdge jobEdge = new JobEdge(from, to, edge.partitioning(), edge.sideTag());
                 from.outputs.add(jobEdge);
                 to.inputs.add(jobEdge);
             }
@@ -96,7 +96,9 @@ public final class JobGraphBuilder {
     }
 
     private boolean chainable(Edge edge, Map<Transformation, List<Edge>> outputsOf, Map<Transformation, Integer> parallelism) {
-        return edge.partitioning().kind() == Partitioning.Kind.FORWARD
+        // Side outputs leave from the end of a chain, so an operator whose side output is consumed ends it.
+        return edge.sideTag() == null
+                && edge.partitioning().kind() == Partitioning.Kind.FORWARD
                 && parallelism.get(edge.from()).equals(parallelism.get(edge.to()))
                 && outputsOf.get(edge.from()).size() == 1;
     }
@@ -148,18 +150,22 @@ public final class JobGraphBuilder {
     }
 
     /** The operator edges that {@code input} stands for, seen from {@code consumer}. */
-    private List<Edge> resolve(Transformation input, Transformation consumer, Partitioning chosen,
+    private List<Edge> resolve(Transformation input, Transformation consumer, Partitioning chosen, String sideTag,
             Map<Transformation, Integer> parallelism) throws JobSubmissionException {
         if (input instanceof Transformation.Partition partition) {
             // The partitioning nearest to the consumer is the one that counts.
-            return resolve(partition.inputs().get(0), consumer, chosen != null ? chosen : partition.partitioning(), parallelism);
+            return resolve(partition.inputs().get(0), consumer, chosen != null ? chosen : partition.partitioning(), sideTag,
+                    parallelism);
         }
         if (input instanceof Transformation.Union union) {
             List<Edge> edges = new ArrayList<>();
             for (Transformation each : union.inputs()) {
-                edges.addAll(resolve(each, consumer, chosen, parallelism));
+                edges.addAll(resolve(each, consumer, chosen, sideTag, parallelism));
             }
             return edges;
+        }
+        if (input instanceof Transformation.SideOutput side) {
+            return resolve(side.inputs().get(0), consumer, chosen, side.tag(), parallelism);
         }
         int from = parallelism.get(input);
         int to = parallelism.get(consumer);
@@ -168,6 +174,6 @@ public final class JobGraphBuilder {
             throw new JobSubmissionException("forward() from '" + input.name() + "' (parallelism " + from + ") to '"
                     + consumer.name() + "' (parallelism " + to + ") needs equal parallelism: use rebalance() instead");
         }
-        return List.of(new Edge(input, consumer, partitioning));
+        return List.of(new Edge(input, consumer, partitioning, sideTag));
     }
 }

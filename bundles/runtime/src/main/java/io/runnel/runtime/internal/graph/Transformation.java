@@ -60,7 +60,7 @@ public abstract sealed class Transformation {
 
     /** Whether this step becomes an operator (rather than shaping edges). */
     public boolean isPhysical() {
-        return !(this instanceof Partition) && !(this instanceof Union);
+        return !(this instanceof Partition) && !(this instanceof Union) && !(this instanceof SideOutput);
     }
 
     /** Reads a source connector. */
@@ -154,6 +154,27 @@ public abstract sealed class Transformation {
 
         public Partitioning partitioning() {
             return partitioning;
+        }
+
+        @Override
+        public List<Transformation> inputs() {
+            return List.of(input);
+        }
+    }
+
+    /** Selects the records an operator emitted to one of its side outputs. */
+    public static final class SideOutput extends Transformation {
+        private final Transformation input;
+        private final String tag;
+
+        public SideOutput(int id, Transformation input, String tag) {
+            super(id, "side output '" + tag + "'");
+            this.input = input;
+            this.tag = tag;
+        }
+
+        public String tag() {
+            return tag;
         }
 
         @Override

@@ -17,4 +17,10 @@ public interface Output<T> {
 
     /** The stream became idle (no records for a while) or active again. */
     void emitIdle(boolean idle);
+
+    /**
+     * A record for the side output named {@code tag}. Outputs that have no consumer of that side
+     * output drop it, as nobody asked for it.
+     */
+    default void emitSide(String tag, Object record, long timestamp) {}
 }

@@ -1,0 +1,66 @@
+package io.runnel.runtime.internal.operators;
+
+import io.runnel.api.functions.RuntimeContext;
+import io.runnel.api.state.AggregatingState;
+import io.runnel.api.state.AggregatingStateDescriptor;
+import io.runnel.api.state.ListState;
+import io.runnel.api.state.ListStateDescriptor;
+import io.runnel.api.state.MapState;
+import io.runnel.api.state.MapStateDescriptor;
+import io.runnel.api.state.ReducingState;
+import io.runnel.api.state.ReducingStateDescriptor;
+import io.runnel.api.state.ValueState;
+import io.runnel.api.state.ValueStateDescriptor;
+import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
+
+/** The runtime context of a function on a keyed stream: its state lives in the operator's keyed backend. */
+final class KeyedRuntimeContext implements RuntimeContext {
+
+    private final OperatorContext context;
+    private final HeapKeyedStateBackend state;
+
+    KeyedRuntimeContext(OperatorContext context, HeapKeyedStateBackend state) {
+        this.context = context;
+        this.state = state;
+    }
+
+    @Override
+    public String operatorName() {
+        return context.name();
+    }
+
+    @Override
+    public int subtaskIndex() {
+        return context.subtaskIndex();
+    }
+
+    @Override
+    public int parallelism() {
+        return context.parallelism();
+    }
+
+    @Override
+    public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
+        return state.valueState(descriptor);
+    }
+
+    @Override
+    public <T> ListState<T> getListState(ListStateDescriptor<T> descriptor) {
+        return state.listState(descriptor);
+    }
+
+    @Override
+    public <K, V> MapState<K, V> getMapState(MapStateDescriptor<K, V> descriptor) {
+        return state.mapState(descriptor);
+    }
+
+    @Override
+    public <T> ReducingState<T> getReducingState(ReducingStateDescriptor<T> descriptor) {
+        return state.reducingState(descriptor);
+    }
+
+    @Override
+    public <IN, ACC, OUT> AggregatingState<IN, OUT> getAggregatingState(AggregatingStateDescriptor<IN, ACC, OUT> descriptor) {
+        return state.aggregatingState(descriptor);
+    }
+}

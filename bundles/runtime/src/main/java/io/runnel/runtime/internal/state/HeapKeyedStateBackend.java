@@ -1,0 +1,134 @@
+package io.runnel.runtime.internal.state;
+
+import io.runnel.api.state.AggregatingState;
+import io.runnel.api.state.AggregatingStateDescriptor;
+import io.runnel.api.state.ListState;
+import io.runnel.api.state.ListStateDescriptor;
+import io.runnel.api.state.MapState;
+import io.runnel.api.state.MapStateDescriptor;
+import io.runnel.api.state.ReducingState;
+import io.runnel.api.state.ReducingStateDescriptor;
+import io.runnel.api.state.StateDescriptor;
+import io.runnel.api.state.ValueState;
+import io.runnel.api.state.ValueStateDescriptor;
+import io.runnel.runtime.internal.task.KeyGroups;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The keyed state of one operator subtask, on the heap. The operator sets the current key (and, for
+ * windows, the current namespace) before calling user code; every state handle then reads and
+ * writes that key's entry.
+ */
+public final class HeapKeyedStateBackend {
+
+    /** The namespace of state that is not scoped to a window. */
+    public static final Object NO_NAMESPACE = new Object() {
+        @Override
+        public String toString() {
+            return "(no namespace)";
+        }
+    };
+
+    private final int firstKeyGroup;
+    private final int lastKeyGroup;
+    private final int maxParallelism;
+    private final Map<String, StateTable> tables = new HashMap<>();
+    private final Map<String, StateDescriptor<?>> descriptors = new HashMap<>();
+    private Object currentKey;
+    private int currentKeyGroup;
+    private Object currentNamespace = NO_NAMESPACE;
+
+    public HeapKeyedStateBackend(int firstKeyGroup, int lastKeyGroup, int maxParallelism) {
+        this.firstKeyGroup = firstKeyGroup;
+        this.lastKeyGroup = lastKeyGroup;
+        this.maxParallelism = maxParallelism;
+    }
+
+    public void setCurrentKey(Object key) {
+        int keyGroup = KeyGroups.keyGroupFor(key, maxParallelism);
+        if (keyGroup < firstKeyGroup || keyGroup > lastKeyGroup) {
+            throw new IllegalStateException("Key " + key + " (key group " + keyGroup + ") reached a subtask owning key groups "
+                    + firstKeyGroup + " to " + lastKeyGroup + ": the key selector is not deterministic, or hashCode "
+                    + "differs between JVMs");
+        }
+        currentKey = key;
+        currentKeyGroup = keyGroup;
+    }
+
+    public Object currentKey() {
+        return currentKey;
+    }
+
+    public void setCurrentNamespace(Object namespace) {
+        currentNamespace = namespace;
+    }
+
+    public <T> ValueState<T> valueState(ValueStateDescriptor<T> descriptor) {
+        StateTable table = table(descriptor);
+        return new ValueState<>() {
+            @SuppressWarnings("unchecked")
+            @Override
+            public T value() {
+                return (T) table.get(currentKeyGroup, currentKey, currentNamespace);
+            }
+
+            @Override
+            public void update(T value) {
+                if (value == null) {
+                    clear();
+                } else {
+                    table.put(currentKeyGroup, currentKey, currentNamespace, value);
+                }
+            }
+
+            @Override
+            public void clear() {
+                table.remove(currentKeyGroup, currentKey, currentNamespace);
+            }
+        };
+    }
+
+    public <T> ListState<T> listState(ListStateDescriptor<T> descriptor) {
+        return new HeapListState<>(this, table(descriptor));
+    }
+
+    public <K, V> MapState<K, V> mapState(MapStateDescriptor<K, V> descriptor) {
+        return new HeapMapState<>(this, table(descriptor));
+    }
+
+    public <T> ReducingState<T> reducingState(ReducingStateDescriptor<T> descriptor) {
+        return new HeapReducingState<>(this, table(descriptor), descriptor.reducer());
+    }
+
+    public <IN, ACC, OUT> AggregatingState<IN, OUT> aggregatingState(AggregatingStateDescriptor<IN, ACC, OUT> descriptor) {
+        return new HeapAggregatingState<>(this, table(descriptor), descriptor.function());
+    }
+
+    Object get(StateTable table) {
+        return table.get(currentKeyGroup, currentKey, currentNamespace);
+    }
+
+    void put(StateTable table, Object value) {
+        table.put(currentKeyGroup, currentKey, currentNamespace, value);
+    }
+
+    void remove(StateTable table) {
+        table.remove(currentKeyGroup, currentKey, currentNamespace);
+    }
+
+    /** The number of keys (with namespaces) holding a value in the named state, for tests and metrics. */
+    public int size(String stateName) {
+        StateTable table = tables.get(stateName);
+        return table == null ? 0 : table.size();
+    }
+
+    private StateTable table(StateDescriptor<?> descriptor) {
+        StateDescriptor<?> known = descriptors.putIfAbsent(descriptor.name(), descriptor);
+        if (known != null && known.getClass() != descriptor.getClass()) {
+            throw new IllegalArgumentException("State '" + descriptor.name() + "' is already registered as a "
+                    + known.getClass().getSimpleName() + ", not a " + descriptor.getClass().getSimpleName());
+        }
+        return tables.computeIfAbsent(descriptor.name(), name -> new StateTable(firstKeyGroup, lastKeyGroup));
+    }
+}

@@ -1,0 +1,39 @@
+package io.runnel.runtime.internal.state;
+
+import io.runnel.api.functions.ReduceFunction;
+import io.runnel.api.state.ReducingState;
+
+/** Keeps the reduction of everything added for the key. */
+final class HeapReducingState<T> implements ReducingState<T> {
+
+    private final HeapKeyedStateBackend backend;
+    private final StateTable table;
+    private final ReduceFunction<T> reducer;
+
+    HeapReducingState(HeapKeyedStateBackend backend, StateTable table, ReduceFunction<T> reducer) {
+        this.backend = backend;
+        this.table = table;
+        this.reducer = reducer;
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public T get() {
+        return (T) backend.get(table);
+    }
+
+    @Override
+    public void add(T value) {
+        T current = get();
+        try {
+            backend.put(table, current == null ? value : reducer.reduce(current, value));
+        } catch (Exception e) {
+            throw new StateFunctionException("the reduce function of a reducing state", e);
+        }
+    }
+
+    @Override
+    public void clear() {
+        backend.remove(table);
+    }
+}

@@ -1,0 +1,123 @@
+package io.runnel.runtime.internal.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.runnel.api.functions.AggregateFunction;
+import io.runnel.api.state.AggregatingState;
+import io.runnel.api.state.AggregatingStateDescriptor;
+import io.runnel.api.state.ListState;
+import io.runnel.api.state.ListStateDescriptor;
+import io.runnel.api.state.MapState;
+import io.runnel.api.state.MapStateDescriptor;
+import io.runnel.api.state.ReducingState;
+import io.runnel.api.state.ReducingStateDescriptor;
+import io.runnel.api.state.ValueState;
+import io.runnel.api.state.ValueStateDescriptor;
+import io.runnel.runtime.internal.task.KeyGroups;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HeapKeyedStateBackendTest {
+
+    private final HeapKeyedStateBackend backend = new HeapKeyedStateBackend(0, 127, 128);
+
+    @Test
+    void eachKeySeesItsOwnValues() {
+        ValueState<Long> value = backend.valueState(new ValueStateDescriptor<>("v", Long.class));
+        ListState<String> list = backend.listState(new ListStateDescriptor<>("l", String.class));
+        MapState<String, Integer> map = backend.mapState(new MapStateDescriptor<>("m", String.class, Integer.class));
+        backend.setCurrentKey("a");
+        value.update(1L);
+        list.add("x");
+        list.add("y");
+        map.put("k", 1);
+        backend.setCurrentKey("b");
+        assertThat(value.value()).isNull();
+        assertThat(list.get()).isEmpty();
+        assertThat(map.isEmpty()).isTrue();
+        value.update(2L);
+        backend.setCurrentKey("a");
+        assertThat(value.value()).isEqualTo(1L);
+        assertThat(list.get()).containsExactly("x", "y");
+        assertThat(map.entries()).isEqualTo(Map.of("k", 1));
+        list.update(List.of());
+        map.remove("k");
+        value.clear();
+        assertThat(backend.size("l")).isZero();
+        assertThat(backend.size("m")).isZero();
+        assertThat(backend.size("v")).as("only b's value is left").isEqualTo(1);
+    }
+
+    @Test
+    void reducingAndAggregatingStateCombineAsTheyGo() {
+        ReducingState<Integer> max = backend.reducingState(new ReducingStateDescriptor<>("max", Math::max, Integer.class));
+        AggregatingState<Integer, Double> average = backend.aggregatingState(
+                new AggregatingStateDescriptor<>("avg", new Average(), long[].class));
+        backend.setCurrentKey(7);
+        for (int v : new int[] {3, 9, 4}) {
+            max.add(v);
+            average.add(v);
+        }
+        assertThat(max.get()).isEqualTo(9);
+        assertThat(average.get()).isEqualTo(16 / 3.0);
+        average.clear();
+        assertThat(average.get()).isNull();
+    }
+
+    @Test
+    void namespacesSeparateTheSameKeysState() {
+        ValueState<String> value = backend.valueState(new ValueStateDescriptor<>("w", String.class));
+        backend.setCurrentKey("k");
+        backend.setCurrentNamespace("window-1");
+        value.update("one");
+        backend.setCurrentNamespace("window-2");
+        assertThat(value.value()).isNull();
+        backend.setCurrentNamespace(HeapKeyedStateBackend.NO_NAMESPACE);
+        assertThat(value.value()).isNull();
+        backend.setCurrentNamespace("window-1");
+        assertThat(value.value()).isEqualTo("one");
+    }
+
+    @Test
+    void keysOfOtherSubtasksAndClashingDescriptorsAreRefused() {
+        HeapKeyedStateBackend firstHalf = new HeapKeyedStateBackend(0, 63, 128);
+        Object foreignKey = null;
+        for (int i = 0; foreignKey == null; i++) {
+            if (KeyGroups.keyGroupFor(i, 128) > 63) {
+                foreignKey = i;
+            }
+        }
+        Object key = foreignKey;
+        assertThatThrownBy(() -> firstHalf.setCurrentKey(key)).hasMessageContaining("owning key groups 0 to 63");
+        backend.valueState(new ValueStateDescriptor<>("s", Long.class));
+        assertThatThrownBy(() -> backend.listState(new ListStateDescriptor<>("s", Long.class)))
+                .hasMessageContaining("State 's' is already registered as a ValueStateDescriptor");
+    }
+
+    /** Average as {sum, count}. */
+    private static final class Average implements AggregateFunction<Integer, long[], Double> {
+        @Override
+        public long[] createAccumulator() {
+            return new long[2];
+        }
+
+        @Override
+        public long[] add(Integer value, long[] accumulator) {
+            accumulator[0] += value;
+            accumulator[1]++;
+            return accumulator;
+        }
+
+        @Override
+        public Double getResult(long[] accumulator) {
+            return (double) accumulator[0] / accumulator[1];
+        }
+
+        @Override
+        public long[] merge(long[] a, long[] b) {
+            return new long[] {a[0] + b[0], a[1] + b[1]};
+        }
+    }
+}
