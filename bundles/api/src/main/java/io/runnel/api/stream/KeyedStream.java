@@ -17,6 +17,13 @@ public interface KeyedStream<T, K> extends DataStream<T> {
      */
     DataStream<T> reduce(ReduceFunction<T> reducer);
 
+    /** Cuts the stream into windows per key. */
+    <W extends io.runnel.api.windowing.Window> io.runnel.api.windowing.WindowedStream<T, K, W> window(
+            io.runnel.api.windowing.WindowAssigner<? super T, W> assigner);
+
+    /** Windows of {@code size} records per key, fired and emptied when full. */
+    io.runnel.api.windowing.WindowedStream<T, K, io.runnel.api.windowing.GlobalWindow> countWindow(long size);
+
     /** Applies a keyed process function: per-key state and timers. */
     <R> DataStream<R> process(KeyedProcessFunction<K, T, R> function);
 }

@@ -23,6 +23,18 @@ final class KeyedStreamImpl<T, K> extends DataStreamImpl<T> implements KeyedStre
     }
 
     @Override
+    public <W extends io.runnel.api.windowing.Window> io.runnel.api.windowing.WindowedStream<T, K, W> window(
+            io.runnel.api.windowing.WindowAssigner<? super T, W> assigner) {
+        return new WindowedStreamImpl<>(this, keySelector, assigner);
+    }
+
+    @Override
+    public io.runnel.api.windowing.WindowedStream<T, K, io.runnel.api.windowing.GlobalWindow> countWindow(long size) {
+        return window(io.runnel.api.windowing.GlobalWindows.<T>create())
+                .trigger(io.runnel.api.windowing.PurgingTrigger.of(io.runnel.api.windowing.CountTrigger.of(size)));
+    }
+
+    @Override
     public <R> DataStream<R> process(KeyedProcessFunction<K, T, R> function) {
         Objects.requireNonNull(function, "function");
         var copies = FunctionCopies.of(function, "KeyedProcessFunction");

@@ -1,0 +1,60 @@
+package io.runnel.api.windowing;
+
+/** The records with timestamps in {@code [start, end)}. */
+public final class TimeWindow extends Window {
+
+    private final long start;
+    private final long end;
+
+    public TimeWindow(long start, long end) {
+        if (end <= start) {
+            throw new IllegalArgumentException("A time window ends after it starts, but got [" + start + ", " + end + ")");
+        }
+        this.start = start;
+        this.end = end;
+    }
+
+    public long start() {
+        return start;
+    }
+
+    /** The first millisecond after the window. */
+    public long end() {
+        return end;
+    }
+
+    @Override
+    public long maxTimestamp() {
+        return end - 1;
+    }
+
+    /** Whether the two windows overlap or touch (session windows merge then). */
+    public boolean intersects(TimeWindow other) {
+        return start <= other.end && end >= other.start;
+    }
+
+    /** The smallest window covering both. */
+    public TimeWindow cover(TimeWindow other) {
+        return new TimeWindow(Math.min(start, other.start), Math.max(end, other.end));
+    }
+
+    /** The start of the window of {@code size} (shifted by {@code offset}) that holds {@code timestamp}. */
+    public static long windowStart(long timestamp, long offset, long size) {
+        return timestamp - Math.floorMod(timestamp - offset, size);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TimeWindow window && window.start == start && window.end == end;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(start) * 31 + Long.hashCode(end);
+    }
+
+    @Override
+    public String toString() {
+        return "TimeWindow[" + start + ", " + end + ")";
+    }
+}
