@@ -1,0 +1,67 @@
+package io.runnel.bench;
+
+import java.util.Locale;
+
+/**
+ * One measurement: {@code Bench <workload> --events N --parallelism P [--engine runnel|baseline]}.
+ * Runs a short warm-up of the same workload first (JIT), then the measured run, checks its checksum
+ * against the baseline's arithmetic, and prints
+ * {@code RESULT workload=<w> events=<n> parallelism=<p> seconds=<s> events_per_sec=<x>}.
+ * Time runs from job submission to job end; JVM start and the warm-up are not counted.
+ */
+public final class Bench {
+
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        String workload = null;
+        long events = 20_000_000;
+        int parallelism = 1;
+        String engine = "runnel";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--events" -> events = Long.parseLong(args[++i]);
+                case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
+                case "--engine" -> engine = args[++i];
+                default -> {
+                    if (args[i].startsWith("--") || workload != null) {
+                        usage("unknown argument '" + args[i] + "'");
+                    }
+                    workload = args[i];
+                }
+            }
+        }
+        if (workload == null) {
+            usage("no workload given");
+        }
+        long warmup = Math.min(events, 2_000_000);
+        long expected = Workloads.runBaseline(workload, events)[0];
+        long[] result;
+        String label = workload;
+        if (engine.equals("baseline")) {
+            Workloads.runBaseline(workload, warmup);
+            result = Workloads.runBaseline(workload, events);
+            label = workload + "-baseline";
+            parallelism = 1;
+        } else if (engine.equals("runnel")) {
+            Workloads.runRunnel(workload, warmup, parallelism);
+            result = Workloads.runRunnel(workload, events, parallelism);
+        } else {
+            usage("unknown engine '" + engine + "': use runnel or baseline");
+            return;
+        }
+        if (result[0] != expected) {
+            System.err.println("CHECK FAILED: " + label + " produced checksum " + result[0] + ", expected " + expected);
+            System.exit(1);
+        }
+        double seconds = result[1] / 1e9;
+        System.out.printf(Locale.ROOT, "RESULT workload=%s events=%d parallelism=%d seconds=%.3f events_per_sec=%.0f%n",
+                label, events, parallelism, seconds, events / seconds);
+    }
+
+    private static void usage(String problem) {
+        System.err.println("bench: " + problem);
+        System.err.println("usage: ./runnel bench <passthrough|window> [--events N] [--parallelism P] [--engine runnel|baseline]");
+        System.exit(2);
+    }
+}

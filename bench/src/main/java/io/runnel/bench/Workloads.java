@@ -1,0 +1,131 @@
+package io.runnel.bench;
+
+import io.runnel.api.eventtime.WatermarkStrategy;
+import io.runnel.api.functions.AggregateFunction;
+import io.runnel.api.stream.SinkDescriptor;
+import io.runnel.api.stream.Sources;
+import io.runnel.api.stream.StreamEnvironment;
+import io.runnel.connectors.basic.internal.CollectionSource;
+import io.runnel.connectors.basic.internal.DatagenSource;
+import io.runnel.runtime.internal.execution.LocalStreamEnvironment;
+import io.runnel.runtime.internal.execution.MapConnectorRegistry;
+import io.runnel.api.windowing.TumblingWindows;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The workloads, each returning a checksum the baseline loop computes the same way:
+ * <ul>
+ *   <li>{@code passthrough}: generator -> map(value * 2) -> filter(key != 0) -> counting sink;
+ *       checksum = records reaching the sink.
+ *   <li>{@code window}: generator -> keyBy(key) -> 1 s tumbling event-time window -> count and sum
+ *       -> counting sink; checksum = sum of the window counts, which must equal the event count.
+ * </ul>
+ * At parallelism P, generator subtask i makes events i, i+P, i+2P, ...
+ */
+public final class Workloads {
+
+    /** A window's count and sum. */
+    public record CountSum(long count, long sum) {}
+
+    private Workloads() {}
+
+    /** Runs a workload on Runnel's engine and returns {checksum, nanoseconds from submission to end}. */
+    public static long[] runRunnel(String workload, long events, int parallelism) throws Exception {
+        CountingSink sink = new CountingSink();
+        MapConnectorRegistry connectors = new MapConnectorRegistry()
+                .withSource(Sources.COLLECTION, new CollectionSource())
+                .withSource(Sources.DATAGEN, new DatagenSource())
+                .withSink(CountingSink.NAME, sink);
+        StreamEnvironment env = new LocalStreamEnvironment(connectors, parallelism).setParallelism(parallelism);
+        SinkDescriptor<Object> counting = new SinkDescriptor<>(CountingSink.NAME, Map.of());
+        switch (workload) {
+            case "passthrough" -> env.fromSource(Sources.generator(events, Event::of), "events")
+                    .map(e -> new Event(e.key(), e.time(), e.value() * 2)).name("double")
+                    .filter(e -> e.key() != 0).name("drop key 0")
+                    .sinkTo(counting, "count");
+            case "window" -> env.fromSource(Sources.generator(events, Event::of), "events")
+                    .assignTimestampsAndWatermarks(WatermarkStrategy.<Event>forMonotonousTimestamps()
+                            .withTimestampAssigner((e, previous) -> e.time()))
+                    .keyBy(Event::key)
+                    .window(TumblingWindows.<Event>ofEventTime(Duration.ofSeconds(1)))
+                    .aggregate(new CountAndSum()).name("count and sum")
+                    .sinkTo(counting, "count");
+            default -> throw new IllegalArgumentException("Unknown workload '" + workload + "': use passthrough or window");
+        }
+        long start = System.nanoTime();
+        env.execute(workload);
+        long nanos = System.nanoTime() - start;
+        return new long[] {workload.equals("window") ? sink.windowCounts() : sink.records(), nanos};
+    }
+
+    /** The same computation as a plain single-threaded loop; returns {checksum, nanoseconds}. */
+    public static long[] runBaseline(String workload, long events) {
+        long start = System.nanoTime();
+        long checksum = 0;
+        switch (workload) {
+            case "passthrough" -> {
+                for (long c = 0; c < events; c++) {
+                    Event e = Event.of(c);
+                    Event doubled = new Event(e.key(), e.time(), e.value() * 2);
+                    if (doubled.key() != 0) {
+                        checksum++;
+                    }
+                }
+            }
+            case "window" -> {
+                // Events arrive in time order, so each key's window is complete once time passes its end.
+                long[] counts = new long[(int) Event.KEYS];
+                long[] sums = new long[(int) Event.KEYS];
+                long windowEnd = 1000;
+                for (long c = 0; c < events; c++) {
+                    if (c >= windowEnd) {
+                        checksum += flush(counts, sums);
+                        windowEnd += 1000;
+                    }
+                    Event e = Event.of(c);
+                    counts[(int) e.key()]++;
+                    sums[(int) e.key()] += e.value();
+                }
+                checksum += flush(counts, sums);
+            }
+            default -> throw new IllegalArgumentException("Unknown workload '" + workload + "': use passthrough or window");
+        }
+        return new long[] {checksum, System.nanoTime() - start};
+    }
+
+    private static long flush(long[] counts, long[] sums) {
+        long total = 0;
+        for (int k = 0; k < counts.length; k++) {
+            total += counts[k];
+            counts[k] = 0;
+            sums[k] = 0;
+        }
+        return total;
+    }
+
+    /** Counts and sums the events of a window. */
+    static final class CountAndSum implements AggregateFunction<Event, long[], CountSum> {
+        @Override
+        public long[] createAccumulator() {
+            return new long[2];
+        }
+
+        @Override
+        public long[] add(Event value, long[] accumulator) {
+            accumulator[0]++;
+            accumulator[1] += value.value();
+            return accumulator;
+        }
+
+        @Override
+        public CountSum getResult(long[] accumulator) {
+            return new CountSum(accumulator[0], accumulator[1]);
+        }
+
+        @Override
+        public long[] merge(long[] a, long[] b) {
+            return new long[] {a[0] + b[0], a[1] + b[1]};
+        }
+    }
+}
