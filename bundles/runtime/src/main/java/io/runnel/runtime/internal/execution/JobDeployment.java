@@ -165,23 +165,22 @@ final class JobDeployment {
     }
 
     private SourceProvider sourceProvider(Transformation.Source source) throws JobSubmissionException {
-        String name = source.descriptor().connector();
-        SourceProvider provider = connectors.source(name);
-        if (provider == null) {
-            throw new JobSubmissionException("Source '" + source.name() + "' uses the connector '" + name
-                    + "', but no source connector of that name is installed (installed: " + connectors.sourceNames()
-                    + "). Deploy the bundle that provides it.");
-        }
-        return provider;
+        return installed("Source", source.name(), source.descriptor().connector(), connectors.source(source.descriptor().connector()),
+                connectors.sourceNames());
     }
 
     private SinkProvider sinkProvider(Transformation.Sink sink) throws JobSubmissionException {
-        String name = sink.descriptor().connector();
-        SinkProvider provider = connectors.sink(name);
+        return installed("Sink", sink.name(), sink.descriptor().connector(), connectors.sink(sink.descriptor().connector()),
+                connectors.sinkNames());
+    }
+
+    /** The provider found, or an error naming the operator, the connector and what is installed. */
+    private static <P> P installed(String kind, String operator, String connector, P provider, java.util.Set<String> installed)
+            throws JobSubmissionException {
         if (provider == null) {
-            throw new JobSubmissionException("Sink '" + sink.name() + "' uses the connector '" + name
-                    + "', but no sink connector of that name is installed (installed: " + connectors.sinkNames()
-                    + "). Deploy the bundle that provides it.");
+            throw new JobSubmissionException(kind + " '" + operator + "' uses the connector '" + connector + "', but no "
+                    + kind.toLowerCase(java.util.Locale.ROOT) + " connector of that name is installed (installed: "
+                    + installed + "). Deploy the bundle that provides it.");
         }
         return provider;
     }

@@ -42,6 +42,7 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
                 KeyGroups.lastKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
                 context.maxParallelism());
         timers = new KeyedTimers(services.timers(), this::onTimer);
+        timerService = timers.forCurrentKey(state, () -> HeapKeyedStateBackend.NO_NAMESPACE);
         try {
             function.open(new KeyedRuntimeContext(context, state));
         } catch (Exception e) {
@@ -93,39 +94,7 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
         }
     }
 
-    private final class Timers implements TimerService {
-        @Override
-        public long currentProcessingTime() {
-            return timers.currentProcessingTime();
-        }
-
-        @Override
-        public long currentWatermark() {
-            return timers.currentWatermark();
-        }
-
-        @Override
-        public void registerEventTimeTimer(long time) {
-            timers.registerEventTimer(time, state.currentKey(), HeapKeyedStateBackend.NO_NAMESPACE);
-        }
-
-        @Override
-        public void registerProcessingTimeTimer(long time) {
-            timers.registerProcessingTimer(time, state.currentKey(), HeapKeyedStateBackend.NO_NAMESPACE);
-        }
-
-        @Override
-        public void deleteEventTimeTimer(long time) {
-            timers.deleteEventTimer(time, state.currentKey(), HeapKeyedStateBackend.NO_NAMESPACE);
-        }
-
-        @Override
-        public void deleteProcessingTimeTimer(long time) {
-            timers.deleteProcessingTimer(time, state.currentKey(), HeapKeyedStateBackend.NO_NAMESPACE);
-        }
-    }
-
-    private final Timers timerService = new Timers();
+    private TimerService timerService;
 
     private final class ElementContext extends KeyedProcessFunction<Object, Object, Object>.Context {
         ElementContext() {
@@ -165,24 +134,26 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
             return eventTime;
         }
 
+        // The rest is what the element context does.
+
         @Override
         public Long timestamp() {
-            return currentTimestamp == Output.NO_TIMESTAMP ? null : currentTimestamp;
+            return elementContext.timestamp();
         }
 
         @Override
         public TimerService timerService() {
-            return timerService;
+            return elementContext.timerService();
         }
 
         @Override
         public Object getCurrentKey() {
-            return state.currentKey();
+            return elementContext.getCurrentKey();
         }
 
         @Override
         public <X> void output(OutputTag<X> tag, X value) {
-            output.emitSide(tag.id(), value, currentTimestamp);
+            elementContext.output(tag, value);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.runnel.runtime.internal.operators;
 
 import io.runnel.api.functions.Collector;
 import io.runnel.api.functions.OutputTag;
+import io.runnel.api.functions.TimerService;
 import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
 import io.runnel.api.windowing.GlobalWindow;
@@ -278,35 +279,43 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     /** Timers and trigger state of the window the trigger is being asked about. */
     private final class TriggerContextImpl implements Trigger.TriggerContext {
         Window window;
+        private TimerService windowTimers;
+
+        private TimerService timers() {
+            if (windowTimers == null) {
+                windowTimers = timers.forCurrentKey(state, () -> window);
+            }
+            return windowTimers;
+        }
 
         @Override
         public long currentProcessingTime() {
-            return timers.currentProcessingTime();
+            return timers().currentProcessingTime();
         }
 
         @Override
         public long currentWatermark() {
-            return timers.currentWatermark();
+            return timers().currentWatermark();
         }
 
         @Override
         public void registerEventTimeTimer(long time) {
-            timers.registerEventTimer(time, state.currentKey(), window);
+            timers().registerEventTimeTimer(time);
         }
 
         @Override
         public void registerProcessingTimeTimer(long time) {
-            timers.registerProcessingTimer(time, state.currentKey(), window);
+            timers().registerProcessingTimeTimer(time);
         }
 
         @Override
         public void deleteEventTimeTimer(long time) {
-            timers.deleteEventTimer(time, state.currentKey(), window);
+            timers().deleteEventTimeTimer(time);
         }
 
         @Override
         public void deleteProcessingTimeTimer(long time) {
-            timers.deleteProcessingTimer(time, state.currentKey(), window);
+            timers().deleteProcessingTimeTimer(time);
         }
 
         @Override

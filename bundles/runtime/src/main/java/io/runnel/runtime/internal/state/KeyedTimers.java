@@ -1,9 +1,11 @@
 package io.runnel.runtime.internal.state;
 
+import io.runnel.api.functions.TimerService;
 import io.runnel.runtime.internal.task.ProcessingTimers;
 import java.util.HashSet;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Event-time and processing-time timers of one keyed operator subtask. A timer is (time, key,
@@ -84,6 +86,44 @@ public final class KeyedTimers {
                 target.onTimer(next, true);
             }
         }
+    }
+
+    /**
+     * The user-facing timer service: timers for the backend's current key, in the namespace
+     * {@code namespace} gives at the time of the call.
+     */
+    public TimerService forCurrentKey(HeapKeyedStateBackend state, Supplier<Object> namespace) {
+        return new TimerService() {
+            @Override
+            public long currentProcessingTime() {
+                return KeyedTimers.this.currentProcessingTime();
+            }
+
+            @Override
+            public long currentWatermark() {
+                return KeyedTimers.this.currentWatermark();
+            }
+
+            @Override
+            public void registerEventTimeTimer(long time) {
+                registerEventTimer(time, state.currentKey(), namespace.get());
+            }
+
+            @Override
+            public void registerProcessingTimeTimer(long time) {
+                registerProcessingTimer(time, state.currentKey(), namespace.get());
+            }
+
+            @Override
+            public void deleteEventTimeTimer(long time) {
+                deleteEventTimer(time, state.currentKey(), namespace.get());
+            }
+
+            @Override
+            public void deleteProcessingTimeTimer(long time) {
+                deleteProcessingTimer(time, state.currentKey(), namespace.get());
+            }
+        };
     }
 
     /** Timers registered and not yet fired or deleted, for tests and metrics. */
