@@ -45,7 +45,7 @@ public final class DatagenSource implements SourceProvider {
         long count = descriptor.parameter(Sources.COUNT, Long.MAX_VALUE);
         long rate = descriptor.parameter(Sources.RATE, 0L);
         return new Reader<>(generator, count, subtask.subtaskIndex(), subtask.parallelism(),
-                rate == 0 ? 0 : Math.max(1.0, (double) rate / subtask.parallelism()));
+                rate == 0 ? 0 : Math.max(1.0, (double) rate / subtask.parallelism()), System::nanoTime);
     }
 
     /** One subtask's share of the generated sequence. */
@@ -56,9 +56,13 @@ public final class DatagenSource implements SourceProvider {
         private final double perSecond;
         private long next;
         private long emitted;
+        private final java.util.function.LongSupplier clock;
         private long startNanos = -1;
 
-        Reader(GeneratorFunction<T> generator, long count, int subtaskIndex, int parallelism, double perSecond) {
+        /** @param clock nanosecond time, {@code System::nanoTime} outside tests */
+        Reader(GeneratorFunction<T> generator, long count, int subtaskIndex, int parallelism, double perSecond,
+                java.util.function.LongSupplier clock) {
+            this.clock = clock;
             this.generator = generator;
             this.count = count;
             this.step = parallelism;
@@ -73,7 +77,7 @@ public final class DatagenSource implements SourceProvider {
             }
             long allowed = PER_POLL;
             if (perSecond > 0) {
-                long now = System.nanoTime();
+                long now = clock.getAsLong();
                 if (startNanos < 0) {
                     startNanos = now;
                 }

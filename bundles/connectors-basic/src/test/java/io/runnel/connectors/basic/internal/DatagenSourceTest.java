@@ -27,12 +27,17 @@ class DatagenSourceTest {
     }
 
     @Test
-    void aRateLimitedGeneratorWaitsInsteadOfBlocking() throws Exception {
-        SourceReader<Long> reader = source.createReader(Sources.generator(1000, 10, i -> i), new SubtaskInfo("gen", 0, 1));
+    void aRateLimitedGeneratorWaitsInsteadOfBlockingAndCatchesUp() throws Exception {
+        long[] now = {5_000_000_000L};
+        DatagenSource.Reader<Long> reader = new DatagenSource.Reader<>(i -> i, 1000, 0, 1, 10.0, () -> now[0]);
         List<Long> out = new ArrayList<>();
         assertThat(reader.poll(out::add)).isEqualTo(SourceReader.Status.MORE_AVAILABLE);
-        assertThat(out).hasSize(1);
-        assertThat(reader.poll(out::add)).as("the next record is due in 100 ms").isEqualTo(SourceReader.Status.NOTHING_AVAILABLE);
+        assertThat(out).containsExactly(0L);
+        now[0] += 50_000_000L; // 50 ms later: the next record is due at 100 ms
+        assertThat(reader.poll(out::add)).isEqualTo(SourceReader.Status.NOTHING_AVAILABLE);
+        now[0] += 950_000_000L; // 1 s after the start: 10 records in total are due
+        reader.poll(out::add);
+        assertThat(out).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
     }
 
     @Test
