@@ -17,6 +17,10 @@ public final class Sources {
     public static final String COUNT = "count";
     /** Parameter of {@link #DATAGEN}: the {@link GeneratorFunction}. */
     public static final String GENERATOR = "generator";
+    /** Connector name of the file source. */
+    public static final String FILE = "file";
+    /** Parameter of {@link #FILE}: a file or directory, a {@code String}. */
+    public static final String PATH = "path";
     /** Parameter of {@link #DATAGEN}: records per second over all subtasks, a {@code Long}; 0 is as fast as possible. */
     public static final String RATE = "rate";
 
@@ -25,6 +29,11 @@ public final class Sources {
     /** The elements, in order, from one subtask; the source runs at parallelism 1. */
     public static <T> SourceDescriptor<T> collection(List<? extends T> elements) {
         return new SourceDescriptor<>(COLLECTION, Map.of(ELEMENTS, List.copyOf(elements)));
+    }
+
+    /** The lines of a file, or of every file in a directory, as strings; bounded. */
+    public static SourceDescriptor<String> lines(String path) {
+        return new SourceDescriptor<>(FILE, Map.of(PATH, path));
     }
 
     /**

@@ -8,13 +8,21 @@ import io.runnel.spi.cluster.Leadership;
 import io.runnel.spi.cluster.Registration;
 import io.runnel.spi.cluster.SlotRegistry;
 import io.runnel.spi.control.JobManagerStatus;
+import io.runnel.api.stream.StreamJob;
+import io.runnel.spi.control.JobExecutor;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,22 +39,60 @@ public final class JobManager implements JobManagerStatus {
 
     private final NodeId node;
     private final SlotPool slotPool;
+    private final JobRuns runs;
+    private final RunMode runMode;
+    private final Map<String, StreamJob> jobs = new ConcurrentHashMap<>();
     private final Registration candidacy;
     private volatile Optional<Leadership> leader = Optional.empty();
 
     @Activate
-    public JobManager(@Reference ClusterMembership membership, @Reference SlotRegistry slotRegistry,
-            @Reference LeaderElection election) {
+    public JobManager(BundleContext context, @Reference ClusterMembership membership,
+            @Reference SlotRegistry slotRegistry, @Reference LeaderElection election, @Reference JobExecutor executor) {
         this.node = membership.localNode().id();
         this.slotPool = new SlotPool(slotRegistry);
+        this.runs = new JobRuns(node, slotRegistry, executor);
+        this.runMode = RunMode.of(context);
+        if (runMode != null) {
+            LOG.info("JobManager on node {} will run job '{}' once it leads", node, runMode.jobName());
+        }
         this.candidacy = election.runForLeader(node, this::leaderChanged);
     }
 
     @Deactivate
     void deactivate() {
         candidacy.close();
+        runs.cancelAll();
         slotPool.close();
         LOG.info("JobManager on node {} stopped", node);
+    }
+
+    /** Jobs deployed as services, by their {@code runnel.job} name. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addJob(StreamJob job, Map<String, Object> properties) {
+        Object name = properties.get(StreamJob.NAME);
+        if (name == null) {
+            LOG.warn("A StreamJob service of {} has no '{}' property and cannot be run by name", job.getClass().getName(),
+                    StreamJob.NAME);
+            return;
+        }
+        jobs.put(name.toString(), job);
+        LOG.info("Job '{}' is available ({})", name, job.getClass().getName());
+        startRunModeJob();
+    }
+
+    void removeJob(StreamJob job, Map<String, Object> properties) {
+        Object name = properties.get(StreamJob.NAME);
+        if (name != null) {
+            jobs.remove(name.toString(), job);
+        }
+    }
+
+    private void startRunModeJob() {
+        RunMode mode = runMode;
+        if (mode != null && runs != null) {
+            mode.startIfReady(isLeader(), jobs, runs);
+        }
     }
 
     private void leaderChanged(Optional<Leadership> now) {
@@ -59,6 +105,7 @@ public final class JobManager implements JobManagerStatus {
             }
         } else if (now.get().isHeldBy(node)) {
             LOG.info("JobManager on node {} leads the cluster (epoch {})", node, now.get().epoch());
+            startRunModeJob();
         } else {
             if (wasLeader) {
                 LOG.warn("JobManager on node {} lost leadership", node);

@@ -82,6 +82,12 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
         return new DataStreamImpl<>(this, new Transformation.Source(nextId(), name, source));
     }
 
+    /** The slots the job built so far needs (its highest operator parallelism), without starting it. */
+    public int requiredSlots(String jobName) throws JobSubmissionException {
+        return new JobGraphBuilder(parallelism, maxParallelism, this::sourceMaxParallelism)
+                .build(jobName, List.copyOf(sinks)).requiredSlots();
+    }
+
     @Override
     public JobClient executeAsync(String jobName) throws JobSubmissionException {
         List<Transformation.Sink> jobSinks = List.copyOf(sinks);

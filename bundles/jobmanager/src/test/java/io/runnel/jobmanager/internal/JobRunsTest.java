@@ -1,0 +1,160 @@
+package io.runnel.jobmanager.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.runnel.api.JobId;
+import io.runnel.api.cluster.NodeId;
+import io.runnel.api.cluster.SlotId;
+import io.runnel.api.cluster.SlotInfo;
+import io.runnel.api.cluster.SlotState;
+import io.runnel.api.stream.JobClient;
+import io.runnel.api.stream.JobResult;
+import io.runnel.api.stream.JobStatus;
+import io.runnel.spi.cluster.Registration;
+import io.runnel.spi.cluster.SlotListener;
+import io.runnel.spi.cluster.SlotRegistry;
+import io.runnel.spi.control.JobExecutor;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class JobRunsTest {
+
+    private static final NodeId HERE = new NodeId("here");
+    private static final NodeId ELSEWHERE = new NodeId("elsewhere");
+
+    private final TableRegistry registry = new TableRegistry();
+
+    @Test
+    void aJobHoldsTheSlotsItNeedsWhileItRuns() throws Exception {
+        registry.offerSlots(HERE, 3);
+        registry.offerSlots(ELSEWHERE, 4);
+        FakeExecution execution = new FakeExecution(2);
+        JobRuns runs = new JobRuns(HERE, registry, (job, name, parallelism, parameters, slots) -> {
+            assertThat(slots).as("all free slots of this node are offered to the job").isEqualTo(3);
+            return execution;
+        });
+        CompletableFuture<JobResult> result = runs.start("job", (env, parameters) -> {}, 2, Map.of());
+
+        assertThat(registry.slots()).filteredOn(s -> s.state() == SlotState.ALLOCATED)
+                .hasSize(2).allMatch(s -> s.id().node().equals(HERE) && s.job().equals(execution.client.jobId()));
+        assertThat(runs.running()).hasSize(1);
+
+        execution.client.finish();
+        assertThat(result).isDone();
+        assertThat(registry.slots()).allMatch(s -> s.state() == SlotState.FREE);
+        assertThat(runs.running()).isEmpty();
+    }
+
+    @Test
+    void aNodeWithoutFreeSlotsSaysSo() {
+        registry.offerSlots(ELSEWHERE, 4);
+        JobRuns runs = new JobRuns(HERE, registry, (job, name, parallelism, parameters, slots) -> {
+            throw new AssertionError("must not start");
+        });
+        assertThatThrownBy(() -> runs.start("job", (env, parameters) -> {}, 1, Map.of()))
+                .hasMessageContaining("node here has no free task slots");
+    }
+
+    /** A started job whose end the test decides. */
+    private static final class FakeExecution implements JobExecutor.Execution {
+        final FakeClient client = new FakeClient();
+        private final int slots;
+
+        FakeExecution(int slots) {
+            this.slots = slots;
+        }
+
+        @Override
+        public JobClient client() {
+            return client;
+        }
+
+        @Override
+        public int slots() {
+            return slots;
+        }
+    }
+
+    private static final class FakeClient implements JobClient {
+        private final JobId id = JobId.generate();
+        private final CompletableFuture<JobResult> result = new CompletableFuture<>();
+
+        void finish() {
+            result.complete(new JobResult(id, "job", JobStatus.FINISHED, Duration.ofMillis(5), null));
+        }
+
+        @Override
+        public JobId jobId() {
+            return id;
+        }
+
+        @Override
+        public String jobName() {
+            return "job";
+        }
+
+        @Override
+        public JobStatus status() {
+            return result.isDone() ? JobStatus.FINISHED : JobStatus.RUNNING;
+        }
+
+        @Override
+        public void cancel() {}
+
+        @Override
+        public CompletableFuture<JobResult> result() {
+            return result;
+        }
+    }
+
+    /** A slot table in a map, with the registry's compare-and-set semantics. */
+    private static final class TableRegistry implements SlotRegistry {
+        private final Map<SlotId, SlotInfo> table = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+
+        @Override
+        public void offerSlots(NodeId node, int count) {
+            for (int i = 0; i < count; i++) {
+                table.put(new SlotId(node, i), SlotInfo.free(new SlotId(node, i)));
+            }
+        }
+
+        @Override
+        public void withdrawSlots(NodeId node) {
+            table.keySet().removeIf(id -> id.node().equals(node));
+        }
+
+        @Override
+        public java.util.List<SlotInfo> slots() {
+            return java.util.List.copyOf(table.values());
+        }
+
+        @Override
+        public boolean allocate(SlotId slot, JobId job) {
+            SlotInfo current = table.get(slot);
+            if (current == null || current.state() != SlotState.FREE) {
+                return false;
+            }
+            table.put(slot, SlotInfo.allocated(slot, job));
+            return true;
+        }
+
+        @Override
+        public boolean release(SlotId slot, JobId job) {
+            SlotInfo current = table.get(slot);
+            if (current == null || !job.equals(current.job())) {
+                return false;
+            }
+            table.put(slot, SlotInfo.free(slot));
+            return true;
+        }
+
+        @Override
+        public Registration addListener(SlotListener listener) {
+            return () -> {};
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.runnel.runtime.internal.execution;
+
+import io.runnel.spi.connector.SinkProvider;
+import io.runnel.spi.connector.SourceProvider;
+import java.util.Map;
+import java.util.Set;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * The connector services of the framework, by the name in their {@code runnel.connector} property.
+ * Connectors come and go with their bundles; a job looks them up when it is submitted.
+ */
+@Component(service = ConnectorServices.class)
+public final class ConnectorServices implements ConnectorRegistry {
+
+    private final MapConnectorRegistry registry = new MapConnectorRegistry();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addSource(SourceProvider provider, Map<String, Object> properties) {
+        registry.withSource(name(properties), provider);
+    }
+
+    void removeSource(SourceProvider provider, Map<String, Object> properties) {
+        registry.removeSource(name(properties), provider);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addSink(SinkProvider provider, Map<String, Object> properties) {
+        registry.withSink(name(properties), provider);
+    }
+
+    void removeSink(SinkProvider provider, Map<String, Object> properties) {
+        registry.removeSink(name(properties), provider);
+    }
+
+    /** The registry jobs of this framework use. */
+    MapConnectorRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public SourceProvider source(String name) {
+        return registry.source(name);
+    }
+
+    @Override
+    public SinkProvider sink(String name) {
+        return registry.sink(name);
+    }
+
+    @Override
+    public Set<String> sourceNames() {
+        return registry.sourceNames();
+    }
+
+    @Override
+    public Set<String> sinkNames() {
+        return registry.sinkNames();
+    }
+
+    private static String name(Map<String, Object> properties) {
+        Object name = properties.get(SourceProvider.CONNECTOR);
+        return name == null ? "(unnamed)" : name.toString();
+    }
+}
