@@ -37,11 +37,19 @@ final class NodeProcess implements AutoCloseable {
 
     /** Runs {@code ./runnel start <args>} with the node's data and deploy directories under {@code work}. */
     static NodeProcess start(String name, Path work, String... args) throws IOException {
-        Path root = Path.of(System.getProperty("runnel.root", "../..")).toAbsolutePath().normalize();
         Path nodeDir = work.resolve(name);
         Files.createDirectories(nodeDir.resolve("deploy"));
-        List<String> command = new ArrayList<>(List.of("bash", root.resolve("runnel").toString(), "start",
-                "--data", nodeDir.resolve("data").toString(), "--deploy", nodeDir.resolve("deploy").toString()));
+        List<String> all = new ArrayList<>(List.of("start", "--data", nodeDir.resolve("data").toString(),
+                "--deploy", nodeDir.resolve("deploy").toString()));
+        all.addAll(List.of(args));
+        return command(name, work, all.toArray(new String[0]));
+    }
+
+    /** Runs {@code ./runnel <args>} (any command), its output kept under {@code work}. */
+    static NodeProcess command(String name, Path work, String... args) throws IOException {
+        Path root = Path.of(System.getProperty("runnel.root", "../..")).toAbsolutePath().normalize();
+        Files.createDirectories(work);
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("runnel").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("RUNNEL_NO_BUILD", "1");

@@ -49,11 +49,14 @@ public final class JobManager implements JobManagerStatus {
     public JobManager(BundleContext context, @Reference ClusterMembership membership,
             @Reference SlotRegistry slotRegistry, @Reference LeaderElection election, @Reference JobExecutor executor) {
         this.node = membership.localNode().id();
-        this.slotPool = new SlotPool(slotRegistry);
+        this.slotPool = new SlotPool(slotRegistry, this::startRunModeJob);
         this.runs = new JobRuns(node, slotRegistry, executor);
         this.runMode = RunMode.of(context);
         if (runMode != null) {
             LOG.info("JobManager on node {} will run job '{}' once it leads", node, runMode.jobName());
+            runMode.watch(() -> (isLeader() ? "this JobManager leads" : "this JobManager does not lead")
+                    + ", free slots on this node: " + runs.freeLocalSlots() + ", jobs deployed: " + jobs.keySet()
+                    + " (a job bundle registers a StreamJob service with the property " + StreamJob.NAME + ")");
         }
         this.candidacy = election.runForLeader(node, this::leaderChanged);
     }

@@ -84,6 +84,11 @@ final class JobRuns {
         });
     }
 
+    /** Free slots of this node in the cluster's slot table. */
+    long freeLocalSlots() {
+        return slotRegistry.slots().stream().filter(s -> s.id().node().equals(node) && s.state() == SlotState.FREE).count();
+    }
+
     /** The running jobs. */
     List<Run> running() {
         return List.copyOf(running.values());

@@ -22,6 +22,8 @@ final class RunMode {
     static final String JOB = "runnel.run.job";
     static final String PARALLELISM = "runnel.run.parallelism";
     static final String PARAMETER_PREFIX = "runnel.run.parameter.";
+    /** How long a run-mode node waits for leadership, the job's service and a free slot. */
+    static final long START_TIMEOUT_MILLIS = 60_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(RunMode.class);
 
@@ -64,14 +66,37 @@ final class RunMode {
         return jobName;
     }
 
-    /** Starts the job once, if this JobManager leads and the job is deployed. */
+    /**
+     * Gives up, saying what never appeared, if the job has not started within
+     * {@value #START_TIMEOUT_MILLIS} ms.
+     */
+    void watch(java.util.function.Supplier<String> situation) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(START_TIMEOUT_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (this) {
+                if (!started) {
+                    started = true;
+                    exit(1, "runnel: job '" + jobName + "' did not start within " + START_TIMEOUT_MILLIS / 1000 + " s: "
+                            + situation.get());
+                }
+            }
+        }, "runnel-run-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    /** Starts the job once, when this JobManager leads, the job is deployed and a local slot is free. */
     synchronized void startIfReady(boolean leading, Map<String, StreamJob> jobs, JobRuns runs) {
-        if (started || !leading) {
-            return;
+        if (started || !leading || runs.freeLocalSlots() == 0) {
+            return; // slot, leadership and job-service changes call us again
         }
         StreamJob job = jobs.get(jobName);
         if (job == null) {
-            return; // its bundle may still be starting; the job service's arrival calls us again
+            return;
         }
         started = true;
         if (parallelism < 1) {

@@ -23,8 +23,11 @@ final class SlotPool implements SlotListener, AutoCloseable {
 
     private final ConcurrentSkipListMap<SlotId, SlotInfo> slots = new ConcurrentSkipListMap<>(ORDER);
     private final Registration registration;
+    private final Runnable onChange;
 
-    SlotPool(SlotRegistry registry) {
+    /** @param onChange called after each change, on the registry's notification thread */
+    SlotPool(SlotRegistry registry, Runnable onChange) {
+        this.onChange = onChange;
         // Listen first, then read the table, so no change falls between the two.
         this.registration = registry.addListener(this);
         for (SlotInfo slot : registry.slots()) {
@@ -35,11 +38,13 @@ final class SlotPool implements SlotListener, AutoCloseable {
     @Override
     public void slotUpdated(SlotInfo slot) {
         slots.put(slot.id(), slot);
+        onChange.run();
     }
 
     @Override
     public void slotRemoved(SlotId slot) {
         slots.remove(slot);
+        onChange.run();
     }
 
     /** Every slot in the pool, ordered by node and index. */

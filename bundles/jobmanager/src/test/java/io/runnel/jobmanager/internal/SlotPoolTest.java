@@ -21,7 +21,7 @@ class SlotPoolTest {
         SlotId b0 = new SlotId(new NodeId("b"), 0);
         SlotId a1 = new SlotId(new NodeId("a"), 1);
         ScriptedRegistry registry = new ScriptedRegistry(List.of(SlotInfo.free(b0), SlotInfo.free(a1)));
-        SlotPool pool = new SlotPool(registry);
+        SlotPool pool = new SlotPool(registry, () -> {});
         assertThat(pool.slots()).extracting(SlotInfo::id).containsExactly(a1, b0);
 
         registry.listeners.forEach(l -> l.slotUpdated(SlotInfo.free(a0)));

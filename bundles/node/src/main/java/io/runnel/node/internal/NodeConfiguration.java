@@ -75,6 +75,10 @@ final class NodeConfiguration {
                         + e.getMessage());
             }
         }
+        if (problems.isEmpty() && RunnelOptions.AUTO_PORT.equals(typed.get(RunnelOptions.CLUSTER_PORT.key()))) {
+            typed.put(RunnelOptions.CLUSTER_PORT.key(), freePort(
+                    (String) typed.getOrDefault(RunnelOptions.CLUSTER_BIND_HOST.key(), "127.0.0.1"), problems));
+        }
         NodeConfiguration configuration = new NodeConfiguration(typed);
         if (problems.isEmpty()) {
             configuration.checkEnvironment(home, problems);
@@ -140,6 +144,16 @@ final class NodeConfiguration {
             }
         } catch (IOException e) {
             problems.add("node.data-dir: '" + dataDir + "' cannot be used as a data directory (" + e.getMessage() + ")");
+        }
+    }
+
+    /** A port the OS says is free on {@code host} now (cluster.port: auto). */
+    private static int freePort(String host, List<String> problems) {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            problems.add("cluster.port: auto found no free port on " + host + " (" + e.getMessage() + ")");
+            return 1;
         }
     }
 

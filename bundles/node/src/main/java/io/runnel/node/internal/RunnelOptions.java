@@ -12,6 +12,9 @@ import java.util.Map;
  */
 final class RunnelOptions {
 
+    /** The parsed value of {@code cluster.port: auto}. */
+    static final Integer AUTO_PORT = 0;
+
     static final ConfigOption NODE_ID = new ConfigOption("node.id", "cluster.bind-host:cluster.port",
             "Unique name of this node in the cluster.", raw -> new NodeId((String) ConfigOption.text(raw)).value());
     static final ConfigOption NODE_ROLE = new ConfigOption("node.role", "both",
@@ -28,7 +31,17 @@ final class RunnelOptions {
     static final ConfigOption CLUSTER_BIND_HOST = new ConfigOption("cluster.bind-host", "127.0.0.1",
             "Address the cluster endpoint listens on.", ConfigOption::text);
     static final ConfigOption CLUSTER_PORT = new ConfigOption("cluster.port", "5701",
-            "TCP port of the cluster endpoint; must be free.", ConfigOption.integer(1, 65535));
+            "TCP port of the cluster endpoint; must be free. auto picks a free one.", raw -> {
+                if ("auto".equals(String.valueOf(raw).trim())) {
+                    return AUTO_PORT;
+                }
+                try {
+                    return ConfigOption.integer(1, 65535).apply(raw);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("expected a whole number from 1 to 65535, or auto");
+                }
+            });
+
     static final ConfigOption CLUSTER_MEMBERS = new ConfigOption("cluster.members", "(none)",
             "host:port of nodes to join, as a list or comma-separated; none starts a new cluster.",
             raw -> {

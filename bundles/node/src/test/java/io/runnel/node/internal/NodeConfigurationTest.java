@@ -83,6 +83,14 @@ class NodeConfigurationTest {
     }
 
     @Test
+    void autoPicksAFreePort() throws Exception {
+        NodeConfiguration configuration = NodeConfiguration.load(null, Map.of("cluster.port", "auto"), home);
+        assertThat(configuration.port()).isBetween(1, 65535);
+        assertThatThrownBy(() -> NodeConfiguration.load(null, Map.of("cluster.port", "automatic"), home))
+                .hasMessageContaining("or auto");
+    }
+
+    @Test
     void brokenYamlNamesTheFile() throws IOException {
         Path yaml = write("cluster: [unclosed\n");
         assertThatThrownBy(() -> NodeConfiguration.load(yaml, Map.of(), home))

@@ -1,0 +1,107 @@
+package io.runnel.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.runnel.examples.internal.Click;
+import io.runnel.examples.internal.ClickLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code ./runnel run demo} as a user runs it: a node process of its own runs the clickstream job in
+ * its task slots and exits 0 when the job finishes. What it prints and writes is compared with the
+ * same computation done plainly here.
+ */
+class RunJobIT {
+
+    private static final int EVENTS = 5000;
+    private static final long SESSION_GAP = 30_000;
+    private final List<NodeProcess> processes = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (NodeProcess process : processes) {
+            process.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4})
+    void theDemoJobRunsInTheNodeAndItsResultsAreRight(int parallelism) throws Exception {
+        Path work = Files.createTempDirectory(Files.createDirectories(
+                Path.of(System.getProperty("runnel.itests.work", "target/it-work")).toAbsolutePath()), "run-");
+        Path output = work.resolve("sessions");
+        NodeProcess run = NodeProcess.command("demo-p" + parallelism, work, "run", "demo",
+                "--parallelism", Integer.toString(parallelism), "--slots", "4",
+                "-p", "events=" + EVENTS, "-p", "output=" + output);
+        processes.add(run);
+        assertThat(run.awaitExit(Duration.ofSeconds(120))).as(run.output()).isZero();
+        assertThat(run.output()).contains("runnel: job 'clickstream' finished");
+
+        Map<String, Long> tumbling = new TreeMap<>();
+        Map<String, List<Long>> timesByUser = new TreeMap<>();
+        for (long c = 0; c < EVENTS; c++) {
+            Click click = Click.parse(ClickLog.line(c));
+            if (!click.isBot()) {
+                tumbling.merge(click.user() + " " + click.time() / 10_000, 1L, Long::sum);
+                timesByUser.computeIfAbsent(click.user(), u -> new ArrayList<>()).add(click.time());
+            }
+        }
+        Map<String, Long> expectedSessions = new HashMap<>();
+        timesByUser.forEach((user, times) -> {
+            times.sort(Long::compare);
+            long start = times.get(0);
+            long end = start + SESSION_GAP;
+            long count = 0;
+            for (long time : times) {
+                if (time > end) {
+                    expectedSessions.put(user + " " + start, count);
+                    start = time;
+                    count = 0;
+                }
+                end = Math.max(end, time + SESSION_GAP);
+                count++;
+            }
+            expectedSessions.put(user + " " + start, count);
+        });
+
+        List<String> printedWindows = run.output().lines().map(line -> line.replaceFirst("^\\d+> ", ""))
+                .filter(line -> line.startsWith("clicks ")).toList();
+        assertThat(printedWindows).hasSize(tumbling.size());
+        long printedClicks = printedWindows.stream().mapToLong(RunJobIT::lastNumber).sum();
+        assertThat(printedClicks).isEqualTo(tumbling.values().stream().mapToLong(Long::longValue).sum());
+
+        Map<String, Long> writtenSessions = new HashMap<>();
+        try (Stream<Path> files = Files.list(output)) {
+            for (Path file : files.toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    String[] words = line.trim().split("\\s+");
+                    writtenSessions.put(words[1] + " " + parseClock(words[2].substring(1, words[2].length() - 1)), lastNumber(line));
+                }
+            }
+        }
+        assertThat(writtenSessions).isEqualTo(expectedSessions);
+    }
+
+    private static long lastNumber(String line) {
+        String[] words = line.trim().split("\\s+");
+        return Long.parseLong(words[words.length - 1]);
+    }
+
+    /** Parses m:ss.SSS back to milliseconds. */
+    private static long parseClock(String clock) {
+        String[] minutesRest = clock.split(":");
+        String[] secondsMillis = minutesRest[1].split("\\.");
+        return Long.parseLong(minutesRest[0]) * 60_000 + Long.parseLong(secondsMillis[0]) * 1000 + Long.parseLong(secondsMillis[1]);
+    }
+}
