@@ -16,7 +16,7 @@ import io.runnel.runtime.internal.task.TaskCancelledException;
  * processing-time timers on the task thread. Output of {@code processElement} keeps the record's
  * timestamp; output of an event-time timer gets the timer's time; of a processing-time timer, none.
  */
-public final class KeyedProcessOperator extends ChainedOperator implements Collector<Object> {
+public final class KeyedProcessOperator extends ChainedOperator implements Collector<Object>, StatefulOperator {
 
     private final KeyedProcessFunction<Object, Object, Object> function;
     private HeapKeyedStateBackend state;
@@ -62,6 +62,20 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
         } catch (Exception e) {
             throw new UserFunctionException(context.describe(), e);
         }
+    }
+
+    /** Keyed state and timers, as {state snapshot, timer snapshot}. */
+    @Override
+    public Object snapshotState() {
+        return new Object[] {state.snapshot(), timers.snapshot()};
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public void restoreState(Object snapshot) {
+        Object[] parts = (Object[]) snapshot;
+        state.restore((java.util.Map<String, Object>) parts[0]);
+        timers.restore((KeyedTimers.Snapshot) parts[1]);
     }
 
     @Override

@@ -30,7 +30,7 @@ import java.util.function.Function;
  * output, if one is set, else they are dropped and counted. Results carry the window's
  * {@code maxTimestamp}.
  */
-public final class WindowOperator extends ChainedOperator implements Collector<Object> {
+public final class WindowOperator extends ChainedOperator implements Collector<Object>, StatefulOperator {
 
     /** Everything a window operator is configured with; the functions are this subtask's copies. */
     public record Spec(WindowAssigner<Object, Window> assigner, Trigger<Object, Window> trigger, long allowedLateness,
@@ -102,6 +102,20 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
         } catch (Exception e) {
             throw new UserFunctionException(context.describe(), e);
         }
+    }
+
+    /** Keyed state and timers, as {state snapshot, timer snapshot}. */
+    @Override
+    public Object snapshotState() {
+        return new Object[] {state.snapshot(), timers.snapshot()};
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public void restoreState(Object snapshot) {
+        Object[] parts = (Object[]) snapshot;
+        state.restore((java.util.Map<String, Object>) parts[0]);
+        timers.restore((KeyedTimers.Snapshot) parts[1]);
     }
 
     @Override

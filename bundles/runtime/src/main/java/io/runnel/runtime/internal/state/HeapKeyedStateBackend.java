@@ -117,6 +117,32 @@ public final class HeapKeyedStateBackend {
         table.remove(currentKeyGroup, currentKey, currentNamespace);
     }
 
+    /**
+     * A copy of every state of this subtask, by state name. Taken synchronously on the task thread;
+     * what it holds is not changed by later processing. Checkpoints will write it out per key group.
+     */
+    public Map<String, Object> snapshot() {
+        Map<String, Object> snapshot = new HashMap<>();
+        tables.forEach((name, table) -> snapshot.put(name, table.copy()));
+        return snapshot;
+    }
+
+    /** Replaces all state with a snapshot taken from a backend owning the same key groups. */
+    public void restore(Map<String, Object> snapshot) {
+        // Refill tables in place: state handles obtained in open() keep pointing at them.
+        for (StateTable table : tables.values()) {
+            table.assign(new StateTable(firstKeyGroup, lastKeyGroup));
+        }
+        snapshot.forEach((name, table) -> {
+            StateTable existing = tables.get(name);
+            if (existing != null) {
+                existing.assign((StateTable) table);
+            } else {
+                tables.put(name, ((StateTable) table).copy());
+            }
+        });
+    }
+
     /** The number of keys (with namespaces) holding a value in the named state, for tests and metrics. */
     public int size(String stateName) {
         StateTable table = tables.get(stateName);

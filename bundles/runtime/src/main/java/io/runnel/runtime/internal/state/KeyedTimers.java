@@ -3,6 +3,7 @@ package io.runnel.runtime.internal.state;
 import io.runnel.api.functions.TimerService;
 import io.runnel.runtime.internal.task.ProcessingTimers;
 import java.util.HashSet;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -124,6 +125,32 @@ public final class KeyedTimers {
                 deleteProcessingTimer(time, state.currentKey(), namespace.get());
             }
         };
+    }
+
+    /**
+     * The live timers and the current watermark. The watermark is part of the snapshot so that a
+     * restored operator judges lateness as before the failure, and results after recovery equal a
+     * failure-free run.
+     *
+     * @param eventTimers live event-time timers
+     * @param processingTimers live processing-time timers
+     * @param watermark the operator's event time when the snapshot was taken
+     */
+    public record Snapshot(List<Timer> eventTimers, List<Timer> processingTimers, long watermark) {}
+
+    public Snapshot snapshot() {
+        return new Snapshot(List.copyOf(eventTimers), List.copyOf(processingTimers), watermark);
+    }
+
+    /** Registers the timers of a snapshot (on top of any present) and takes over its watermark if higher. */
+    public void restore(Snapshot snapshot) {
+        for (Timer timer : snapshot.eventTimers()) {
+            registerEventTimer(timer.time(), timer.key(), timer.namespace());
+        }
+        for (Timer timer : snapshot.processingTimers()) {
+            registerProcessingTimer(timer.time(), timer.key(), timer.namespace());
+        }
+        watermark = Math.max(watermark, snapshot.watermark());
     }
 
     /** Timers registered and not yet fired or deleted, for tests and metrics. */

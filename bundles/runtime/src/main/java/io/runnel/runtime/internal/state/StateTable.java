@@ -39,6 +39,39 @@ final class StateTable {
         }
     }
 
+    /** A copy whose mutable values (lists, maps) are copied too, so later changes do not reach it. */
+    StateTable copy() {
+        StateTable copy = new StateTable(firstKeyGroup, firstKeyGroup + byKeyGroup.length - 1);
+        for (int i = 0; i < byKeyGroup.length; i++) {
+            if (byKeyGroup[i] != null) {
+                Map<Object, Object> map = new HashMap<>();
+                byKeyGroup[i].forEach((key, value) -> map.put(key, copyValue(value)));
+                copy.byKeyGroup[i] = map;
+            }
+        }
+        return copy;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object copyValue(Object value) {
+        if (value instanceof java.util.List<?> list) {
+            return new java.util.ArrayList<>(list);
+        }
+        if (value instanceof Map<?, ?> map) {
+            return new HashMap<>((Map<Object, Object>) map);
+        }
+        if (value instanceof long[] array) {
+            return array.clone();
+        }
+        return value; // records and boxed values are treated as immutable
+    }
+
+    /** Makes this table hold a copy of {@code other}'s entries; handles on this table stay valid. */
+    void assign(StateTable other) {
+        StateTable copy = other.copy();
+        System.arraycopy(copy.byKeyGroup, 0, byKeyGroup, 0, byKeyGroup.length);
+    }
+
     int size() {
         int size = 0;
         for (Map<Object, Object> map : byKeyGroup) {

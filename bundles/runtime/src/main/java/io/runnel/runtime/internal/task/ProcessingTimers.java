@@ -19,11 +19,22 @@ public final class ProcessingTimers {
     }
 
     private final PriorityQueue<Timer> queue = new PriorityQueue<>();
+    private final java.util.function.LongSupplier clock;
     private long sequence;
+
+    /** Timers on the wall clock. */
+    public ProcessingTimers() {
+        this(System::currentTimeMillis);
+    }
+
+    /** Timers on a clock of the caller's (a test harness moves time by hand). */
+    public ProcessingTimers(java.util.function.LongSupplier clockMillis) {
+        this.clock = clockMillis;
+    }
 
     /** The current processing time, in milliseconds since the epoch. */
     public long now() {
-        return System.currentTimeMillis();
+        return clock.getAsLong();
     }
 
     /** Runs {@code callback} on the task thread at or soon after {@code dueMillis}. */
@@ -32,7 +43,7 @@ public final class ProcessingTimers {
     }
 
     /** Runs every callback that is due, including ones scheduled by those callbacks for now. */
-    void runDue() {
+    public void runDue() {
         long now = now();
         Timer next;
         while ((next = queue.peek()) != null && next.dueMillis() <= now) {
