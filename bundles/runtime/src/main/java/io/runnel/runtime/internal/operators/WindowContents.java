@@ -48,7 +48,14 @@ public final class WindowContents {
         Object current = value.value();
         switch (kind) {
             case REDUCE -> value.update(current == null ? record : reducer.reduce(current, record));
-            case AGGREGATE -> value.update(aggregate.add(record, current == null ? aggregate.createAccumulator() : current));
+            case AGGREGATE -> {
+                // Accumulators are usually updated in place: store only a new one.
+                Object accumulator = current == null ? aggregate.createAccumulator() : current;
+                Object added = aggregate.add(record, accumulator);
+                if (added != current) {
+                    value.update(added);
+                }
+            }
             case ALL -> {
                 @SuppressWarnings("unchecked")
                 List<Object> records = (List<Object>) current;

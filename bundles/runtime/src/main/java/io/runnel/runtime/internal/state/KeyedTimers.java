@@ -2,26 +2,24 @@ package io.runnel.runtime.internal.state;
 
 import io.runnel.api.functions.TimerService;
 import io.runnel.runtime.internal.task.ProcessingTimers;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.PriorityQueue;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
  * Event-time and processing-time timers of one keyed operator subtask. A timer is (time, key,
- * namespace); registering one twice keeps one. Deleted timers stay in the queue and are skipped when
- * they come up, so every operation is logarithmic.
+ * namespace); registering one twice keeps one. Timers are kept in buckets by time, since many share
+ * one (all windows of a key range end together): registering and deleting are a hash operation in
+ * the bucket, firing walks buckets in time order.
  */
 public final class KeyedTimers {
 
     /** A timer; fires for its key (and namespace) at its time. */
-    public record Timer(long time, Object key, Object namespace) implements Comparable<Timer> {
-        @Override
-        public int compareTo(Timer other) {
-            return Long.compare(time, other.time);
-        }
-    }
+    public record Timer(long time, Object key, Object namespace) {}
 
     /** What happens when a timer fires. */
     @FunctionalInterface
@@ -29,14 +27,16 @@ public final class KeyedTimers {
         void onTimer(Timer timer, boolean eventTime);
     }
 
-    private final PriorityQueue<Timer> eventQueue = new PriorityQueue<>();
-    private final Set<Timer> eventTimers = new HashSet<>();
-    private final PriorityQueue<Timer> processingQueue = new PriorityQueue<>();
-    private final Set<Timer> processingTimers = new HashSet<>();
+    /** A key and namespace: a timer within its time's bucket. */
+    private record Owner(Object key, Object namespace) {}
+
+    private final TreeMap<Long, LinkedHashSet<Owner>> eventTimers = new TreeMap<>();
+    private final TreeMap<Long, LinkedHashSet<Owner>> processingTimers = new TreeMap<>();
     private final ProcessingTimers clock;
     private final Target target;
     private long scheduledProcessingTime = Long.MAX_VALUE;
     private long watermark = Long.MIN_VALUE;
+    private int eventTimerCount;
 
     public KeyedTimers(ProcessingTimers clock, Target target) {
         this.clock = clock;
@@ -52,40 +52,35 @@ public final class KeyedTimers {
     }
 
     public void registerEventTimer(long time, Object key, Object namespace) {
-        Timer timer = new Timer(time, key, namespace);
-        if (eventTimers.add(timer)) {
-            eventQueue.add(timer);
+        if (eventTimers.computeIfAbsent(time, t -> new LinkedHashSet<>()).add(new Owner(key, namespace))) {
+            eventTimerCount++;
         }
     }
 
     public void deleteEventTimer(long time, Object key, Object namespace) {
-        eventTimers.remove(new Timer(time, key, namespace));
+        if (remove(eventTimers, time, key, namespace)) {
+            eventTimerCount--;
+        }
     }
 
     public void registerProcessingTimer(long time, Object key, Object namespace) {
-        Timer timer = new Timer(time, key, namespace);
-        if (processingTimers.add(timer)) {
-            processingQueue.add(timer);
-            if (time < scheduledProcessingTime) {
-                scheduledProcessingTime = time;
-                clock.schedule(time, this::fireProcessingTimers);
-            }
+        if (processingTimers.computeIfAbsent(time, t -> new LinkedHashSet<>()).add(new Owner(key, namespace))
+                && time < scheduledProcessingTime) {
+            scheduledProcessingTime = time;
+            clock.schedule(time, this::fireProcessingTimers);
         }
     }
 
     public void deleteProcessingTimer(long time, Object key, Object namespace) {
-        processingTimers.remove(new Timer(time, key, namespace));
+        remove(processingTimers, time, key, namespace);
     }
 
     /** Fires, in time order, every event-time timer at or before {@code newWatermark}. */
     public void advanceWatermark(long newWatermark) {
         watermark = newWatermark;
-        Timer next;
-        while ((next = eventQueue.peek()) != null && next.time() <= newWatermark) {
-            eventQueue.poll();
-            if (eventTimers.remove(next)) {
-                target.onTimer(next, true);
-            }
+        Map.Entry<Long, LinkedHashSet<Owner>> bucket;
+        while ((bucket = eventTimers.firstEntry()) != null && bucket.getKey() <= newWatermark) {
+            fireOne(eventTimers, bucket, true);
         }
     }
 
@@ -127,6 +122,11 @@ public final class KeyedTimers {
         };
     }
 
+    /** Timers registered and not yet fired or deleted, for tests and metrics. */
+    public int eventTimerCount() {
+        return eventTimerCount;
+    }
+
     /**
      * The live timers and the current watermark. The watermark is part of the snapshot so that a
      * restored operator judges lateness as before the failure, and results after recovery equal a
@@ -139,7 +139,7 @@ public final class KeyedTimers {
     public record Snapshot(List<Timer> eventTimers, List<Timer> processingTimers, long watermark) {}
 
     public Snapshot snapshot() {
-        return new Snapshot(List.copyOf(eventTimers), List.copyOf(processingTimers), watermark);
+        return new Snapshot(list(eventTimers), list(processingTimers), watermark);
     }
 
     /** Registers the timers of a snapshot (on top of any present) and takes over its watermark if higher. */
@@ -153,28 +153,52 @@ public final class KeyedTimers {
         watermark = Math.max(watermark, snapshot.watermark());
     }
 
-    /** Timers registered and not yet fired or deleted, for tests and metrics. */
-    public int eventTimerCount() {
-        return eventTimers.size();
+    /**
+     * Fires the first timer of a bucket, removing it (and the bucket once empty) first, so the target
+     * may register or delete timers, even in the same bucket.
+     */
+    private void fireOne(TreeMap<Long, LinkedHashSet<Owner>> timers, Map.Entry<Long, LinkedHashSet<Owner>> bucket,
+            boolean eventTime) {
+        LinkedHashSet<Owner> owners = bucket.getValue();
+        Iterator<Owner> first = owners.iterator();
+        Owner owner = first.next();
+        first.remove();
+        if (owners.isEmpty()) {
+            timers.remove(bucket.getKey());
+        }
+        if (eventTime) {
+            eventTimerCount--;
+        }
+        target.onTimer(new Timer(bucket.getKey(), owner.key(), owner.namespace()), eventTime);
     }
 
     private void fireProcessingTimers() {
         scheduledProcessingTime = Long.MAX_VALUE;
         long now = clock.now();
-        Timer next;
-        while ((next = processingQueue.peek()) != null && next.time() <= now) {
-            processingQueue.poll();
-            if (processingTimers.remove(next)) {
-                target.onTimer(next, false);
-            }
+        Map.Entry<Long, LinkedHashSet<Owner>> bucket;
+        while ((bucket = processingTimers.firstEntry()) != null && bucket.getKey() <= now) {
+            fireOne(processingTimers, bucket, false);
         }
-        // Skip deleted timers at the head so the next wake-up is for a live one.
-        while ((next = processingQueue.peek()) != null && !processingTimers.contains(next)) {
-            processingQueue.poll();
+        if (bucket != null) {
+            scheduledProcessingTime = bucket.getKey();
+            clock.schedule(bucket.getKey(), this::fireProcessingTimers);
         }
-        if (next != null) {
-            scheduledProcessingTime = next.time();
-            clock.schedule(next.time(), this::fireProcessingTimers);
+    }
+
+    private static boolean remove(TreeMap<Long, LinkedHashSet<Owner>> timers, long time, Object key, Object namespace) {
+        LinkedHashSet<Owner> owners = timers.get(time);
+        if (owners == null || !owners.remove(new Owner(key, namespace))) {
+            return false;
         }
+        if (owners.isEmpty()) {
+            timers.remove(time);
+        }
+        return true;
+    }
+
+    private static List<Timer> list(TreeMap<Long, LinkedHashSet<Owner>> timers) {
+        List<Timer> all = new ArrayList<>();
+        timers.forEach((time, owners) -> owners.forEach(owner -> all.add(new Timer(time, owner.key(), owner.namespace()))));
+        return all;
     }
 }
