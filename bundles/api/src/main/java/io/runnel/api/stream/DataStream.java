@@ -28,6 +28,12 @@ public interface DataStream<T> {
      */
     DataStream<T> assignTimestampsAndWatermarks(WatermarkStrategy<T> strategy);
 
+    /** Applies a process function to each record (no keyed state or timers; see keyBy for those). */
+    <R> DataStream<R> process(io.runnel.api.functions.ProcessFunction<T, R> function);
+
+    /** Connects this stream with another, for an operator that processes both. */
+    <T2> ConnectedStreams<T, T2> connect(DataStream<T2> other);
+
     /** Partitions the stream by key: all records with equal keys go to the same subtask. */
     <K> KeyedStream<T, K> keyBy(KeySelector<? super T, K> keySelector);
 

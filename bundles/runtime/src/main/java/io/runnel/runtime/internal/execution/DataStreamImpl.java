@@ -15,7 +15,9 @@ import io.runnel.runtime.internal.graph.Transformation;
 import io.runnel.runtime.internal.operators.FilterOperator;
 import io.runnel.runtime.internal.operators.FlatMapOperator;
 import io.runnel.runtime.internal.operators.MapOperator;
+import io.runnel.runtime.internal.operators.FunctionCopies;
 import io.runnel.runtime.internal.operators.OperatorFactory;
+import io.runnel.runtime.internal.operators.ProcessOperator;
 import io.runnel.runtime.internal.operators.TimestampsAndWatermarksOperator;
 import io.runnel.runtime.internal.task.Partitioning;
 import java.util.ArrayList;
@@ -59,6 +61,22 @@ class DataStreamImpl<T> implements DataStream<T> {
         long interval = env.getAutoWatermarkInterval().toMillis();
         return oneInput("timestamps/watermarks",
                 (context, output) -> new TimestampsAndWatermarksOperator(strategy, interval, context, output), null);
+    }
+
+    @Override
+    public <R> DataStream<R> process(io.runnel.api.functions.ProcessFunction<T, R> function) {
+        Objects.requireNonNull(function, "function");
+        var copies = FunctionCopies.of(function, "ProcessFunction");
+        return oneInput("process", (context, output) -> new ProcessOperator(copies.get(), context, output), null);
+    }
+
+    @Override
+    public <T2> io.runnel.api.stream.ConnectedStreams<T, T2> connect(DataStream<T2> other) {
+        DataStreamImpl<T2> impl = (DataStreamImpl<T2>) Objects.requireNonNull(other, "other");
+        if (impl.env != env) {
+            throw new IllegalArgumentException("connect() needs streams of the same environment");
+        }
+        return new ConnectedStreamsImpl<>(env, transformation, impl.transformation, null, null);
     }
 
     @Override

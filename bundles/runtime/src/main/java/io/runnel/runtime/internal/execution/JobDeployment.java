@@ -105,8 +105,7 @@ final class JobDeployment {
         StreamTask.ReaderFactory reader = null;
         for (int i = chain.size() - 1; i >= 0; i--) {
             Transformation operator = chain.get(i);
-            OperatorContext context = new OperatorContext(operator.name(), subtask, vertex.parallelism(),
-                    graph.maxParallelism(), operator instanceof Transformation.OneInput one ? one.keySelector() : null);
+            OperatorContext context = contextFor(operator, subtask, vertex.parallelism());
             if (operator instanceof Transformation.Source source) {
                 reader = readerFactory(source, context);
             } else {
@@ -123,20 +122,32 @@ final class JobDeployment {
         InputGate[] targets = gates.get(edge.target());
         InputChannel[] channels;
         if (edge.partitioning().kind() == Partitioning.Kind.FORWARD) {
-            channels = new InputChannel[] {targets[subtask].addChannel(description + " forward")};
+            channels = new InputChannel[] {targets[subtask].addChannel(description + " forward", edge.input())};
         } else {
             channels = new InputChannel[targets.length];
             for (int i = 0; i < targets.length; i++) {
-                channels[i] = targets[i].addChannel(description + " to " + (i + 1));
+                channels[i] = targets[i].addChannel(description + " to " + (i + 1), edge.input());
             }
         }
         return new RecordWriter(channels, edge.partitioning(), graph.maxParallelism(), description, subtask);
+    }
+
+    private OperatorContext contextFor(Transformation operator, int subtask, int parallelism) {
+        if (operator instanceof Transformation.TwoInput two) {
+            return new OperatorContext(operator.name(), subtask, parallelism, graph.maxParallelism(), two.firstKey(),
+                    two.secondKey());
+        }
+        return new OperatorContext(operator.name(), subtask, parallelism, graph.maxParallelism(),
+                operator instanceof Transformation.OneInput one ? one.keySelector() : null, null);
     }
 
     private StreamOperator<Object> createOperator(Transformation operator, OperatorContext context, Output<Object> output)
             throws JobSubmissionException {
         if (operator instanceof Transformation.OneInput one) {
             return one.factory().create(context, output);
+        }
+        if (operator instanceof Transformation.TwoInput two) {
+            return two.factory().create(context, output);
         }
         Transformation.Sink sink = (Transformation.Sink) operator;
         if (sink.internal() != null) {

@@ -9,8 +9,9 @@ import io.runnel.runtime.internal.task.Partitioning;
  * @param target consuming vertex
  * @param partitioning how records are spread over the target's subtasks
  * @param sideTag the side output this edge carries, or null for the main output
+ * @param input which input of the target it feeds: 0, or 1 for the second input of a two-input operator
  */
-public record JobEdge(JobVertex source, JobVertex target, Partitioning partitioning, String sideTag) {
+public record JobEdge(JobVertex source, JobVertex target, Partitioning partitioning, String sideTag, int input) {
 
     @Override
     public String toString() {

@@ -33,7 +33,7 @@ public final class JobGraphBuilder {
     }
 
     /** An edge between two operators before chaining. */
-    private record Edge(Transformation from, Transformation to, Partitioning partitioning, String sideTag) {}
+    private record Edge(Transformation from, Transformation to, Partitioning partitioning, String sideTag, int input) {}
 
     public JobGraph build(String jobName, List<Transformation.Sink> sinks) throws JobSubmissionException {
         if (sinks.isEmpty()) {
@@ -50,8 +50,12 @@ public final class JobGraphBuilder {
         Map<Transformation, List<Edge>> inputsOf = new IdentityHashMap<>();
         Map<Transformation, List<Edge>> outputsOf = new IdentityHashMap<>();
         for (Transformation operator : operators) {
-            for (Transformation input : operator.inputs()) {
-                for (Edge edge : resolve(input, operator, null, null, parallelism)) {
+            List<Transformation> operatorInputs = operator.inputs();
+            for (int index = 0; index < operatorInputs.size(); index++) {
+                Transformation input = operatorInputs.get(index);
+                int inputIndex = index;
+                for (Edge edge : resolve(input, operator, null, null, parallelism).stream()
+                        .map(e -> new Edge(e.from(), e.to(), e.partitioning(), e.sideTag(), inputIndex)).toList()) {
                     edges.add(edge);
                     inputsOf.computeIfAbsent(edge.to(), k -> new ArrayList<>()).add(edge);
                     outputsOf.computeIfAbsent(edge.from(), k -> new ArrayList<>()).add(edge);
@@ -65,7 +69,7 @@ public final class JobGraphBuilder {
         List<List<Transformation>> orderedChains = new ArrayList<>();
         for (Transformation operator : operators) {
             List<Edge> in = inputsOf.getOrDefault(operator, List.of());
-            if (in.size() == 1 && chainable(in.get(0), outputsOf, parallelism)) {
+            if (in.size() == 1 && !(operator instanceof Transformation.TwoInput) && chainable(in.get(0), outputsOf, parallelism)) {
                 List<Transformation> chain = chainOf.get(in.get(0).from());
                 chain.add(operator);
                 chainOf.put(operator, chain);
@@ -87,7 +91,7 @@ public final class JobGraphBuilder {
             JobVertex from = vertexOf.get(edge.from());
             JobVertex to = vertexOf.get(edge.to());
             if (from != to) {
-                JobEdge jobEdge = new JobEdge(from, to, edge.partitioning(), edge.sideTag());
+                JobEdge jobEdge = new JobEdge(from, to, edge.partitioning(), edge.sideTag(), edge.input());
                 from.outputs.add(jobEdge);
                 to.inputs.add(jobEdge);
             }
@@ -141,7 +145,9 @@ public final class JobGraphBuilder {
                 chosen = limit;
             }
         }
-        if (operator instanceof Transformation.OneInput one && one.keySelector() != null && chosen > maxParallelism) {
+        boolean keyed = operator instanceof Transformation.OneInput one && one.keySelector() != null
+                || operator instanceof Transformation.TwoInput two && two.firstKey() != null;
+        if (keyed && chosen > maxParallelism) {
             throw new JobSubmissionException("Keyed operator '" + operator.name() + "' has parallelism " + chosen
                     + ", above the job's max parallelism (key groups) of " + maxParallelism
                     + ": raise setMaxParallelism or lower the parallelism");
@@ -174,6 +180,6 @@ public final class JobGraphBuilder {
             throw new JobSubmissionException("forward() from '" + input.name() + "' (parallelism " + from + ") to '"
                     + consumer.name() + "' (parallelism " + to + ") needs equal parallelism: use rebalance() instead");
         }
-        return List.of(new Edge(input, consumer, partitioning, sideTag));
+        return List.of(new Edge(input, consumer, partitioning, sideTag, 0));
     }
 }

@@ -111,6 +111,43 @@ public abstract sealed class Transformation {
         }
     }
 
+    /** An operator with two inputs (connected streams). */
+    public static final class TwoInput extends Transformation {
+        private final Transformation first;
+        private final Transformation second;
+        private final OperatorFactory factory;
+        private final KeySelector<Object, Object> firstKey;
+        private final KeySelector<Object, Object> secondKey;
+
+        /** @param firstKey and {@code secondKey}: the keys of a keyed two-input operator, else null */
+        public TwoInput(int id, String name, Transformation first, Transformation second, OperatorFactory factory,
+                KeySelector<Object, Object> firstKey, KeySelector<Object, Object> secondKey) {
+            super(id, name);
+            this.first = first;
+            this.second = second;
+            this.factory = factory;
+            this.firstKey = firstKey;
+            this.secondKey = secondKey;
+        }
+
+        public OperatorFactory factory() {
+            return factory;
+        }
+
+        public KeySelector<Object, Object> firstKey() {
+            return firstKey;
+        }
+
+        public KeySelector<Object, Object> secondKey() {
+            return secondKey;
+        }
+
+        @Override
+        public List<Transformation> inputs() {
+            return List.of(first, second);
+        }
+    }
+
     /** Writes to a sink connector, or (for executeAndCollect) through a runtime-internal operator. */
     public static final class Sink extends Transformation {
         private final Transformation input;

@@ -13,7 +13,10 @@ import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
 import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
 
-/** The runtime context of a function on a keyed stream: its state lives in the operator's keyed backend. */
+/**
+ * The runtime context of a function: its keyed state lives in the operator's keyed backend. Without
+ * a backend (a function on a non-keyed stream) the state getters say why there is no state.
+ */
 final class KeyedRuntimeContext implements RuntimeContext {
 
     private final OperatorContext context;
@@ -22,6 +25,14 @@ final class KeyedRuntimeContext implements RuntimeContext {
     KeyedRuntimeContext(OperatorContext context, HeapKeyedStateBackend state) {
         this.context = context;
         this.state = state;
+    }
+
+    private HeapKeyedStateBackend backend() {
+        if (state == null) {
+            throw new IllegalStateException("Operator " + context.describe() + " has no keyed state: keyed state needs a "
+                    + "keyed stream (keyBy before the operator, or keyBy(key1, key2) on connected streams)");
+        }
+        return state;
     }
 
     @Override
@@ -41,26 +52,26 @@ final class KeyedRuntimeContext implements RuntimeContext {
 
     @Override
     public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
-        return state.valueState(descriptor);
+        return backend().valueState(descriptor);
     }
 
     @Override
     public <T> ListState<T> getListState(ListStateDescriptor<T> descriptor) {
-        return state.listState(descriptor);
+        return backend().listState(descriptor);
     }
 
     @Override
     public <K, V> MapState<K, V> getMapState(MapStateDescriptor<K, V> descriptor) {
-        return state.mapState(descriptor);
+        return backend().mapState(descriptor);
     }
 
     @Override
     public <T> ReducingState<T> getReducingState(ReducingStateDescriptor<T> descriptor) {
-        return state.reducingState(descriptor);
+        return backend().reducingState(descriptor);
     }
 
     @Override
     public <IN, ACC, OUT> AggregatingState<IN, OUT> getAggregatingState(AggregatingStateDescriptor<IN, ACC, OUT> descriptor) {
-        return state.aggregatingState(descriptor);
+        return backend().aggregatingState(descriptor);
     }
 }

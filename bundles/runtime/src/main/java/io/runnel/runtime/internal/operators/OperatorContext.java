@@ -9,10 +9,18 @@ import io.runnel.api.functions.KeySelector;
  * @param subtaskIndex its parallel instance, from 0
  * @param parallelism the operator's parallelism
  * @param maxParallelism the job's number of key groups
- * @param keySelector the key of incoming records for operators after keyBy, else null
+ * @param keySelector the key of incoming records for operators after keyBy (of the first input of a
+ *     two-input operator), else null
+ * @param secondKeySelector the key of the second input of a keyed two-input operator, else null
  */
 public record OperatorContext(String name, int subtaskIndex, int parallelism, int maxParallelism,
-        KeySelector<Object, Object> keySelector) {
+        KeySelector<Object, Object> keySelector, KeySelector<Object, Object> secondKeySelector) {
+
+    /** The context of a one-input operator. */
+    public OperatorContext(String name, int subtaskIndex, int parallelism, int maxParallelism,
+            KeySelector<Object, Object> keySelector) {
+        this(name, subtaskIndex, parallelism, maxParallelism, keySelector, null);
+    }
 
     /** {@code 'name' (i/p)}, 1-based, as errors and logs show it. */
     public String describe() {

@@ -14,12 +14,14 @@ public final class InputChannel {
     private final ArrayBlockingQueue<Buffer> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final InputGate gate;
     private final int index;
+    private final int input;
     private final String description;
     private boolean ended;
 
-    InputChannel(InputGate gate, int index, String description) {
+    InputChannel(InputGate gate, int index, int input, String description) {
         this.gate = gate;
         this.index = index;
+        this.input = input;
         this.description = description;
     }
 
@@ -35,6 +37,11 @@ public final class InputChannel {
 
     int index() {
         return index;
+    }
+
+    /** Which input of a two-input operator this channel feeds: 0 (first) or 1 (second). */
+    int input() {
+        return input;
     }
 
     boolean hasData() {

@@ -31,12 +31,19 @@ public final class InputGate {
     private boolean[] channelIdle = new boolean[0];
     private long inputWatermark = Long.MIN_VALUE;
     private boolean inputIdle;
+    /** The input (0 or 1) of the data buffer {@link #next} returned last. */
+    private int lastInput;
     /** Set after reporting ACTIVE, so a watermark advance that came with it is reported next. */
     private boolean recheckWatermark;
 
     /** Adds the channel from one more producer subtask. Only before the task starts. */
     public InputChannel addChannel(String description) {
-        InputChannel channel = new InputChannel(this, channels.size(), description);
+        return addChannel(description, 0);
+    }
+
+    /** Adds a channel feeding input {@code input} (0 or 1) of a two-input operator. */
+    public InputChannel addChannel(String description, int input) {
+        InputChannel channel = new InputChannel(this, channels.size(), input, description);
         channels.add(channel);
         channelWatermarks = java.util.Arrays.copyOf(channelWatermarks, channels.size());
         channelWatermarks[channels.size() - 1] = Long.MIN_VALUE;
@@ -113,6 +120,7 @@ public final class InputGate {
         int index = channel.index();
         switch (buffer.kind) {
             case DATA -> {
+                lastInput = channel.input();
                 if (channelIdle[index]) {
                     channelIdle[index] = false; // records make a channel active (a well-behaved producer says so first)
                 }
@@ -159,6 +167,11 @@ public final class InputGate {
             return Buffer.watermark(minimum);
         }
         return null;
+    }
+
+    /** The input (0 or 1) the last data buffer came from. */
+    int lastInput() {
+        return lastInput;
     }
 
     void notifyDataAvailable() {

@@ -3,6 +3,7 @@ package io.runnel.runtime.internal.task;
 import io.runnel.api.functions.Collector;
 import io.runnel.runtime.internal.operators.OperatorServices;
 import io.runnel.runtime.internal.operators.StreamOperator;
+import io.runnel.runtime.internal.operators.TwoInputOperator;
 import io.runnel.runtime.internal.operators.UserFunctionException;
 import io.runnel.spi.connector.SourceReader;
 import java.util.List;
@@ -148,8 +149,15 @@ public final class StreamTask implements Runnable {
                 case DATA -> {
                     Object[] records = buffer.records;
                     long[] timestamps = buffer.timestamps;
-                    for (int i = 0, size = buffer.size; i < size; i++) {
-                        head.emit(records[i], timestamps[i]);
+                    if (inputGate.lastInput() == 1) {
+                        TwoInputOperator second = (TwoInputOperator) head;
+                        for (int i = 0, size = buffer.size; i < size; i++) {
+                            second.emitSecond(records[i], timestamps[i]);
+                        }
+                    } else {
+                        for (int i = 0, size = buffer.size; i < size; i++) {
+                            head.emit(records[i], timestamps[i]);
+                        }
                     }
                 }
                 case WATERMARK -> head.emitWatermark(buffer.watermark);
