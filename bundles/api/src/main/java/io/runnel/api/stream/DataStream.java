@@ -49,6 +49,13 @@ public interface DataStream<T> {
     /** Spreads records round-robin over all subtasks of the next operator. */
     DataStream<T> rebalance();
 
+    /**
+     * Spreads records round-robin over a subset of the next operator's subtasks: with 2 producers and
+     * 4 consumers, producer 0 feeds consumers 0 and 1, producer 1 feeds 2 and 3. Cheaper than
+     * rebalance when parallelism changes by a factor, since each producer talks to few consumers.
+     */
+    DataStream<T> rescale();
+
     /** Sends every record to every subtask of the next operator. */
     DataStream<T> broadcast();
 

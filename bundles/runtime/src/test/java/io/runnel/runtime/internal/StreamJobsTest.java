@@ -104,6 +104,23 @@ class StreamJobsTest {
         assertThat(broadcast).hasSize(100 * parallelism);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4})
+    void rescaleDeliversEveryRecordOnce(int consumers) throws Exception {
+        StreamEnvironment env = Jobs.environment(4).setParallelism(consumers);
+        List<Long> out = env.fromSource(Sources.generator(2000, i -> i), "numbers").setParallelism(2)
+                .rescale().map(x -> x).executeAndCollect("rescale");
+        assertThat(out.stream().sorted().toList()).isEqualTo(LongStream.range(0, 2000).boxed().toList());
+    }
+
+    @Test
+    void rescaleGroupsConsumersPerProducer() {
+        assertThat(io.runnel.runtime.internal.task.Partitioning.rescaleRange(0, 2, 4)).containsExactly(0, 1);
+        assertThat(io.runnel.runtime.internal.task.Partitioning.rescaleRange(1, 2, 4)).containsExactly(2, 3);
+        assertThat(io.runnel.runtime.internal.task.Partitioning.rescaleRange(3, 4, 2)).containsExactly(1, 1);
+        assertThat(io.runnel.runtime.internal.task.Partitioning.rescaleRange(0, 3, 3)).containsExactly(0, 0);
+    }
+
     @Test
     void aFailingFunctionFailsTheJobNamingTheOperator() throws Exception {
         StreamEnvironment env = Jobs.environment(2).setParallelism(2);

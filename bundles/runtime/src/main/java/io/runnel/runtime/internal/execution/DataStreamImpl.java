@@ -114,6 +114,11 @@ class DataStreamImpl<T> implements DataStream<T> {
     }
 
     @Override
+    public DataStream<T> rescale() {
+        return partitioned(Partitioning.RESCALE);
+    }
+
+    @Override
     public DataStream<T> broadcast() {
         return partitioned(Partitioning.BROADCAST);
     }

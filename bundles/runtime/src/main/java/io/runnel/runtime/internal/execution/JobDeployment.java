@@ -123,6 +123,12 @@ final class JobDeployment {
         InputChannel[] channels;
         if (edge.partitioning().kind() == Partitioning.Kind.FORWARD) {
             channels = new InputChannel[] {targets[subtask].addChannel(description + " forward", edge.input())};
+        } else if (edge.partitioning().kind() == Partitioning.Kind.RESCALE) {
+            int[] range = Partitioning.rescaleRange(subtask, edge.source().parallelism(), targets.length);
+            channels = new InputChannel[range[1] - range[0] + 1];
+            for (int i = range[0]; i <= range[1]; i++) {
+                channels[i - range[0]] = targets[i].addChannel(description + " rescale to " + (i + 1), edge.input());
+            }
         } else {
             channels = new InputChannel[targets.length];
             for (int i = 0; i < targets.length; i++) {

@@ -33,7 +33,7 @@ public final class RecordWriter implements Output<Object> {
     public void emit(Object record, long timestamp) {
         switch (partitioning.kind()) {
             case FORWARD -> append(0, record, timestamp);
-            case REBALANCE -> {
+            case REBALANCE, RESCALE -> {
                 append(nextRoundRobin, record, timestamp);
                 nextRoundRobin = nextRoundRobin + 1 == channels.length ? 0 : nextRoundRobin + 1;
             }
