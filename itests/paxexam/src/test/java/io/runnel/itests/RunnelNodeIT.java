@@ -160,6 +160,28 @@ public class RunnelNodeIT {
         assertTrue(bundles, bundles.contains("io.runnel.cluster.hazelcast") && bundles.contains("ACTIVE"));
     }
 
+    @Test
+    public void aDeployedJobStartsFromTheShellRunsInTheSlotsAndFreesThem() throws Exception {
+        await("slots registered", () -> countFree(slotRegistry.slots()) == SLOTS && jobManager.isLeader());
+        String output = java.nio.file.Files.createTempDirectory("runnel-it-sessions").toString();
+        String started = run("runnel:run clickstream 2 events=3000 output=" + output);
+        assertTrue(started, started.startsWith("started job "));
+        await("the job to finish", () -> {
+            try {
+                return run("runnel:jobs").contains("FINISHED");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        String jobs = run("runnel:jobs");
+        assertTrue(jobs, jobs.contains("clickstream") && jobs.contains("deployed jobs: [clickstream]"));
+        await("the slots free again", () -> countFree(slotRegistry.slots()) == SLOTS);
+        java.io.File[] parts = new java.io.File(output).listFiles();
+        assertTrue("session files written", parts != null && parts.length == 2);
+        String refused = run("runnel:run nosuch");
+        assertTrue(refused, refused.contains("No job named 'nosuch' is deployed (deployed: [clickstream])"));
+    }
+
     private String run(String command) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CommandSession session = commands.createSession(new ByteArrayInputStream(new byte[0]), out, out);

@@ -10,6 +10,7 @@ import io.runnel.spi.cluster.SlotRegistry;
 import io.runnel.spi.control.JobManagerStatus;
 import io.runnel.api.stream.StreamJob;
 import io.runnel.spi.control.JobExecutor;
+import io.runnel.spi.control.JobManagerGateway;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * node bundle writes its configuration (PID {@value #PID}) for those nodes alone. It runs for
  * leadership at once; the leader coordinates jobs, the others stand by and say who leads.
  */
-@Component(name = JobManager.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
-public final class JobManager implements JobManagerStatus {
+@Component(name = JobManager.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = {JobManagerStatus.class, JobManagerGateway.class})
+public final class JobManager implements JobManagerStatus, JobManagerGateway {
 
     static final String PID = "io.runnel.jobmanager";
     private static final Logger LOG = LoggerFactory.getLogger(JobManager.class);
@@ -116,6 +118,39 @@ public final class JobManager implements JobManagerStatus {
             LOG.info("JobManager on node {} stands by; the leader is node {} (epoch {})", node,
                     now.get().leader(), now.get().epoch());
         }
+    }
+
+    @Override
+    public List<JobInfo> jobs() {
+        return runs.jobs();
+    }
+
+    @Override
+    public java.util.Set<String> deployedJobs() {
+        return new java.util.TreeSet<>(jobs.keySet());
+    }
+
+    @Override
+    public io.runnel.api.JobId start(String name, int parallelism, Map<String, String> parameters)
+            throws io.runnel.api.stream.JobSubmissionException {
+        if (!isLeader()) {
+            throw new io.runnel.api.stream.JobSubmissionException("This JobManager (node " + node + ") stands by; start "
+                    + "jobs on the leader: " + leader.map(l -> "node " + l.leader()).orElse("none is elected right now"));
+        }
+        StreamJob job = jobs.get(name);
+        if (job == null) {
+            throw new io.runnel.api.stream.JobSubmissionException("No job named '" + name + "' is deployed (deployed: "
+                    + deployedJobs() + "). Drop its bundle into deploy/");
+        }
+        if (parallelism < 1) {
+            throw new io.runnel.api.stream.JobSubmissionException("Parallelism must be at least 1, but is " + parallelism);
+        }
+        return runs.start(name, job, parallelism, parameters).jobId();
+    }
+
+    @Override
+    public boolean cancel(io.runnel.api.JobId id) {
+        return runs.cancel(id);
     }
 
     @Override

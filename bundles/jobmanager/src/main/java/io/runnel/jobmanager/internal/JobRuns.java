@@ -6,15 +6,14 @@ import io.runnel.api.cluster.SlotId;
 import io.runnel.api.cluster.SlotInfo;
 import io.runnel.api.cluster.SlotState;
 import io.runnel.api.stream.JobClient;
-import io.runnel.api.stream.JobResult;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.StreamJob;
 import io.runnel.spi.cluster.SlotRegistry;
 import io.runnel.spi.control.JobExecutor;
+import io.runnel.spi.control.JobManagerGateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +34,9 @@ final class JobRuns {
     private final SlotRegistry slotRegistry;
     private final JobExecutor executor;
     private final Map<JobId, Run> running = new ConcurrentHashMap<>();
+    /** Ended jobs, newest first, at most {@value #ENDED_KEPT}. */
+    private final java.util.Deque<JobManagerGateway.JobInfo> ended = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int ENDED_KEPT = 20;
 
     JobRuns(NodeId node, SlotRegistry slotRegistry, JobExecutor executor) {
         this.node = node;
@@ -43,11 +45,11 @@ final class JobRuns {
     }
 
     /**
-     * Starts {@code job}; the returned future completes with its result.
+     * Starts {@code job}; its slots are released when it ends.
      *
      * @throws JobSubmissionException if there are no free slots here, or the job cannot start
      */
-    CompletableFuture<JobResult> start(String name, StreamJob job, int parallelism, Map<String, String> parameters)
+    JobClient start(String name, StreamJob job, int parallelism, Map<String, String> parameters)
             throws JobSubmissionException {
         List<SlotId> free = new ArrayList<>();
         for (SlotInfo slot : slotRegistry.slots()) {
@@ -72,16 +74,22 @@ final class JobRuns {
         }
         running.put(client.jobId(), new Run(client, held));
         LOG.info("Job '{}' ({}) runs at parallelism {} in slot(s) {}", name, client.jobId(), parallelism, held);
-        return client.result().whenComplete((result, error) -> {
+        client.result().whenComplete((result, error) -> {
             running.remove(client.jobId());
             for (SlotId slot : held) {
                 slotRegistry.release(slot, client.jobId());
+            }
+            ended.addFirst(new JobManagerGateway.JobInfo(client.jobId(), name, client.status(), List.of(),
+                    result == null ? String.valueOf(error) : result.failureCause().map(Throwable::getMessage).orElse(null)));
+            while (ended.size() > ENDED_KEPT) {
+                ended.removeLast();
             }
             if (result != null) {
                 LOG.info("Job '{}' ({}) ended {} after {} ms{}", name, client.jobId(), result.status(),
                         result.duration().toMillis(), result.failureCause().map(f -> ": " + f.getMessage()).orElse(""));
             }
         });
+        return client;
     }
 
     /** Free slots of this node in the cluster's slot table. */
@@ -92,6 +100,27 @@ final class JobRuns {
     /** The running jobs. */
     List<Run> running() {
         return List.copyOf(running.values());
+    }
+
+    /** Running jobs, then ended ones, newest first. */
+    List<JobManagerGateway.JobInfo> jobs() {
+        List<JobManagerGateway.JobInfo> jobs = new ArrayList<>();
+        for (Run run : running.values()) {
+            jobs.add(new JobManagerGateway.JobInfo(run.client().jobId(), run.client().jobName(), run.client().status(),
+                    run.slots(), null));
+        }
+        jobs.addAll(ended);
+        return jobs;
+    }
+
+    /** Cancels a running job; false if none has that id. */
+    boolean cancel(JobId id) {
+        Run run = running.get(id);
+        if (run == null) {
+            return false;
+        }
+        run.client().cancel();
+        return true;
     }
 
     /** Cancels every running job, as the JobManager stops. */

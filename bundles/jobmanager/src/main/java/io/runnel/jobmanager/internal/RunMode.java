@@ -104,7 +104,7 @@ final class RunMode {
             return;
         }
         try {
-            runs.start(jobName, job, parallelism, parameters).whenComplete((result, error) -> {
+            runs.start(jobName, job, parallelism, parameters).result().whenComplete((result, error) -> {
                 if (result == null) {
                     exit(1, "runnel: job '" + jobName + "' ended without a result: " + error);
                 } else if (result.status() == JobStatus.FINISHED) {

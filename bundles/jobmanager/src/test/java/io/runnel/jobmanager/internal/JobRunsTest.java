@@ -37,16 +37,21 @@ class JobRunsTest {
             assertThat(slots).as("all free slots of this node are offered to the job").isEqualTo(3);
             return execution;
         });
-        CompletableFuture<JobResult> result = runs.start("job", (env, parameters) -> {}, 2, Map.of());
+        CompletableFuture<JobResult> result = runs.start("job", (env, parameters) -> {}, 2, Map.of()).result();
 
         assertThat(registry.slots()).filteredOn(s -> s.state() == SlotState.ALLOCATED)
                 .hasSize(2).allMatch(s -> s.id().node().equals(HERE) && s.job().equals(execution.client.jobId()));
         assertThat(runs.running()).hasSize(1);
 
+        assertThat(runs.jobs()).singleElement().satisfies(job -> {
+            assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+            assertThat(job.slots()).hasSize(2);
+        });
         execution.client.finish();
         assertThat(result).isDone();
         assertThat(registry.slots()).allMatch(s -> s.state() == SlotState.FREE);
         assertThat(runs.running()).isEmpty();
+        assertThat(runs.jobs()).singleElement().satisfies(job -> assertThat(job.status()).isEqualTo(JobStatus.FINISHED));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.runnel.spi.cluster.ClusterMembership;
 import io.runnel.spi.cluster.LeaderElection;
 import io.runnel.spi.cluster.Leadership;
 import io.runnel.spi.cluster.SlotRegistry;
+import io.runnel.spi.control.JobManagerGateway;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,11 +33,15 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.scope=runnel",
     "osgi.command.function=nodes",
     "osgi.command.function=slots",
-    "osgi.command.function=bundles"
+    "osgi.command.function=bundles",
+    "osgi.command.function=jobs",
+    "osgi.command.function=run",
+    "osgi.command.function=cancel"
 })
 public final class RunnelCommands {
 
     private static final String NOT_JOINED = "This node has not joined a cluster (yet): see the node's log.";
+    private static final String NO_JOBMANAGER = "This node runs no JobManager (its role is taskmanager).";
 
     private final BundleContext context;
 
@@ -48,6 +53,9 @@ public final class RunnelCommands {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile LeaderElection election;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile JobManagerGateway jobManager;
 
     @Activate
     public RunnelCommands(BundleContext context) {
@@ -97,6 +105,59 @@ public final class RunnelCommands {
             return file.startsWith(dir) ? dir.relativize(file) : null;
         } catch (IllegalArgumentException e) {
             return null;
+        }
+    }
+
+    @Descriptor("lists the jobs this node's JobManager runs and ran, and the jobs deployed that can be run")
+    public String jobs() {
+        JobManagerGateway gateway = jobManager;
+        if (gateway == null) {
+            return NO_JOBMANAGER;
+        }
+        List<String[]> rows = new ArrayList<>();
+        for (JobManagerGateway.JobInfo job : gateway.jobs()) {
+            rows.add(new String[] {job.id().value(), job.name(), job.status().name(),
+                job.slots().stream().map(Object::toString).collect(Collectors.joining(",")),
+                job.failure() == null ? "" : job.failure()});
+        }
+        return table(new String[] {"JOB", "NAME", "STATUS", "SLOTS", "FAILURE"}, rows)
+                + "deployed jobs: " + gateway.deployedJobs() + "\n";
+    }
+
+    @Descriptor("starts a deployed job: run <name> [parallelism] [key=value ...]")
+    public String run(@Descriptor("job name") String name, @Descriptor("parallelism and key=value parameters") String... more) {
+        JobManagerGateway gateway = jobManager;
+        if (gateway == null) {
+            return NO_JOBMANAGER;
+        }
+        int parallelism = 1;
+        java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        for (String each : more) {
+            if (each.matches("\\d+")) {
+                parallelism = Integer.parseInt(each);
+            } else if (each.contains("=")) {
+                parameters.put(each.substring(0, each.indexOf('=')), each.substring(each.indexOf('=') + 1));
+            } else {
+                return "'" + each + "' is neither a parallelism nor key=value; usage: run <name> [parallelism] [key=value ...]";
+            }
+        }
+        try {
+            return "started job " + gateway.start(name, parallelism, parameters) + " (" + name + ")";
+        } catch (io.runnel.api.stream.JobSubmissionException e) {
+            return "cannot start '" + name + "': " + e.getMessage();
+        }
+    }
+
+    @Descriptor("cancels a running job by its id (see runnel:jobs)")
+    public String cancel(@Descriptor("job id") String jobId) {
+        JobManagerGateway gateway = jobManager;
+        if (gateway == null) {
+            return NO_JOBMANAGER;
+        }
+        try {
+            return gateway.cancel(new io.runnel.api.JobId(jobId)) ? "cancelling job " + jobId : "no job " + jobId + " runs here";
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
     }
 
