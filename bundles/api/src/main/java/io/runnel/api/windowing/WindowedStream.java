@@ -17,6 +17,9 @@ public interface WindowedStream<T, K, W extends Window> {
 
     WindowedStream<T, K, W> trigger(Trigger<? super T, ? super W> trigger);
 
+    /** Removes records from the window around each firing; the window then keeps all its records. */
+    WindowedStream<T, K, W> evictor(Evictor<? super T, ? super W> evictor);
+
     /**
      * How long after the watermark passed a window's end the window still accepts records (each
      * fires the window again). Default zero.

@@ -114,6 +114,21 @@ class WindowsTest {
         }
     }
 
+    /** Records in order, stamped by {@code time}, watermark after each record, keyed by {@code key}. */
+    static <T> KeyedStream<T, String> keyedBy(StreamEnvironment env, List<T> records,
+            java.util.function.ToLongFunction<T> time, io.runnel.api.functions.KeySelector<T, String> key) {
+        WatermarkStrategy<T> strategy = new WatermarkStrategy<T>(() -> new WatermarkGenerator<>() {
+            @Override
+            public void onEvent(T record, long timestamp, WatermarkOutput output) {
+                output.emitWatermark(timestamp - 1);
+            }
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {}
+        }, null, null).withTimestampAssigner((record, previous) -> time.applyAsLong(record));
+        return env.fromCollection(records).assignTimestampsAndWatermarks(strategy).setParallelism(1).keyBy(key);
+    }
+
     private static KeyedStream<Event, String> keyed(StreamEnvironment env, List<Event> events, long bound) {
         return env.fromCollection(events).assignTimestampsAndWatermarks(perRecord(bound)).setParallelism(1).keyBy(Event::key);
     }

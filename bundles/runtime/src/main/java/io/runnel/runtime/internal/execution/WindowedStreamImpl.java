@@ -5,6 +5,7 @@ import io.runnel.api.functions.KeySelector;
 import io.runnel.api.functions.OutputTag;
 import io.runnel.api.functions.ReduceFunction;
 import io.runnel.api.stream.DataStream;
+import io.runnel.api.windowing.Evictor;
 import io.runnel.api.windowing.ProcessWindowFunction;
 import io.runnel.api.windowing.Trigger;
 import io.runnel.api.windowing.Window;
@@ -28,6 +29,7 @@ final class WindowedStreamImpl<T, K, W extends Window> implements WindowedStream
     private final KeySelector<Object, Object> keySelector;
     private final WindowAssigner<Object, Window> assigner;
     private Trigger<Object, Window> trigger;
+    private Evictor<Object, Window> evictor;
     private long allowedLateness;
     private String lateTag;
 
@@ -48,6 +50,13 @@ final class WindowedStreamImpl<T, K, W extends Window> implements WindowedStream
                     + " cannot merge windows");
         }
         this.trigger = (Trigger<Object, Window>) (Trigger<?, ?>) trigger;
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public WindowedStream<T, K, W> evictor(Evictor<? super T, ? super W> evictor) {
+        this.evictor = (Evictor<Object, Window>) (Evictor<?, ?>) Objects.requireNonNull(evictor, "evictor");
         return this;
     }
 
@@ -131,9 +140,11 @@ final class WindowedStreamImpl<T, K, W extends Window> implements WindowedStream
                 windowFunction == null ? () -> null : FunctionCopies.of(windowFunction, "ProcessWindowFunction");
         long lateness = allowedLateness;
         String late = lateTag;
+        Supplier<Evictor<Object, Window>> evictors = evictor == null ? () -> null : FunctionCopies.of(evictor, "evictor");
         return keyed.oneInput(name, (context, output) -> new WindowOperator(new WindowOperator.Spec(assigners.get(),
                 triggers.get(), lateness, late, contents,
-                (ProcessWindowFunction<Object, Object, Object, Window>) functions.get(), evaluators.get()), context, output),
+                (ProcessWindowFunction<Object, Object, Object, Window>) functions.get(), evaluators.get(), evictors.get()),
+                context, output),
                 keySelector);
     }
 }

@@ -4,6 +4,9 @@ import io.runnel.api.functions.AggregateFunction;
 import io.runnel.api.functions.ReduceFunction;
 import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
+import io.runnel.api.windowing.Evictor;
+import io.runnel.api.windowing.TimestampedRecord;
+import io.runnel.api.windowing.Window;
 import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +21,17 @@ public final class WindowContents {
     private enum Kind { REDUCE, AGGREGATE, ALL }
 
     private final Kind kind;
+    /** With an evictor the window keeps every record with its timestamp, and {@link #kind} applies at firing. */
+    private final Evictor<Object, Window> evictor;
+    private List<TimestampedRecord<Object>> evictionPending;
     private final ReduceFunction<Object> reducer;
     private final AggregateFunction<Object, Object, Object> aggregate;
     private final ValueState<Object> value;
 
     private WindowContents(Kind kind, ReduceFunction<Object> reducer, AggregateFunction<Object, Object, Object> aggregate,
-            HeapKeyedStateBackend state) {
+            HeapKeyedStateBackend state, Evictor<Object, Window> evictor) {
         this.kind = kind;
+        this.evictor = evictor;
         this.reducer = reducer;
         this.aggregate = aggregate;
         this.value = state.valueState(new ValueStateDescriptor<>("window-contents", Object.class));
@@ -32,20 +39,40 @@ public final class WindowContents {
 
     @SuppressWarnings("unchecked")
     public static WindowContents reducing(ReduceFunction<?> reducer, HeapKeyedStateBackend state) {
-        return new WindowContents(Kind.REDUCE, (ReduceFunction<Object>) reducer, null, state);
+        return new WindowContents(Kind.REDUCE, (ReduceFunction<Object>) reducer, null, state, null);
     }
 
     @SuppressWarnings("unchecked")
     public static WindowContents aggregating(AggregateFunction<?, ?, ?> aggregate, HeapKeyedStateBackend state) {
-        return new WindowContents(Kind.AGGREGATE, null, (AggregateFunction<Object, Object, Object>) aggregate, state);
+        return new WindowContents(Kind.AGGREGATE, null, (AggregateFunction<Object, Object, Object>) aggregate, state, null);
     }
 
     public static WindowContents allRecords(HeapKeyedStateBackend state) {
-        return new WindowContents(Kind.ALL, null, null, state);
+        return new WindowContents(Kind.ALL, null, null, state, null);
     }
 
-    void add(Object record) throws Exception {
+    /** The same contents, kept as all records with timestamps for {@code evictor}. */
+    @SuppressWarnings("unchecked")
+    public WindowContents evicting(Evictor<?, ?> evictor, HeapKeyedStateBackend state) {
+        return new WindowContents(kind, reducer, aggregate, state, (Evictor<Object, Window>) evictor);
+    }
+
+    boolean isEvicting() {
+        return evictor != null;
+    }
+
+    void add(Object record, long timestamp) throws Exception {
         Object current = value.value();
+        if (evictor != null) {
+            @SuppressWarnings("unchecked")
+            List<TimestampedRecord<Object>> records = (List<TimestampedRecord<Object>>) current;
+            if (records == null) {
+                records = new ArrayList<>();
+                value.update(records);
+            }
+            records.add(new TimestampedRecord<>(record, timestamp));
+            return;
+        }
         switch (kind) {
             case REDUCE -> value.update(current == null ? record : reducer.reduce(current, record));
             case AGGREGATE -> {
@@ -66,6 +93,55 @@ public final class WindowContents {
                 records.add(record);
             }
         }
+    }
+
+    /**
+     * For an evicting window about to fire: evicts before evaluation and returns what the window
+     * function sees (reduced or aggregated over the remaining records if so configured), or null.
+     * {@link #finishEviction} must follow the evaluation.
+     */
+    @SuppressWarnings("unchecked")
+    Iterable<Object> evictAndGet(Window window, Evictor.EvictorContext context) throws Exception {
+        List<TimestampedRecord<Object>> stored = (List<TimestampedRecord<Object>>) value.value();
+        if (stored == null) {
+            return null;
+        }
+        evictionPending = new ArrayList<>(stored);
+        evictor.evictBefore(evictionPending, window, context);
+        if (evictionPending.isEmpty()) {
+            return null;
+        }
+        List<Object> values = new ArrayList<>(evictionPending.size());
+        for (TimestampedRecord<Object> record : evictionPending) {
+            values.add(record.value());
+        }
+        return switch (kind) {
+            case ALL -> values;
+            case REDUCE -> {
+                Object reduced = values.get(0);
+                for (int i = 1; i < values.size(); i++) {
+                    reduced = reducer.reduce(reduced, values.get(i));
+                }
+                yield List.of(reduced);
+            }
+            case AGGREGATE -> {
+                Object accumulator = aggregate.createAccumulator();
+                for (Object each : values) {
+                    accumulator = aggregate.add(each, accumulator);
+                }
+                yield java.util.Collections.singletonList(aggregate.getResult(accumulator));
+            }
+        };
+    }
+
+    /** After evaluation: evicts what must not stay, and keeps the rest in the window. */
+    void finishEviction(Window window, Evictor.EvictorContext context) {
+        if (evictionPending == null) {
+            return;
+        }
+        evictor.evictAfter(evictionPending, window, context);
+        value.update(evictionPending.isEmpty() ? null : evictionPending);
+        evictionPending = null;
     }
 
     /** What the window function sees, or null if the window holds nothing. */
@@ -102,6 +178,10 @@ public final class WindowContents {
         Object current = value.value();
         if (current == null) {
             value.update(taken);
+            return;
+        }
+        if (evictor != null) {
+            ((List<Object>) current).addAll((List<Object>) taken); // evicting windows keep record lists
             return;
         }
         switch (kind) {

@@ -5,6 +5,7 @@ import io.runnel.api.functions.OutputTag;
 import io.runnel.api.functions.TimerService;
 import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
+import io.runnel.api.windowing.Evictor;
 import io.runnel.api.windowing.GlobalWindow;
 import io.runnel.api.windowing.ProcessWindowFunction;
 import io.runnel.api.windowing.TimeWindow;
@@ -35,7 +36,8 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     /** Everything a window operator is configured with; the functions are this subtask's copies. */
     public record Spec(WindowAssigner<Object, Window> assigner, Trigger<Object, Window> trigger, long allowedLateness,
             String lateTag, Function<HeapKeyedStateBackend, WindowContents> contents,
-            ProcessWindowFunction<Object, Object, Object, Window> windowFunction, WindowEvaluator evaluator) {}
+            ProcessWindowFunction<Object, Object, Object, Window> windowFunction, WindowEvaluator evaluator,
+            Evictor<Object, Window> evictor) {}
 
     private static final ValueStateDescriptor<List<TimeWindow>> SESSIONS =
             new ValueStateDescriptor<>("session-windows", null);
@@ -61,7 +63,8 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
                 KeyGroups.lastKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
                 context.maxParallelism());
         timers = new KeyedTimers(services.timers(), this::onTimer);
-        contents = spec.contents().apply(state);
+        contents = spec.evictor() == null ? spec.contents().apply(state)
+                : spec.contents().apply(state).evicting(spec.evictor(), state);
         sessions = state.valueState(SESSIONS);
         if (spec.windowFunction() != null) {
             windowContext = new FunctionContext(spec.windowFunction());
@@ -84,7 +87,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
                 }
                 taken = true;
                 state.setCurrentNamespace(window);
-                contents.add(record);
+                contents.add(record, timestamp);
                 triggerContext.window = window;
                 act(spec.trigger().onElement(record, timestamp, window, triggerContext), key, window);
                 registerCleanupTimer(window);
@@ -156,13 +159,17 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     /** Fires and/or purges the current window as the trigger said. */
     private void act(TriggerResult result, Object key, Window window) throws Exception {
         if (result.isFire()) {
-            Iterable<Object> windowContents = contents.get();
+            Iterable<Object> windowContents = contents.isEvicting() ? contents.evictAndGet(window, evictorContext)
+                    : contents.get();
             if (windowContents != null) {
                 outputTimestamp = window.maxTimestamp();
                 if (windowContext != null) {
                     windowContext.window = window;
                 }
                 spec.evaluator().evaluate(key, window, windowContents, windowContext, this);
+            }
+            if (contents.isEvicting()) {
+                contents.finishEviction(window, evictorContext);
             }
         }
         if (result.isPurge()) {
@@ -171,6 +178,17 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     }
 
     private long outputTimestamp;
+    private final Evictor.EvictorContext evictorContext = new Evictor.EvictorContext() {
+        @Override
+        public long currentWatermark() {
+            return timers.currentWatermark();
+        }
+
+        @Override
+        public long currentProcessingTime() {
+            return timers.currentProcessingTime();
+        }
+    };
 
     @Override
     public void collect(Object record) {
