@@ -98,7 +98,16 @@ final class HazelcastLeaderElection implements LeaderElection {
         for (Member member : membership.members()) {
             alive.put(member.getUuid(), member);
         }
-        Map<String, String> running = Map.copyOf(candidates);
+        Map<String, String> running = new HashMap<>(candidates);
+        // Entries can be lost with members that die together: put this member's candidacies back.
+        for (NodeId node : localCandidates.keySet()) {
+            if (!localMember.toString().equals(running.get(node.value()))) {
+                candidates.put(node.value(), localMember.toString());
+                running.put(node.value(), localMember.toString());
+                LOG.warn("The candidacy of node {} was missing from the cluster (lost with failed members); registered it again",
+                        node);
+            }
+        }
         String raw = leadership.get(KEY);
         LeaderRecord record = raw == null ? null : LeaderRecord.parse(raw);
         if (record != null) {

@@ -85,16 +85,18 @@ class HazelcastClusterNodeTest {
     }
 
     @Test
-    void epochsNeverRepeatEvenIfTheLeaderRecordIsLost() throws IOException {
+    void epochsNeverRepeatAndCandidaciesComeBackIfTheirEntriesAreLost() throws IOException {
         HazelcastClusterNode first = start(null, "both");
         HazelcastClusterNode second = start(first, "jobmanager");
         first.runForLeader(first.localNode().id(), leader -> {});
         second.runForLeader(second.localNode().id(), leader -> {});
         await().atMost(WITHIN).until(() -> second.currentLeader().map(Leadership::epoch).orElse(0L) == 1L);
 
-        // What losing the partitions of two failed members looks like to the survivors.
-        com.hazelcast.core.Hazelcast.getHazelcastInstanceByName("runnel-" + second.localNode().address())
-                .getMap(HazelcastLeaderElection.LEADERSHIP_MAP).delete("jobmanager");
+        // What losing the partitions of two failed members looks like to the survivors: the leader
+        // record and the standby's own candidacy are gone.
+        var hazelcast = com.hazelcast.core.Hazelcast.getHazelcastInstanceByName("runnel-" + second.localNode().address());
+        hazelcast.getMap(HazelcastLeaderElection.LEADERSHIP_MAP).delete("jobmanager");
+        hazelcast.getMap(HazelcastLeaderElection.CANDIDATES_MAP).delete(second.localNode().id().value());
         first.deactivate();
 
         await().atMost(WITHIN).until(() -> second.currentLeader().filter(l -> l.isHeldBy(second.localNode().id())).isPresent());
