@@ -102,6 +102,38 @@ class KeyedProcessHarnessTest {
         }
     }
 
+    /** Emits the key's last value, kept for one second of processing time. */
+    static final class LastValueForASecond extends KeyedProcessFunction<String, String, String> {
+        private transient ValueState<String> last;
+
+        @Override
+        public void open(RuntimeContext context) {
+            ValueStateDescriptor<String> descriptor = new ValueStateDescriptor<>("last", String.class);
+            descriptor.enableTimeToLive(io.runnel.api.state.StateTtlConfig.afterWrite(java.time.Duration.ofSeconds(1)));
+            last = context.getState(descriptor);
+        }
+
+        @Override
+        public void processElement(String value, Context context, Collector<String> out) {
+            out.collect(value + " after " + last.value());
+            last.update(value);
+        }
+    }
+
+    @Test
+    void stateTimeToLiveRunsOnTheHarnessClockAndSurvivesRestores() throws Exception {
+        try (var harness = KeyedProcessHarness.of(new LastValueForASecond(), (String s) -> "one key")
+                .snapshotAndRestoreEveryStep()) {
+            harness.setProcessingTime(1_000);
+            harness.processElement("a");
+            harness.setProcessingTime(1_900);
+            harness.processElement("b");
+            harness.setProcessingTime(2_900);
+            harness.processElement("c");
+            assertThat(harness.outputValues()).containsExactly("a after null", "b after a", "c after null");
+        }
+    }
+
     @Test
     void anExplicitSnapshotRestoresIntoAFreshInstance() throws Exception {
         try (var harness = KeyedProcessHarness.of(new CountUntil100(), (String s) -> s)) {

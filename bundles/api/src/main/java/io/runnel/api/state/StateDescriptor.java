@@ -10,6 +10,7 @@ public abstract sealed class StateDescriptor<S> permits ValueStateDescriptor, Li
         ReducingStateDescriptor, AggregatingStateDescriptor {
 
     private final String name;
+    private StateTtlConfig ttl;
 
     StateDescriptor(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -20,5 +21,18 @@ public abstract sealed class StateDescriptor<S> permits ValueStateDescriptor, Li
 
     public final String name() {
         return name;
+    }
+
+    /**
+     * Gives the state a time to live: values expire that long after their last write (and read, if
+     * so configured). Set before the descriptor is used.
+     */
+    public final void enableTimeToLive(StateTtlConfig config) {
+        this.ttl = Objects.requireNonNull(config, "config");
+    }
+
+    /** The time-to-live settings, or null if values live forever. */
+    public final StateTtlConfig timeToLive() {
+        return ttl;
     }
 }

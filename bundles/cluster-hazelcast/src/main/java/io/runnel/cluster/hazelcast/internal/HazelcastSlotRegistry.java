@@ -81,12 +81,32 @@ final class HazelcastSlotRegistry implements SlotRegistry {
         }
     }
 
+    /** Reads of the whole table are retried this often when a membership change makes one fail. */
+    private static final int READ_ATTEMPTS = 4;
+
     @Override
     public List<SlotInfo> slots() {
-        return slots.entrySet().stream()
-                .map(e -> decode(e.getKey(), e.getValue()))
-                .sorted(ORDER)
-                .collect(Collectors.toList());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return slots.entrySet().stream()
+                        .map(e -> decode(e.getKey(), e.getValue()))
+                        .sorted(ORDER)
+                        .collect(Collectors.toList());
+            } catch (RuntimeException e) {
+                // While members come and go, a read can hit a partition owner that just left.
+                if (attempt == READ_ATTEMPTS) {
+                    throw new IllegalStateException("The cluster's slot table could not be read after " + READ_ATTEMPTS
+                            + " attempts (is the cluster changing membership?): " + e.getMessage(), e);
+                }
+                LOG.debug("Reading the slot table failed (attempt {}), retrying", attempt, e);
+                try {
+                    Thread.sleep(100L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while reading the slot table", interrupted);
+                }
+            }
+        }
     }
 
     @Override

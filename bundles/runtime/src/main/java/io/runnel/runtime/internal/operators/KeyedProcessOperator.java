@@ -40,7 +40,7 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
         state = new HeapKeyedStateBackend(
                 KeyGroups.firstKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
                 KeyGroups.lastKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
-                context.maxParallelism());
+                context.maxParallelism(), services.timers()::now);
         timers = new KeyedTimers(services.timers(), this::onTimer);
         timerService = timers.forCurrentKey(state, () -> HeapKeyedStateBackend.NO_NAMESPACE);
         try {

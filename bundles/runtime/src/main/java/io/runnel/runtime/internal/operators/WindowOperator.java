@@ -61,7 +61,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
         state = new HeapKeyedStateBackend(
                 KeyGroups.firstKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
                 KeyGroups.lastKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
-                context.maxParallelism());
+                context.maxParallelism(), services.timers()::now);
         timers = new KeyedTimers(services.timers(), this::onTimer);
         contents = spec.evictor() == null ? spec.contents().apply(state)
                 : spec.contents().apply(state).evicting(spec.evictor(), state);

@@ -33,16 +33,24 @@ public final class HeapKeyedStateBackend {
     private final int firstKeyGroup;
     private final int lastKeyGroup;
     private final int maxParallelism;
+    private final java.util.function.LongSupplier clock;
     private final Map<String, StateTable> tables = new HashMap<>();
     private final Map<String, StateDescriptor<?>> descriptors = new HashMap<>();
     private Object currentKey;
     private int currentKeyGroup;
     private Object currentNamespace = NO_NAMESPACE;
 
+    /** A backend whose state time-to-live runs on the wall clock. */
     public HeapKeyedStateBackend(int firstKeyGroup, int lastKeyGroup, int maxParallelism) {
+        this(firstKeyGroup, lastKeyGroup, maxParallelism, System::currentTimeMillis);
+    }
+
+    /** @param clock processing time in milliseconds, for state with a time to live */
+    public HeapKeyedStateBackend(int firstKeyGroup, int lastKeyGroup, int maxParallelism, java.util.function.LongSupplier clock) {
         this.firstKeyGroup = firstKeyGroup;
         this.lastKeyGroup = lastKeyGroup;
         this.maxParallelism = maxParallelism;
+        this.clock = clock;
     }
 
     public void setCurrentKey(Object key) {
@@ -117,6 +125,10 @@ public final class HeapKeyedStateBackend {
         table.remove(currentKeyGroup, currentKey, currentNamespace);
     }
 
+    void touch(StateTable table) {
+        table.touch(currentKeyGroup, currentKey, currentNamespace);
+    }
+
     /**
      * A copy of every state of this subtask, by state name. Taken synchronously on the task thread;
      * what it holds is not changed by later processing. Checkpoints will write it out per key group.
@@ -155,6 +167,7 @@ public final class HeapKeyedStateBackend {
             throw new IllegalArgumentException("State '" + descriptor.name() + "' is already registered as a "
                     + known.getClass().getSimpleName() + ", not a " + descriptor.getClass().getSimpleName());
         }
-        return tables.computeIfAbsent(descriptor.name(), name -> new StateTable(firstKeyGroup, lastKeyGroup));
+        return tables.computeIfAbsent(descriptor.name(),
+                name -> new StateTable(firstKeyGroup, lastKeyGroup, descriptor.timeToLive(), clock));
     }
 }

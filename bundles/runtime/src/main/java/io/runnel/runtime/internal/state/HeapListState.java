@@ -29,6 +29,8 @@ final class HeapListState<T> implements ListState<T> {
         if (values == null) {
             values = new ArrayList<>();
             backend.put(table, values);
+        } else {
+            backend.touch(table);
         }
         values.add(value);
     }

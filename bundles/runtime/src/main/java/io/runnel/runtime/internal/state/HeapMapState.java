@@ -32,6 +32,8 @@ final class HeapMapState<K, V> implements MapState<K, V> {
         if (map == null) {
             map = new HashMap<>();
             backend.put(table, map);
+        } else {
+            backend.touch(table);
         }
         map.put(key, value);
     }

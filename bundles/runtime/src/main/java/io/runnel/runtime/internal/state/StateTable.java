@@ -1,26 +1,68 @@
 package io.runnel.runtime.internal.state;
 
+import io.runnel.api.state.StateTtlConfig;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
-/** One named state's values: a map per key group, from key (or key and namespace) to value. */
+/**
+ * One named state's values: a map per key group, from key (or key and namespace) to value. With a
+ * time to live, values are stored with the processing time of their last write (or read) and an
+ * expired one is removed when it is read.
+ */
 final class StateTable {
 
     /** A key scoped to a namespace (a window). */
     private record NamespacedKey(Object key, Object namespace) {}
 
+    /** A value and when it was last written (or read), for state with a time to live. */
+    private static final class Stamped {
+        final Object value;
+        long accessed;
+
+        Stamped(Object value, long accessed) {
+            this.value = value;
+            this.accessed = accessed;
+        }
+    }
+
     private final int firstKeyGroup;
     private final Map<Object, Object>[] byKeyGroup;
+    private final StateTtlConfig ttl;
+    private final LongSupplier clock;
+
+    StateTable(int firstKeyGroup, int lastKeyGroup) {
+        this(firstKeyGroup, lastKeyGroup, null, null);
+    }
 
     @SuppressWarnings("unchecked")
-    StateTable(int firstKeyGroup, int lastKeyGroup) {
+    StateTable(int firstKeyGroup, int lastKeyGroup, StateTtlConfig ttl, LongSupplier clock) {
         this.firstKeyGroup = firstKeyGroup;
         this.byKeyGroup = new Map[lastKeyGroup - firstKeyGroup + 1];
+        this.ttl = ttl;
+        this.clock = clock;
     }
 
     Object get(int keyGroup, Object key, Object namespace) {
         Map<Object, Object> map = byKeyGroup[keyGroup - firstKeyGroup];
-        return map == null ? null : map.get(entryKey(key, namespace));
+        if (map == null) {
+            return null;
+        }
+        Object entryKey = entryKey(key, namespace);
+        Object stored = map.get(entryKey);
+        if (ttl == null || stored == null) {
+            return stored;
+        }
+        Stamped stamped = (Stamped) stored;
+        long now = clock.getAsLong();
+        if (now - stamped.accessed >= ttl.timeToLive().toMillis()) {
+            map.remove(entryKey);
+            return null;
+        }
+        if (ttl.refreshOnRead()) {
+            stamped.accessed = now;
+        }
+        return stamped.value;
     }
 
     void put(int keyGroup, Object key, Object namespace, Object value) {
@@ -29,7 +71,19 @@ final class StateTable {
             map = new HashMap<>();
             byKeyGroup[keyGroup - firstKeyGroup] = map;
         }
-        map.put(entryKey(key, namespace), value);
+        map.put(entryKey(key, namespace), ttl == null ? value : new Stamped(value, clock.getAsLong()));
+    }
+
+    /** A value changed in place (a list or map grew): for state with a time to live, that is a write. */
+    void touch(int keyGroup, Object key, Object namespace) {
+        if (ttl == null) {
+            return;
+        }
+        Map<Object, Object> map = byKeyGroup[keyGroup - firstKeyGroup];
+        Object stored = map == null ? null : map.get(entryKey(key, namespace));
+        if (stored != null) {
+            ((Stamped) stored).accessed = clock.getAsLong();
+        }
     }
 
     void remove(int keyGroup, Object key, Object namespace) {
@@ -41,11 +95,12 @@ final class StateTable {
 
     /** A copy whose mutable values (lists, maps) are copied too, so later changes do not reach it. */
     StateTable copy() {
-        StateTable copy = new StateTable(firstKeyGroup, firstKeyGroup + byKeyGroup.length - 1);
+        StateTable copy = new StateTable(firstKeyGroup, firstKeyGroup + byKeyGroup.length - 1, ttl, clock);
         for (int i = 0; i < byKeyGroup.length; i++) {
             if (byKeyGroup[i] != null) {
                 Map<Object, Object> map = new HashMap<>();
-                byKeyGroup[i].forEach((key, value) -> map.put(key, copyValue(value)));
+                byKeyGroup[i].forEach((key, value) -> map.put(key, value instanceof Stamped stamped
+                        ? new Stamped(copyValue(stamped.value), stamped.accessed) : copyValue(value)));
                 copy.byKeyGroup[i] = map;
             }
         }

@@ -81,6 +81,34 @@ class HeapKeyedStateBackendTest {
     }
 
     @Test
+    void valuesExpireAfterTheirTimeToLiveAndWritesOrReadsRefreshIt() {
+        long[] now = {0};
+        HeapKeyedStateBackend timed = new HeapKeyedStateBackend(0, 127, 128, () -> now[0]);
+        ValueStateDescriptor<String> afterWrite = new ValueStateDescriptor<>("w", String.class);
+        afterWrite.enableTimeToLive(io.runnel.api.state.StateTtlConfig.afterWrite(java.time.Duration.ofMillis(100)));
+        ListStateDescriptor<String> afterRead = new ListStateDescriptor<>("r", String.class);
+        afterRead.enableTimeToLive(io.runnel.api.state.StateTtlConfig.afterReadOrWrite(java.time.Duration.ofMillis(100)));
+        ValueState<String> value = timed.valueState(afterWrite);
+        ListState<String> list = timed.listState(afterRead);
+        timed.setCurrentKey("k");
+        value.update("v");
+        list.add("a");
+        now[0] = 60;
+        list.add("b"); // an in-place write refreshes the list's time to live
+        assertThat(value.value()).isEqualTo("v");
+        now[0] = 100;
+        assertThat(value.value()).as("100 ms after its write").isNull();
+        assertThat(timed.size("w")).as("an expired value is removed when read").isZero();
+        assertThat(list.get()).containsExactly("a", "b"); // written at 60, read now: lives until 200
+        now[0] = 199;
+        assertThat(list.get()).containsExactly("a", "b");
+        now[0] = 298;
+        assertThat(list.get()).as("the read at 199 restarted its time to live").containsExactly("a", "b");
+        now[0] = 398;
+        assertThat(list.get()).isEmpty();
+    }
+
+    @Test
     void keysOfOtherSubtasksAndClashingDescriptorsAreRefused() {
         HeapKeyedStateBackend firstHalf = new HeapKeyedStateBackend(0, 63, 128);
         Object foreignKey = null;
