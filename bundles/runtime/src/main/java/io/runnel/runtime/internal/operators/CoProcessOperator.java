@@ -7,7 +7,6 @@ import io.runnel.api.functions.TimerService;
 import io.runnel.api.functions.KeySelector;
 import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
 import io.runnel.runtime.internal.state.KeyedTimers;
-import io.runnel.runtime.internal.task.KeyGroups;
 import io.runnel.runtime.internal.task.Output;
 import io.runnel.runtime.internal.task.TaskCancelledException;
 
@@ -21,6 +20,7 @@ public final class CoProcessOperator extends ChainedOperator implements TwoInput
     private final CoProcessFunction<Object, Object, Object> function;
     private final ElementContext elementContext;
     private final TimerContext timerContext;
+    private KeyedStateAndTimers keyedState;
     private HeapKeyedStateBackend state;
     private KeyedTimers timers;
     private TimerService timerService;
@@ -41,11 +41,9 @@ public final class CoProcessOperator extends ChainedOperator implements TwoInput
     @Override
     public void open(OperatorServices services) throws Exception {
         if (keyed()) {
-            state = new HeapKeyedStateBackend(
-                    KeyGroups.firstKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
-                    KeyGroups.lastKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
-                    context.maxParallelism(), services.timers()::now);
-            timers = new KeyedTimers(services.timers(), this::onTimer);
+            keyedState = new KeyedStateAndTimers(context, services, this::onTimer);
+            state = keyedState.state;
+            timers = keyedState.timers;
             timerService = timers.forCurrentKey(state, () -> HeapKeyedStateBackend.NO_NAMESPACE);
         }
         function.open(new KeyedRuntimeContext(context, state));
@@ -99,16 +97,13 @@ public final class CoProcessOperator extends ChainedOperator implements TwoInput
 
     @Override
     public Object snapshotState() {
-        return keyed() ? new Object[] {state.snapshot(), timers.snapshot()} : null;
+        return keyed() ? keyedState.snapshot() : null;
     }
 
-    @SuppressWarnings("unchecked")
     @Override
     public void restoreState(Object snapshot) {
         if (snapshot != null) {
-            Object[] parts = (Object[]) snapshot;
-            state.restore((java.util.Map<String, Object>) parts[0]);
-            timers.restore((KeyedTimers.Snapshot) parts[1]);
+            keyedState.restore(snapshot);
         }
     }
 

@@ -6,7 +6,6 @@ import io.runnel.api.functions.OutputTag;
 import io.runnel.api.functions.TimerService;
 import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
 import io.runnel.runtime.internal.state.KeyedTimers;
-import io.runnel.runtime.internal.task.KeyGroups;
 import io.runnel.runtime.internal.task.Output;
 import io.runnel.runtime.internal.task.TaskCancelledException;
 
@@ -19,6 +18,7 @@ import io.runnel.runtime.internal.task.TaskCancelledException;
 public final class KeyedProcessOperator extends ChainedOperator implements Collector<Object>, StatefulOperator {
 
     private final KeyedProcessFunction<Object, Object, Object> function;
+    private KeyedStateAndTimers keyed;
     private HeapKeyedStateBackend state;
     private KeyedTimers timers;
     private long outputTimestamp;
@@ -37,11 +37,9 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
 
     @Override
     public void open(OperatorServices services) throws Exception {
-        state = new HeapKeyedStateBackend(
-                KeyGroups.firstKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
-                KeyGroups.lastKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
-                context.maxParallelism(), services.timers()::now);
-        timers = new KeyedTimers(services.timers(), this::onTimer);
+        keyed = new KeyedStateAndTimers(context, services, this::onTimer);
+        state = keyed.state;
+        timers = keyed.timers;
         timerService = timers.forCurrentKey(state, () -> HeapKeyedStateBackend.NO_NAMESPACE);
         try {
             function.open(new KeyedRuntimeContext(context, state));
@@ -64,18 +62,14 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
         }
     }
 
-    /** Keyed state and timers, as {state snapshot, timer snapshot}. */
     @Override
     public Object snapshotState() {
-        return new Object[] {state.snapshot(), timers.snapshot()};
+        return keyed.snapshot();
     }
 
-    @SuppressWarnings("unchecked")
     @Override
     public void restoreState(Object snapshot) {
-        Object[] parts = (Object[]) snapshot;
-        state.restore((java.util.Map<String, Object>) parts[0]);
-        timers.restore((KeyedTimers.Snapshot) parts[1]);
+        keyed.restore(snapshot);
     }
 
     @Override

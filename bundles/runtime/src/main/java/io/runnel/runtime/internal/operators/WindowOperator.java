@@ -15,7 +15,6 @@ import io.runnel.api.windowing.Window;
 import io.runnel.api.windowing.WindowAssigner;
 import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
 import io.runnel.runtime.internal.state.KeyedTimers;
-import io.runnel.runtime.internal.task.KeyGroups;
 import io.runnel.runtime.internal.task.Output;
 import io.runnel.runtime.internal.task.TaskCancelledException;
 import java.util.ArrayList;
@@ -43,6 +42,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
             new ValueStateDescriptor<>("session-windows", null);
 
     private final Spec spec;
+    private KeyedStateAndTimers keyed;
     private HeapKeyedStateBackend state;
     private KeyedTimers timers;
     private WindowContents contents;
@@ -58,11 +58,9 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
 
     @Override
     public void open(OperatorServices services) {
-        state = new HeapKeyedStateBackend(
-                KeyGroups.firstKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
-                KeyGroups.lastKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
-                context.maxParallelism(), services.timers()::now);
-        timers = new KeyedTimers(services.timers(), this::onTimer);
+        keyed = new KeyedStateAndTimers(context, services, this::onTimer);
+        state = keyed.state;
+        timers = keyed.timers;
         contents = spec.evictor() == null ? spec.contents().apply(state)
                 : spec.contents().apply(state).evicting(spec.evictor(), state);
         sessions = state.valueState(SESSIONS);
@@ -107,18 +105,14 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
         }
     }
 
-    /** Keyed state and timers, as {state snapshot, timer snapshot}. */
     @Override
     public Object snapshotState() {
-        return new Object[] {state.snapshot(), timers.snapshot()};
+        return keyed.snapshot();
     }
 
-    @SuppressWarnings("unchecked")
     @Override
     public void restoreState(Object snapshot) {
-        Object[] parts = (Object[]) snapshot;
-        state.restore((java.util.Map<String, Object>) parts[0]);
-        timers.restore((KeyedTimers.Snapshot) parts[1]);
+        keyed.restore(snapshot);
     }
 
     @Override
