@@ -93,6 +93,42 @@ class RunJobIT {
         assertThat(writtenSessions).isEqualTo(expectedSessions);
     }
 
+    @org.junit.jupiter.api.Test
+    void aUsersJobBundleRunsFromItsJar() throws Exception {
+        Path work = Files.createTempDirectory(Files.createDirectories(
+                Path.of(System.getProperty("runnel.itests.work", "target/it-work")).toAbsolutePath()), "run-jar-");
+        Path jar = Path.of(System.getProperty("runnel.samplejob.jar")).toAbsolutePath();
+        assertThat(jar).as("the sample job bundle is built before the integration tests").exists();
+        Path output = work.resolve("counts");
+        NodeProcess run = NodeProcess.command("wordcount", work, "run", jar.toString(), "--job", "wordcount",
+                "-p", "text=to be or not to be", "-p", "output=" + output);
+        processes.add(run);
+        assertThat(run.awaitExit(Duration.ofSeconds(120))).as(run.output()).isZero();
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(output)) {
+            for (Path file : files.toList()) {
+                lines.addAll(Files.readAllLines(file));
+            }
+        }
+        // A running reduce emits every update: the last line per word holds its count.
+        Map<String, Long> finalCounts = new TreeMap<>();
+        for (String line : lines) {
+            String[] parts = line.split(" ");
+            finalCounts.merge(parts[0], Long.parseLong(parts[1]), Math::max);
+        }
+        assertThat(finalCounts).isEqualTo(Map.of("to", 2L, "be", 2L, "or", 1L, "not", 1L));
+    }
+
+    @org.junit.jupiter.api.Test
+    void anUnknownJobNameIsExplainedWithTheDeployedOnes() throws Exception {
+        Path work = Files.createTempDirectory(Files.createDirectories(
+                Path.of(System.getProperty("runnel.itests.work", "target/it-work")).toAbsolutePath()), "run-missing-");
+        NodeProcess run = NodeProcess.command("missing", work, "run", "nosuch");
+        processes.add(run);
+        assertThat(run.awaitExit(Duration.ofSeconds(120))).isEqualTo(1);
+        assertThat(run.output()).contains("job 'nosuch' did not start within").contains("jobs deployed: [clickstream]");
+    }
+
     private static long lastNumber(String line) {
         String[] words = line.trim().split("\\s+");
         return Long.parseLong(words[words.length - 1]);
