@@ -3,7 +3,6 @@ package io.runnel.runtime.internal.execution;
 import io.runnel.spi.connector.SinkProvider;
 import io.runnel.spi.connector.SourceProvider;
 import java.util.Map;
-import java.util.Set;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -15,7 +14,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * Connectors come and go with their bundles; a job looks them up when it is submitted.
  */
 @Component(service = ConnectorServices.class)
-public final class ConnectorServices implements ConnectorRegistry {
+public final class ConnectorServices {
 
     private final MapConnectorRegistry registry = new MapConnectorRegistry();
 
@@ -42,26 +41,6 @@ public final class ConnectorServices implements ConnectorRegistry {
     /** The registry jobs of this framework use. */
     MapConnectorRegistry registry() {
         return registry;
-    }
-
-    @Override
-    public SourceProvider source(String name) {
-        return registry.source(name);
-    }
-
-    @Override
-    public SinkProvider sink(String name) {
-        return registry.sink(name);
-    }
-
-    @Override
-    public Set<String> sourceNames() {
-        return registry.sourceNames();
-    }
-
-    @Override
-    public Set<String> sinkNames() {
-        return registry.sinkNames();
     }
 
     private static String name(Map<String, Object> properties) {

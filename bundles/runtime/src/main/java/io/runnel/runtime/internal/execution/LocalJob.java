@@ -23,6 +23,7 @@ final class LocalJob implements JobClient, StreamTask.Listener {
 
     private final JobId jobId = JobId.generate();
     private final String name;
+    private final int slots;
     private final long startNanos = System.nanoTime();
     private final AtomicReference<JobStatus> status = new AtomicReference<>(JobStatus.CREATED);
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
@@ -30,8 +31,14 @@ final class LocalJob implements JobClient, StreamTask.Listener {
     private final AtomicInteger running = new AtomicInteger();
     private List<StreamTask> tasks = List.of();
 
-    LocalJob(String name) {
+    LocalJob(String name, int slots) {
         this.name = name;
+        this.slots = slots;
+    }
+
+    /** Slots the job occupies: its highest operator parallelism. */
+    int slots() {
+        return slots;
     }
 
     /** Starts one thread per task. */

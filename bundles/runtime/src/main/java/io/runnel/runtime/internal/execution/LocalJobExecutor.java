@@ -30,17 +30,16 @@ public final class LocalJobExecutor implements JobExecutor {
         } catch (IllegalArgumentException e) {
             throw new JobSubmissionException("Job '" + jobName + "' could not be built: " + e.getMessage(), e);
         }
-        int needed = env.requiredSlots(jobName);
-        JobClient client = env.executeAsync(jobName);
+        LocalJob started = env.submit(jobName);
         return new Execution() {
             @Override
             public JobClient client() {
-                return client;
+                return started;
             }
 
             @Override
             public int slots() {
-                return needed;
+                return started.slots();
             }
         };
     }

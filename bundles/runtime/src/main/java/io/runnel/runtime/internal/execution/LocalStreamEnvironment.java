@@ -82,14 +82,13 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
         return new DataStreamImpl<>(this, new Transformation.Source(nextId(), name, source));
     }
 
-    /** The slots the job built so far needs (its highest operator parallelism), without starting it. */
-    public int requiredSlots(String jobName) throws JobSubmissionException {
-        return new JobGraphBuilder(parallelism, maxParallelism, this::sourceMaxParallelism)
-                .build(jobName, List.copyOf(sinks)).requiredSlots();
-    }
-
     @Override
     public JobClient executeAsync(String jobName) throws JobSubmissionException {
+        return submit(jobName);
+    }
+
+    /** Starts the job built so far; the returned job knows the slots it occupies. */
+    LocalJob submit(String jobName) throws JobSubmissionException {
         List<Transformation.Sink> jobSinks = List.copyOf(sinks);
         sinks.clear();
         JobGraph graph = new JobGraphBuilder(parallelism, maxParallelism, this::sourceMaxParallelism).build(jobName, jobSinks);
@@ -100,7 +99,7 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
         }
         JobDeployment deployment = new JobDeployment(graph, connectors);
         deployment.validateConnectors();
-        LocalJob job = new LocalJob(jobName);
+        LocalJob job = new LocalJob(jobName, graph.requiredSlots());
         job.start(deployment.createTasks(job));
         return job;
     }

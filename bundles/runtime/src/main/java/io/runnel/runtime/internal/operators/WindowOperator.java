@@ -153,7 +153,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     /** Fires and/or purges the current window as the trigger said. */
     private void act(TriggerResult result, Object key, Window window) throws Exception {
         if (result.isFire()) {
-            Iterable<Object> windowContents = contents.isEvicting() ? contents.evictAndGet(window, evictorContext)
+            Iterable<Object> windowContents = contents.isEvicting() ? contents.evictAndGet(window, triggerContext)
                     : contents.get();
             if (windowContents != null) {
                 outputTimestamp = window.maxTimestamp();
@@ -163,7 +163,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
                 spec.evaluator().evaluate(key, window, windowContents, windowContext, this);
             }
             if (contents.isEvicting()) {
-                contents.finishEviction(window, evictorContext);
+                contents.finishEviction(window, triggerContext);
             }
         }
         if (result.isPurge()) {
@@ -172,17 +172,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     }
 
     private long outputTimestamp;
-    private final Evictor.EvictorContext evictorContext = new Evictor.EvictorContext() {
-        @Override
-        public long currentWatermark() {
-            return timers.currentWatermark();
-        }
 
-        @Override
-        public long currentProcessingTime() {
-            return timers.currentProcessingTime();
-        }
-    };
 
     @Override
     public void collect(Object record) {
@@ -302,8 +292,8 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
                 && timestamp + spec.allowedLateness() <= timers.currentWatermark();
     }
 
-    /** Timers and trigger state of the window the trigger is being asked about. */
-    private final class TriggerContextImpl implements Trigger.TriggerContext {
+    /** Timers and trigger state of the window the trigger is being asked about; evictors see its clocks too. */
+    private final class TriggerContextImpl implements Trigger.TriggerContext, Evictor.EvictorContext {
         Window window;
         private TimerService windowTimers;
 
