@@ -91,16 +91,22 @@ class HazelcastClusterNodeTest {
         first.runForLeader(first.localNode().id(), leader -> {});
         second.runForLeader(second.localNode().id(), leader -> {});
         await().atMost(WITHIN).until(() -> second.currentLeader().map(Leadership::epoch).orElse(0L) == 1L);
+        first.deactivate();
+        await().atMost(WITHIN).until(() -> second.currentLeader().filter(l -> l.isHeldBy(second.localNode().id())).isPresent());
+        long epochBeforeLoss = second.currentLeader().orElseThrow().epoch();
 
-        // What losing the partitions of two failed members looks like to the survivors: the leader
-        // record and the standby's own candidacy are gone.
+        // What losing the partitions of failed members looks like to a survivor: the leader record
+        // and its own candidacy are gone. Without re-registration nobody would lead; without the
+        // highest epoch seen, the new record would start again at 1.
         var hazelcast = com.hazelcast.core.Hazelcast.getHazelcastInstanceByName("runnel-" + second.localNode().address());
         hazelcast.getMap(HazelcastLeaderElection.LEADERSHIP_MAP).delete("jobmanager");
         hazelcast.getMap(HazelcastLeaderElection.CANDIDATES_MAP).delete(second.localNode().id().value());
-        first.deactivate();
 
-        await().atMost(WITHIN).until(() -> second.currentLeader().filter(l -> l.isHeldBy(second.localNode().id())).isPresent());
+        await().atMost(WITHIN).until(() -> second.currentLeader()
+                .filter(l -> l.isHeldBy(second.localNode().id()) && l.epoch() > epochBeforeLoss).isPresent());
         assertThat(second.currentLeader().orElseThrow().epoch()).as("above every epoch seen before").isGreaterThan(1);
+        assertThat(hazelcast.getMap(HazelcastLeaderElection.CANDIDATES_MAP).containsKey(second.localNode().id().value()))
+                .as("the candidacy is registered again").isTrue();
     }
 
     @Test
