@@ -7,6 +7,7 @@ import io.runnel.runtime.internal.operators.FunctionCopies;
 import io.runnel.runtime.internal.operators.KeyedProcessOperator;
 import io.runnel.runtime.internal.operators.OperatorContext;
 import io.runnel.runtime.internal.operators.OperatorServices;
+import io.runnel.runtime.internal.operators.OperatorSnapshot;
 import io.runnel.runtime.internal.task.Output;
 import io.runnel.runtime.internal.task.ProcessingTimers;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class KeyedProcessHarness<K, I, O> implements AutoCloseable {
     private ProcessingTimers timers;
     private KeyedProcessOperator operator;
     private int restores;
+    private long snapshots;
 
     private KeyedProcessHarness(KeyedProcessFunction<K, I, O> function, KeySelector<I, K> keySelector) {
         this.functions = FunctionCopies.of(Objects.requireNonNull(function, "function"), "KeyedProcessFunction");
@@ -125,14 +127,13 @@ public final class KeyedProcessHarness<K, I, O> implements AutoCloseable {
 
     /** A snapshot of the function's keyed state and timers, to {@link #restore} later (in this or another harness). */
     public Object snapshot() {
-        return operator().snapshotState();
+        return operator().snapshotState(++snapshots, processingTime);
     }
 
     /** Replaces the operator by a fresh instance restored from {@code snapshot}, as after a failure. */
     public void restore(Object snapshot) {
         closeOperator();
-        start();
-        operator.restoreState(snapshot);
+        start((OperatorSnapshot) snapshot);
         restores++;
     }
 
@@ -143,17 +144,17 @@ public final class KeyedProcessHarness<K, I, O> implements AutoCloseable {
 
     private KeyedProcessOperator operator() {
         if (operator == null) {
-            start();
+            start(null);
         }
         return operator;
     }
 
-    private void start() {
+    private void start(OperatorSnapshot restored) {
         timers = new ProcessingTimers(() -> processingTime);
         operator = new KeyedProcessOperator(functions.get(),
                 new OperatorContext("harness", 0, 1, MAX_PARALLELISM, keySelector), new Capture());
         try {
-            operator.open(new OperatorServices(timers));
+            operator.open(new OperatorServices(timers, restored));
         } catch (Exception e) {
             throw new IllegalStateException("Opening the function failed: " + e.getMessage(), e);
         }
@@ -161,7 +162,7 @@ public final class KeyedProcessHarness<K, I, O> implements AutoCloseable {
 
     private void afterStep() {
         if (restoreEveryStep) {
-            restore(operator.snapshotState());
+            restore(snapshot());
         }
     }
 

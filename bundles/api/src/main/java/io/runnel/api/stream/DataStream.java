@@ -34,6 +34,13 @@ public interface DataStream<T> {
     /** Connects this stream with another, for an operator that processes both. */
     <T2> ConnectedStreams<T, T2> connect(DataStream<T2> other);
 
+    /**
+     * Connects this stream (keyed or not) with a broadcast stream, for a
+     * {@link io.runnel.api.functions.BroadcastProcessFunction} or
+     * {@link io.runnel.api.functions.KeyedBroadcastProcessFunction}.
+     */
+    <B> BroadcastConnectedStream<T, B> connect(BroadcastStream<B> broadcast);
+
     /** Partitions the stream by key: all records with equal keys go to the same subtask. */
     <K> KeyedStream<T, K> keyBy(KeySelector<? super T, K> keySelector);
 
@@ -58,6 +65,15 @@ public interface DataStream<T> {
 
     /** Sends every record to every subtask of the next operator. */
     DataStream<T> broadcast();
+
+    /**
+     * Makes this a broadcast stream that carries the given broadcast states: connected to another
+     * stream, every parallel subtask of the connected operator receives every record and holds the
+     * states (see {@link io.runnel.api.state.OperatorStateStore} for how they are restored).
+     *
+     * @throws IllegalArgumentException if no descriptor is given or two share a name
+     */
+    BroadcastStream<T> broadcast(io.runnel.api.state.MapStateDescriptor<?, ?>... descriptors);
 
     /**
      * Sends subtask i's records to subtask i of the next operator; both must have the same

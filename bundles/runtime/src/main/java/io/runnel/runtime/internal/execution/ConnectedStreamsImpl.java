@@ -53,7 +53,8 @@ final class ConnectedStreamsImpl<I1, I2> implements ConnectedStreams<I1, I2> {
     @Override
     public <O> DataStream<O> map(CoMapFunction<? super I1, ? super I2, ? extends O> mapper) {
         Objects.requireNonNull(mapper, "mapper");
-        return twoInput("co-map", (context, output) -> new CoMapOperator(mapper, context, output));
+        var copies = FunctionCopies.ifCheckpointed(mapper, "CoMapFunction");
+        return twoInput("co-map", (context, output) -> new CoMapOperator(copies.get(), context, output));
     }
 
     private <O> DataStream<O> twoInput(String name, OperatorFactory factory) {

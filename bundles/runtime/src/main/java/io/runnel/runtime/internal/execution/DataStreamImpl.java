@@ -40,19 +40,22 @@ class DataStreamImpl<T> implements DataStream<T> {
     @Override
     public <R> DataStream<R> map(MapFunction<? super T, ? extends R> mapper) {
         Objects.requireNonNull(mapper, "mapper");
-        return oneInput("map", (context, output) -> new MapOperator(mapper, context, output), null);
+        var copies = FunctionCopies.ifCheckpointed(mapper, "MapFunction");
+        return oneInput("map", (context, output) -> new MapOperator(copies.get(), context, output), null);
     }
 
     @Override
     public DataStream<T> filter(FilterFunction<? super T> filter) {
         Objects.requireNonNull(filter, "filter");
-        return oneInput("filter", (context, output) -> new FilterOperator(filter, context, output), null);
+        var copies = FunctionCopies.ifCheckpointed(filter, "FilterFunction");
+        return oneInput("filter", (context, output) -> new FilterOperator(copies.get(), context, output), null);
     }
 
     @Override
     public <R> DataStream<R> flatMap(FlatMapFunction<? super T, R> flatMapper) {
         Objects.requireNonNull(flatMapper, "flatMapper");
-        return oneInput("flatMap", (context, output) -> new FlatMapOperator(flatMapper, context, output), null);
+        var copies = FunctionCopies.ifCheckpointed(flatMapper, "FlatMapFunction");
+        return oneInput("flatMap", (context, output) -> new FlatMapOperator(copies.get(), context, output), null);
     }
 
     @Override
@@ -77,6 +80,16 @@ class DataStreamImpl<T> implements DataStream<T> {
             throw new IllegalArgumentException("connect() needs streams of the same environment");
         }
         return new ConnectedStreamsImpl<>(env, transformation, impl.transformation, null, null);
+    }
+
+    @Override
+    public <B> io.runnel.api.stream.BroadcastConnectedStream<T, B> connect(io.runnel.api.stream.BroadcastStream<B> broadcast) {
+        BroadcastStreamImpl<B> impl = (BroadcastStreamImpl<B>) Objects.requireNonNull(broadcast, "broadcast");
+        if (impl.env != env) {
+            throw new IllegalArgumentException("connect() needs streams of the same environment");
+        }
+        KeySelector<Object, Object> key = this instanceof KeyedStreamImpl<?, ?> keyed ? keyed.keySelector : null;
+        return new BroadcastConnectedStreamImpl<>(env, transformation, key, impl);
     }
 
     @Override
@@ -116,6 +129,12 @@ class DataStreamImpl<T> implements DataStream<T> {
     @Override
     public DataStream<T> rescale() {
         return partitioned(Partitioning.RESCALE);
+    }
+
+    @Override
+    public io.runnel.api.stream.BroadcastStream<T> broadcast(io.runnel.api.state.MapStateDescriptor<?, ?>... descriptors) {
+        return new BroadcastStreamImpl<>(env, new Transformation.Partition(env.nextId(), transformation, Partitioning.BROADCAST),
+                List.of(descriptors));
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.Objects;
 /** A stream after keyBy: keyed operators applied to it know the key selector. */
 final class KeyedStreamImpl<T, K> extends DataStreamImpl<T> implements KeyedStream<T, K> {
 
-    private final KeySelector<Object, Object> keySelector;
+    final KeySelector<Object, Object> keySelector;
 
     @SuppressWarnings("unchecked")
     KeyedStreamImpl(LocalStreamEnvironment env, Transformation partition, KeySelector<? super T, K> keySelector) {

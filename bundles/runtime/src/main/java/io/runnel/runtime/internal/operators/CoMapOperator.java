@@ -15,6 +15,11 @@ public final class CoMapOperator extends ChainedOperator implements TwoInputOper
     }
 
     @Override
+    public void open(OperatorServices services) {
+        initializeFunctionState(function, services);
+    }
+
+    @Override
     public void emit(Object record, long timestamp) {
         Object result;
         try {

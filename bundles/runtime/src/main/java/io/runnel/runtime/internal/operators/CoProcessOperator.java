@@ -15,7 +15,7 @@ import io.runnel.runtime.internal.task.TaskCancelledException;
  * (from its side's key selector) is made current for state and timers, shared by both sides; without
  * keys there is neither.
  */
-public final class CoProcessOperator extends ChainedOperator implements TwoInputOperator, Collector<Object>, StatefulOperator {
+public final class CoProcessOperator extends ChainedOperator implements TwoInputOperator, Collector<Object> {
 
     private final CoProcessFunction<Object, Object, Object> function;
     private final ElementContext elementContext;
@@ -46,6 +46,7 @@ public final class CoProcessOperator extends ChainedOperator implements TwoInput
             timers = keyedState.timers;
             timerService = timers.forCurrentKey(state, () -> HeapKeyedStateBackend.NO_NAMESPACE);
         }
+        initializeFunctionState(function, services);
         function.open(new KeyedRuntimeContext(context, state));
     }
 
@@ -96,15 +97,8 @@ public final class CoProcessOperator extends ChainedOperator implements TwoInput
     }
 
     @Override
-    public Object snapshotState() {
+    protected Object keyedSnapshot() {
         return keyed() ? keyedState.snapshot() : null;
-    }
-
-    @Override
-    public void restoreState(Object snapshot) {
-        if (snapshot != null) {
-            keyedState.restore(snapshot);
-        }
     }
 
     private void onTimer(KeyedTimers.Timer timer, boolean eventTime) {

@@ -15,6 +15,11 @@ public final class FilterOperator extends ChainedOperator {
     }
 
     @Override
+    public void open(OperatorServices services) {
+        initializeFunctionState(function, services);
+    }
+
+    @Override
     public void emit(Object record, long timestamp) {
         boolean keep;
         try {

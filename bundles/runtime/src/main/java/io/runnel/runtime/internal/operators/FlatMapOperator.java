@@ -18,6 +18,11 @@ public final class FlatMapOperator extends ChainedOperator implements Collector<
     }
 
     @Override
+    public void open(OperatorServices services) {
+        initializeFunctionState(function, services);
+    }
+
+    @Override
     public void emit(Object record, long timestamp) {
         this.timestamp = timestamp;
         try {

@@ -54,6 +54,27 @@ public final class FunctionCopies {
         };
     }
 
+    /**
+     * Copies for each subtask if {@code function} keeps operator state (a
+     * {@link io.runnel.api.functions.CheckpointedFunction}); otherwise the one instance, shared, since
+     * map, filter and flatMap functions without state are stateless by contract.
+     *
+     * @throws IllegalArgumentException if a checkpointed function is not serializable
+     */
+    public static <T> Supplier<T> ifCheckpointed(T function, String role) {
+        if (!(function instanceof io.runnel.api.functions.CheckpointedFunction)) {
+            return () -> function;
+        }
+        if (!(function instanceof Serializable serializable)) {
+            throw new IllegalArgumentException("The " + role + " " + function.getClass().getName()
+                    + " keeps operator state, so each parallel subtask needs its own copy: make it implement "
+                    + "java.io.Serializable");
+        }
+        @SuppressWarnings("unchecked")
+        Supplier<T> copies = (Supplier<T>) of(serializable, role);
+        return copies;
+    }
+
     /** Resolves classes through the function's class loader first, then the default. */
     private static final class BundleAwareInput extends ObjectInputStream {
         private final ClassLoader loader;

@@ -15,7 +15,7 @@ import io.runnel.runtime.internal.task.TaskCancelledException;
  * processing-time timers on the task thread. Output of {@code processElement} keeps the record's
  * timestamp; output of an event-time timer gets the timer's time; of a processing-time timer, none.
  */
-public final class KeyedProcessOperator extends ChainedOperator implements Collector<Object>, StatefulOperator {
+public final class KeyedProcessOperator extends ChainedOperator implements Collector<Object> {
 
     private final KeyedProcessFunction<Object, Object, Object> function;
     private KeyedStateAndTimers keyed;
@@ -41,6 +41,7 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
         state = keyed.state;
         timers = keyed.timers;
         timerService = timers.forCurrentKey(state, () -> HeapKeyedStateBackend.NO_NAMESPACE);
+        initializeFunctionState(function, services);
         try {
             function.open(new KeyedRuntimeContext(context, state));
         } catch (Exception e) {
@@ -63,13 +64,8 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
     }
 
     @Override
-    public Object snapshotState() {
+    protected Object keyedSnapshot() {
         return keyed.snapshot();
-    }
-
-    @Override
-    public void restoreState(Object snapshot) {
-        keyed.restore(snapshot);
     }
 
     @Override

@@ -9,7 +9,7 @@ import io.runnel.runtime.internal.task.Output;
  * A running {@link ReduceFunction} per key, emitting each new result. The reduced value of each key
  * is keyed state, snapshotted and restored like every keyed operator's.
  */
-public final class KeyedReduceOperator extends ChainedOperator implements StatefulOperator {
+public final class KeyedReduceOperator extends ChainedOperator {
 
     private final ReduceFunction<Object> function;
     private KeyedStateAndTimers keyed;
@@ -42,12 +42,7 @@ public final class KeyedReduceOperator extends ChainedOperator implements Statef
     }
 
     @Override
-    public Object snapshotState() {
+    protected Object keyedSnapshot() {
         return keyed.snapshot();
-    }
-
-    @Override
-    public void restoreState(Object snapshot) {
-        keyed.restore(snapshot);
     }
 }

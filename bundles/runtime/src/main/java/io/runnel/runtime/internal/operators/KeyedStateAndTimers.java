@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The keyed state and timers of one keyed operator subtask, over the key groups it owns, on the
- * task's clock; snapshotted and restored together.
+ * task's clock; snapshotted together, and restored together from the task's snapshot when created.
  */
 final class KeyedStateAndTimers {
 
@@ -21,6 +21,9 @@ final class KeyedStateAndTimers {
                 KeyGroups.lastKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
                 context.maxParallelism(), services.timers()::now);
         this.timers = new KeyedTimers(services.timers(), onTimer);
+        if (services.restoredKeyed() != null) {
+            restore(services.restoredKeyed());
+        }
     }
 
     /** State and timers as they are now; later processing does not change the snapshot. */
@@ -29,7 +32,7 @@ final class KeyedStateAndTimers {
     }
 
     @SuppressWarnings("unchecked")
-    void restore(Object snapshot) {
+    private void restore(Object snapshot) {
         List<Object> parts = (List<Object>) snapshot;
         state.restore((Map<String, Object>) parts.get(0));
         timers.restore((KeyedTimers.Snapshot) parts.get(1));

@@ -23,6 +23,7 @@ public final class ProcessOperator extends ChainedOperator implements Collector<
 
     @Override
     public void open(OperatorServices services) throws Exception {
+        initializeFunctionState(function, services);
         function.open(new KeyedRuntimeContext(context, null));
     }
 

@@ -1,13 +1,16 @@
 package io.runnel.runtime.internal.operators;
 
 /**
- * An operator whose state can be snapshotted and restored: keyed state and timers. The snapshot is
- * taken on the task thread between records and must not change afterwards; restore runs after
- * {@code open} of a fresh instance, before any record. Checkpoints and the test harness use this.
+ * An operator whose state can be snapshotted: keyed state with timers, and operator state. The
+ * snapshot is taken on the task thread between records and does not change afterwards. A fresh
+ * instance restores from it when the task passes it in {@link OperatorServices#restored()} to
+ * {@code open}. Checkpoints and the test harness use this.
  */
 public interface StatefulOperator {
 
-    Object snapshotState();
-
-    void restoreState(Object snapshot);
+    /**
+     * @param checkpointId the id of the checkpoint or savepoint, passed to user functions
+     * @param timestamp when it was triggered, in epoch milliseconds
+     */
+    OperatorSnapshot snapshotState(long checkpointId, long timestamp);
 }

@@ -30,7 +30,7 @@ import java.util.function.Function;
  * output, if one is set, else they are dropped and counted. Results carry the window's
  * {@code maxTimestamp}.
  */
-public final class WindowOperator extends ChainedOperator implements Collector<Object>, StatefulOperator {
+public final class WindowOperator extends ChainedOperator implements Collector<Object> {
 
     /** Everything a window operator is configured with; the functions are this subtask's copies. */
     public record Spec(WindowAssigner<Object, Window> assigner, Trigger<Object, Window> trigger, long allowedLateness,
@@ -106,13 +106,8 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     }
 
     @Override
-    public Object snapshotState() {
+    protected Object keyedSnapshot() {
         return keyed.snapshot();
-    }
-
-    @Override
-    public void restoreState(Object snapshot) {
-        keyed.restore(snapshot);
     }
 
     @Override

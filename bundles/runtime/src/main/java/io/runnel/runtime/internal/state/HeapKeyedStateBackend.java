@@ -155,6 +155,53 @@ public final class HeapKeyedStateBackend {
         });
     }
 
+    /**
+     * Calls {@code function} with each key that has a value in the state {@code descriptor} names (outside
+     * window namespaces), that key made current and its state handle; afterwards the key that was
+     * current before is current again. Expired values (time to live) are not visited.
+     */
+    @SuppressWarnings("unchecked")
+    public <S> void applyToAllKeys(StateDescriptor<S> descriptor, io.runnel.api.functions.KeyedStateFunction<Object, S> function)
+            throws Exception {
+        StateTable table = tables.get(descriptor.name());
+        if (table == null) {
+            return;
+        }
+        S handle = (S) stateFor(descriptor);
+        Object previousKey = currentKey;
+        Object previousNamespace = currentNamespace;
+        currentNamespace = NO_NAMESPACE;
+        try {
+            for (Object key : table.keysWithoutNamespace()) {
+                setCurrentKey(key);
+                if (table.get(currentKeyGroup, key, NO_NAMESPACE) != null) {
+                    function.process(key, handle);
+                }
+            }
+        } finally {
+            currentNamespace = previousNamespace;
+            if (previousKey != null) {
+                setCurrentKey(previousKey);
+            } else {
+                currentKey = null;
+            }
+        }
+    }
+
+    private Object stateFor(StateDescriptor<?> descriptor) {
+        if (descriptor instanceof ValueStateDescriptor<?> value) {
+            return valueState(value);
+        } else if (descriptor instanceof ListStateDescriptor<?> list) {
+            return listState(list);
+        } else if (descriptor instanceof MapStateDescriptor<?, ?> map) {
+            return mapState(map);
+        } else if (descriptor instanceof ReducingStateDescriptor<?> reducing) {
+            return reducingState(reducing);
+        } else {
+            return aggregatingState((AggregatingStateDescriptor<?, ?, ?>) descriptor);
+        }
+    }
+
     /** The number of keys (with namespaces) holding a value in the named state, for tests and metrics. */
     public int size(String stateName) {
         StateTable table = tables.get(stateName);

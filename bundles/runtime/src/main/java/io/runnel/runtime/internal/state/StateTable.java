@@ -127,6 +127,21 @@ final class StateTable {
         System.arraycopy(copy.byKeyGroup, 0, byKeyGroup, 0, byKeyGroup.length);
     }
 
+    /** The keys holding a value outside any namespace, collected first so the caller may change the table. */
+    java.util.List<Object> keysWithoutNamespace() {
+        java.util.List<Object> keys = new java.util.ArrayList<>();
+        for (Map<Object, Object> map : byKeyGroup) {
+            if (map != null) {
+                for (Object entryKey : map.keySet()) {
+                    if (!(entryKey instanceof NamespacedKey)) {
+                        keys.add(entryKey);
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
     int size() {
         int size = 0;
         for (Map<Object, Object> map : byKeyGroup) {
