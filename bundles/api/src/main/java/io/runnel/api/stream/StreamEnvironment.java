@@ -35,6 +35,11 @@ public interface StreamEnvironment {
 
     java.time.Duration getAutoWatermarkInterval();
 
+    /** Sets the execution mode of the jobs built from now on; {@link RuntimeExecutionMode#STREAMING} by default. */
+    StreamEnvironment setRuntimeMode(RuntimeExecutionMode mode);
+
+    RuntimeExecutionMode getRuntimeMode();
+
     /** A stream from a source connector; see {@link Sources} for the built-in ones. */
     <T> DataStream<T> fromSource(SourceDescriptor<T> source, String name);
 

@@ -39,6 +39,7 @@ final class JobDeployment {
     private final JobGraph graph;
     private final ConnectorRegistry connectors;
     private final Map<JobVertex, InputGate[]> gates = new HashMap<>();
+    private boolean batch;
 
     JobDeployment(JobGraph graph, ConnectorRegistry connectors) {
         this.graph = graph;
@@ -60,6 +61,25 @@ final class JobDeployment {
                 }
             }
         }
+    }
+
+    /** The names of the job's sources that do not end by themselves. */
+    List<String> unboundedSources() throws JobSubmissionException {
+        List<String> unbounded = new ArrayList<>();
+        for (JobVertex vertex : graph.vertices()) {
+            for (Transformation operator : vertex.chain()) {
+                if (operator instanceof Transformation.Source source && !sourceProvider(source).isBounded(source.descriptor())) {
+                    unbounded.add(source.name());
+                }
+            }
+        }
+        return unbounded;
+    }
+
+    /** Runs the tasks in batch mode (see {@code RuntimeExecutionMode.BATCH}). */
+    JobDeployment batch(boolean batch) {
+        this.batch = batch;
+        return this;
     }
 
     List<StreamTask> createTasks(StreamTask.Listener listener) throws JobSubmissionException {
@@ -115,7 +135,7 @@ final class JobDeployment {
             }
         }
         InputGate gate = gates.get(vertex)[subtask];
-        return new StreamTask(description, reader, gate, output, operators, writers, listener);
+        return new StreamTask(description, reader, gate, output, operators, writers, listener, batch);
     }
 
     private RecordWriter writerFor(JobEdge edge, int subtask, String description) {

@@ -2,6 +2,7 @@ package io.runnel.runtime.internal.execution;
 
 import io.runnel.api.stream.DataStream;
 import io.runnel.api.stream.JobClient;
+import io.runnel.api.stream.RuntimeExecutionMode;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.SourceDescriptor;
 import io.runnel.api.stream.StreamEnvironment;
@@ -25,6 +26,7 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
     private int parallelism = 1;
     private int maxParallelism = 128;
     private java.time.Duration autoWatermarkInterval = java.time.Duration.ofMillis(200);
+    private RuntimeExecutionMode mode = RuntimeExecutionMode.STREAMING;
 
     /**
      * @param connectors where sources and sinks are found by name
@@ -78,6 +80,17 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
     }
 
     @Override
+    public StreamEnvironment setRuntimeMode(RuntimeExecutionMode mode) {
+        this.mode = java.util.Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    @Override
+    public RuntimeExecutionMode getRuntimeMode() {
+        return mode;
+    }
+
+    @Override
     public <T> DataStream<T> fromSource(SourceDescriptor<T> source, String name) {
         return new DataStreamImpl<>(this, new Transformation.Source(nextId(), name, source));
     }
@@ -99,6 +112,12 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
         }
         JobDeployment deployment = new JobDeployment(graph, connectors);
         deployment.validateConnectors();
+        List<String> unbounded = deployment.unboundedSources();
+        if (mode == RuntimeExecutionMode.BATCH && !unbounded.isEmpty()) {
+            throw new JobSubmissionException("Job '" + jobName + "' runs in BATCH mode, but these sources do not end by "
+                    + "themselves: " + unbounded + ". Make them bounded or run the job in STREAMING mode");
+        }
+        deployment.batch(mode == RuntimeExecutionMode.BATCH || (mode == RuntimeExecutionMode.AUTOMATIC && unbounded.isEmpty()));
         LocalJob job = new LocalJob(jobName, graph.requiredSlots());
         job.start(deployment.createTasks(job));
         return job;

@@ -6,14 +6,18 @@ import io.runnel.api.state.ValueStateDescriptor;
 import io.runnel.runtime.internal.task.Output;
 
 /**
- * A running {@link ReduceFunction} per key, emitting each new result. The reduced value of each key
+ * A running {@link ReduceFunction} per key, emitting each new result; in batch mode only the final
+ * result of each key, at the end of the input (without a timestamp). The reduced value of each key
  * is keyed state, snapshotted and restored like every keyed operator's.
  */
 public final class KeyedReduceOperator extends ChainedOperator {
 
     private final ReduceFunction<Object> function;
     private KeyedStateAndTimers keyed;
+    private static final ValueStateDescriptor<Object> REDUCED = new ValueStateDescriptor<>("reduced", Object.class);
+
     private ValueState<Object> reduced;
+    private boolean batch;
 
     @SuppressWarnings("unchecked")
     public KeyedReduceOperator(ReduceFunction<?> function, OperatorContext context, Output<Object> output) {
@@ -24,7 +28,8 @@ public final class KeyedReduceOperator extends ChainedOperator {
     @Override
     public void open(OperatorServices services) {
         keyed = new KeyedStateAndTimers(context, services, (timer, eventTime) -> { });
-        reduced = keyed.state.valueState(new ValueStateDescriptor<>("reduced", Object.class));
+        reduced = keyed.state.valueState(REDUCED);
+        batch = services.batch();
     }
 
     @Override
@@ -38,7 +43,16 @@ public final class KeyedReduceOperator extends ChainedOperator {
         } catch (Exception e) {
             throw new UserFunctionException(context.describe(), e);
         }
-        output.emit(result, timestamp);
+        if (!batch) {
+            output.emit(result, timestamp);
+        }
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        if (batch) {
+            keyed.state.applyToAllKeys(REDUCED, (key, state) -> output.emit(state.value(), Output.NO_TIMESTAMP));
+        }
     }
 
     @Override

@@ -11,7 +11,8 @@ import io.runnel.runtime.internal.task.ProcessingTimers;
  * Stamps records with event time and generates this subtask's watermarks: per record through the
  * generator, and every auto-watermark interval (when idleness is also checked). Watermarks from
  * upstream are dropped, this operator is where event time starts, except the final one at the end
- * of a bounded input.
+ * of a bounded input. In batch mode it only stamps records: event time completes at the end of the
+ * input, in one step, so nothing is late.
  */
 public final class TimestampsAndWatermarksOperator extends ChainedOperator {
 
@@ -22,6 +23,7 @@ public final class TimestampsAndWatermarksOperator extends ChainedOperator {
     private ProcessingTimers timers;
     private long currentWatermark = Long.MIN_VALUE;
     private boolean idle;
+    private boolean batch;
     private long lastRecordMillis;
     private final WatermarkOutput generatorOutput = new WatermarkOutput() {
         @Override
@@ -48,8 +50,11 @@ public final class TimestampsAndWatermarksOperator extends ChainedOperator {
         assigner = strategy.timestampAssigner();
         generator = strategy.generators().get();
         timers = services.timers();
+        batch = services.batch();
         lastRecordMillis = timers.now();
-        timers.schedule(timers.now() + intervalMillis, this::periodic);
+        if (!batch) {
+            timers.schedule(timers.now() + intervalMillis, this::periodic);
+        }
     }
 
     @Override
@@ -62,7 +67,9 @@ public final class TimestampsAndWatermarksOperator extends ChainedOperator {
                 output.emitIdle(false);
             }
             lastRecordMillis = timers.now();
-            generator.onEvent(record, stamped, generatorOutput);
+            if (!batch) {
+                generator.onEvent(record, stamped, generatorOutput);
+            }
         } catch (Exception e) {
             throw new UserFunctionException(context.describe() + " (timestamps and watermarks)", e);
         }

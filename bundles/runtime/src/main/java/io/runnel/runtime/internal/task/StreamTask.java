@@ -53,6 +53,7 @@ public final class StreamTask implements Runnable {
     private final ProcessingTimers timers = new ProcessingTimers();
     private volatile boolean cancelled;
     private volatile Thread thread;
+    private final boolean batch;
 
     /**
      * @param readerFactory the source of a source task, else null
@@ -62,6 +63,12 @@ public final class StreamTask implements Runnable {
      */
     public StreamTask(String description, ReaderFactory readerFactory, InputGate inputGate, Output<Object> head,
             List<StreamOperator<Object>> operators, List<RecordWriter> writers, Listener listener) {
+        this(description, readerFactory, inputGate, head, operators, writers, listener, false);
+    }
+
+    /** @param batch whether the job runs in batch mode, see {@link OperatorServices#batch()} */
+    public StreamTask(String description, ReaderFactory readerFactory, InputGate inputGate, Output<Object> head,
+            List<StreamOperator<Object>> operators, List<RecordWriter> writers, Listener listener, boolean batch) {
         if ((readerFactory == null) == (inputGate == null)) {
             throw new IllegalArgumentException("A task reads either a source or an input gate: " + description);
         }
@@ -72,6 +79,7 @@ public final class StreamTask implements Runnable {
         this.operators = List.copyOf(operators);
         this.writers = List.copyOf(writers);
         this.listener = listener;
+        this.batch = batch;
     }
 
     public String description() {
@@ -83,7 +91,7 @@ public final class StreamTask implements Runnable {
         thread = Thread.currentThread();
         SourceReader<Object> reader = null;
         try {
-            OperatorServices services = new OperatorServices(timers);
+            OperatorServices services = new OperatorServices(timers, null, batch);
             for (StreamOperator<Object> operator : operators) {
                 operator.open(services);
             }
