@@ -4,7 +4,12 @@ import java.util.Objects;
 
 /**
  * Names a piece of keyed state and says what it holds. The name must be unique within an operator
- * and stable across versions of a job: restored state is matched by it.
+ * and stable across versions of a job: restored state is matched by it. What it holds is given
+ * either as classes, written with {@link io.runnel.api.types.Types#of(Class)} (records, POJOs,
+ * enums, primitives, strings, arrays, lists, maps, tuples), or as
+ * {@link io.runnel.api.types.TypeSerializer}s (Avro records, custom formats); with a null class the
+ * runtime writes each value with its class name ({@link io.runnel.api.types.Types#dynamic}). A type no
+ * serializer covers is refused when the state is first asked for, not at the first checkpoint.
  */
 public abstract sealed class StateDescriptor<S> permits ValueStateDescriptor, ListStateDescriptor, MapStateDescriptor,
         ReducingStateDescriptor, AggregatingStateDescriptor {

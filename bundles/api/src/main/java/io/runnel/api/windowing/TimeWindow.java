@@ -1,5 +1,11 @@
 package io.runnel.api.windowing;
 
+import io.runnel.api.types.TypeSchema;
+import io.runnel.api.types.TypeSerializer;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /** The records with timestamps in {@code [start, end)}. */
 public final class TimeWindow extends Window {
 
@@ -39,6 +45,43 @@ public final class TimeWindow extends Window {
     }
 
     /** The start of the window of {@code size} (shifted by {@code offset}) that holds {@code timestamp}. */
+    /** Writes a time window as its start and end; used for window state in snapshots. */
+    public static TypeSerializer<TimeWindow> serializer() {
+        return Serializer.INSTANCE;
+    }
+
+    private enum Serializer implements TypeSerializer<TimeWindow> {
+        INSTANCE;
+
+        private static final TypeSchema SCHEMA = TypeSchema.custom(TimeWindow.class.getName(), "1");
+
+        @Override
+        public void serialize(TimeWindow window, DataOutput out) throws IOException {
+            out.writeLong(window.start);
+            out.writeLong(window.end);
+        }
+
+        @Override
+        public TimeWindow deserialize(DataInput in) throws IOException {
+            return new TimeWindow(in.readLong(), in.readLong());
+        }
+
+        @Override
+        public TimeWindow copy(TimeWindow window) {
+            return window;
+        }
+
+        @Override
+        public TypeSchema schema() {
+            return SCHEMA;
+        }
+
+        @Override
+        public boolean isImmutableType() {
+            return true;
+        }
+    }
+
     public static long windowStart(long timestamp, long offset, long size) {
         return timestamp - Math.floorMod(timestamp - offset, size);
     }

@@ -39,7 +39,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
             Evictor<Object, Window> evictor) {}
 
     private static final ValueStateDescriptor<List<TimeWindow>> SESSIONS =
-            new ValueStateDescriptor<>("session-windows", null);
+            new ValueStateDescriptor<>("session-windows", io.runnel.api.types.Types.list(TimeWindow.serializer()));
 
     private final Spec spec;
     private KeyedStateAndTimers keyed;

@@ -34,6 +34,7 @@ public final class HeapKeyedStateBackend {
     private final int lastKeyGroup;
     private final int maxParallelism;
     private final java.util.function.LongSupplier clock;
+    private ClassLoader userClassLoader = HeapKeyedStateBackend.class.getClassLoader();
     private final Map<String, StateTable> tables = new HashMap<>();
     private final Map<String, StateDescriptor<?>> descriptors = new HashMap<>();
     private Object currentKey;
@@ -51,6 +52,11 @@ public final class HeapKeyedStateBackend {
         this.lastKeyGroup = lastKeyGroup;
         this.maxParallelism = maxParallelism;
         this.clock = clock;
+    }
+
+    /** The class loader of the job's classes, for state whose descriptor names no class. */
+    public void setUserClassLoader(ClassLoader loader) {
+        this.userClassLoader = java.util.Objects.requireNonNull(loader, "loader");
     }
 
     public void setCurrentKey(Object key) {
@@ -143,7 +149,7 @@ public final class HeapKeyedStateBackend {
     public void restore(Map<String, Object> snapshot) {
         // Refill tables in place: state handles obtained in open() keep pointing at them.
         for (StateTable table : tables.values()) {
-            table.assign(new StateTable(firstKeyGroup, lastKeyGroup));
+            table.assign(table.emptyCopy());
         }
         snapshot.forEach((name, table) -> {
             StateTable existing = tables.get(name);
@@ -215,6 +221,7 @@ public final class HeapKeyedStateBackend {
                     + known.getClass().getSimpleName() + ", not a " + descriptor.getClass().getSimpleName());
         }
         return tables.computeIfAbsent(descriptor.name(),
-                name -> new StateTable(firstKeyGroup, lastKeyGroup, descriptor.timeToLive(), clock));
+                name -> new StateTable(firstKeyGroup, lastKeyGroup, descriptor.timeToLive(), clock,
+                        StateSerializers.storedValues(descriptor, userClassLoader)));
     }
 }

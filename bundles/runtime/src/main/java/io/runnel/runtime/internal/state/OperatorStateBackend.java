@@ -5,6 +5,7 @@ import io.runnel.api.state.ListState;
 import io.runnel.api.state.ListStateDescriptor;
 import io.runnel.api.state.MapStateDescriptor;
 import io.runnel.api.state.OperatorStateStore;
+import io.runnel.api.types.TypeSerializer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -34,6 +35,8 @@ public final class OperatorStateBackend implements OperatorStateStore {
     private final Map<String, Kind> kinds = new HashMap<>();
     private final Map<String, List<Object>> lists = new LinkedHashMap<>();
     private final Map<String, Map<Object, Object>> maps = new LinkedHashMap<>();
+    /** Copies elements (lists) and values (broadcast maps) into snapshots; absent for unclaimed restored state. */
+    private final Map<String, TypeSerializer<Object>> serializers = new HashMap<>();
     private final boolean restored;
 
     /**
@@ -77,6 +80,7 @@ public final class OperatorStateBackend implements OperatorStateStore {
     @Override
     public <K, V> BroadcastState<K, V> getBroadcastState(MapStateDescriptor<K, V> descriptor) {
         String name = register(Objects.requireNonNull(descriptor, "descriptor").name(), Kind.BROADCAST);
+        serializers.computeIfAbsent(name, n -> StateSerializers.storedValues(descriptor, OperatorStateBackend.class.getClassLoader()));
         Map<Object, Object> map = maps.computeIfAbsent(name, n -> new HashMap<>());
         return new HeapBroadcastState<>((Map<K, V>) (Map<?, ?>) map);
     }
@@ -84,6 +88,7 @@ public final class OperatorStateBackend implements OperatorStateStore {
     @SuppressWarnings("unchecked")
     private <T> ListState<T> list(ListStateDescriptor<T> descriptor, Kind kind) {
         String name = register(Objects.requireNonNull(descriptor, "descriptor").name(), kind);
+        serializers.computeIfAbsent(name, n -> StateSerializers.storedValues(descriptor, OperatorStateBackend.class.getClassLoader()));
         List<T> values = (List<T>) lists.computeIfAbsent(name, n -> new ArrayList<>());
         return new ListState<>() {
             @Override
@@ -131,12 +136,24 @@ public final class OperatorStateBackend implements OperatorStateStore {
         Map<String, Map<Object, Object>> broadcast = new LinkedHashMap<>();
         kinds.forEach((name, kind) -> {
             switch (kind) {
-                case SPLIT_LIST -> split.put(name, List.copyOf(lists.get(name)));
-                case UNION_LIST -> union.put(name, List.copyOf(lists.get(name)));
-                case BROADCAST -> broadcast.put(name, Collections.unmodifiableMap(new HashMap<>(maps.get(name))));
+                case SPLIT_LIST -> split.put(name, copy(name, lists.get(name)));
+                case UNION_LIST -> union.put(name, copy(name, lists.get(name)));
+                case BROADCAST -> broadcast.put(name, copy(name, maps.get(name)));
             }
         });
         return new OperatorStateSnapshot(split, union, broadcast);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> copy(String name, List<Object> values) {
+        TypeSerializer<Object> serializer = serializers.get(name);
+        return serializer == null ? List.copyOf(values) : List.copyOf((List<Object>) serializer.copy(values));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<Object, Object> copy(String name, Map<Object, Object> map) {
+        TypeSerializer<Object> serializer = serializers.get(name);
+        return Collections.unmodifiableMap(serializer == null ? new HashMap<>(map) : (Map<Object, Object>) serializer.copy(map));
     }
 
     /** Broadcast state over a plain map. */

@@ -1,6 +1,7 @@
 package io.runnel.runtime.internal.state;
 
 import io.runnel.api.state.StateTtlConfig;
+import io.runnel.api.types.TypeSerializer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -30,17 +31,24 @@ final class StateTable {
     private final Map<Object, Object>[] byKeyGroup;
     private final StateTtlConfig ttl;
     private final LongSupplier clock;
+    private final TypeSerializer<Object> serializer;
 
-    StateTable(int firstKeyGroup, int lastKeyGroup) {
-        this(firstKeyGroup, lastKeyGroup, null, null);
-    }
-
+    /**
+     * @param serializer of the stored values; snapshots copy values with it, so that later changes to
+     *     a mutable value do not reach a snapshot
+     */
     @SuppressWarnings("unchecked")
-    StateTable(int firstKeyGroup, int lastKeyGroup, StateTtlConfig ttl, LongSupplier clock) {
+    StateTable(int firstKeyGroup, int lastKeyGroup, StateTtlConfig ttl, LongSupplier clock, TypeSerializer<Object> serializer) {
         this.firstKeyGroup = firstKeyGroup;
         this.byKeyGroup = new Map[lastKeyGroup - firstKeyGroup + 1];
         this.ttl = ttl;
         this.clock = clock;
+        this.serializer = serializer;
+    }
+
+    /** An empty table like this one. */
+    StateTable emptyCopy() {
+        return new StateTable(firstKeyGroup, firstKeyGroup + byKeyGroup.length - 1, ttl, clock, serializer);
     }
 
     Object get(int keyGroup, Object key, Object namespace) {
@@ -93,32 +101,20 @@ final class StateTable {
         }
     }
 
-    /** A copy whose mutable values (lists, maps) are copied too, so later changes do not reach it. */
+    /** A copy whose values are copied too (by the serializer), so later changes do not reach it. */
     StateTable copy() {
-        StateTable copy = new StateTable(firstKeyGroup, firstKeyGroup + byKeyGroup.length - 1, ttl, clock);
+        StateTable copy = emptyCopy();
+        boolean immutable = serializer.isImmutableType();
         for (int i = 0; i < byKeyGroup.length; i++) {
             if (byKeyGroup[i] != null) {
                 Map<Object, Object> map = new HashMap<>();
                 byKeyGroup[i].forEach((key, value) -> map.put(key, value instanceof Stamped stamped
-                        ? new Stamped(copyValue(stamped.value), stamped.accessed) : copyValue(value)));
+                        ? new Stamped(immutable ? stamped.value : serializer.copy(stamped.value), stamped.accessed)
+                        : immutable ? value : serializer.copy(value)));
                 copy.byKeyGroup[i] = map;
             }
         }
         return copy;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object copyValue(Object value) {
-        if (value instanceof java.util.List<?> list) {
-            return new java.util.ArrayList<>(list);
-        }
-        if (value instanceof Map<?, ?> map) {
-            return new HashMap<>((Map<Object, Object>) map);
-        }
-        if (value instanceof long[] array) {
-            return array.clone();
-        }
-        return value; // records and boxed values are treated as immutable
     }
 
     /** Makes this table hold a copy of {@code other}'s entries; handles on this table stay valid. */

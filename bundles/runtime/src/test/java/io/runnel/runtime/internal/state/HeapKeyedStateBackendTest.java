@@ -148,4 +148,53 @@ class HeapKeyedStateBackendTest {
             return new long[] {a[0] + b[0], a[1] + b[1]};
         }
     }
+
+    /** A mutable POJO, as users keep in state. */
+    public static final class Basket {
+        public String owner;
+        public List<String> items = new java.util.ArrayList<>();
+    }
+
+    @Test
+    void aSnapshotIsADeepCopyMadeByTheStatesSerializer() {
+        ValueState<Basket> baskets = backend.valueState(new ValueStateDescriptor<>("basket", Basket.class));
+        backend.setCurrentKey("u1");
+        Basket basket = new Basket();
+        basket.owner = "u1";
+        basket.items.add("apple");
+        baskets.update(basket);
+        Map<String, Object> snapshot = backend.snapshot();
+
+        basket.items.add("pear"); // changed in place after the snapshot
+        basket.owner = "someone else";
+        backend.restore(snapshot);
+
+        Basket restored = baskets.value();
+        assertThat(restored.owner).isEqualTo("u1");
+        assertThat(restored.items).containsExactly("apple");
+    }
+
+    /** Private state without accessors: no serializer can write it. */
+    static final class Opaque {
+        private int secret;
+    }
+
+    @Test
+    void stateOfATypeNoSerializerCoversIsRefusedWhenFirstAskedFor() {
+        assertThatThrownBy(() -> backend.valueState(new ValueStateDescriptor<>("opaque", Opaque.class)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("State 'opaque' cannot be snapshotted")
+                .hasMessageContaining(Opaque.class.getName());
+    }
+
+    @Test
+    void anExplicitSerializerIsUsed() {
+        ValueState<String> names = backend.valueState(new ValueStateDescriptor<>("name", io.runnel.api.types.Types.STRING));
+        backend.setCurrentKey(7);
+        names.update("seven");
+        Map<String, Object> snapshot = backend.snapshot();
+        names.update("eight");
+        backend.restore(snapshot);
+        assertThat(names.value()).isEqualTo("seven");
+    }
 }
