@@ -45,7 +45,7 @@ class RunnelNodeOsgiTest {
 
     private static final List<String> RUNNEL_BUNDLES = List.of("io.runnel.api", "io.runnel.spi",
             "io.runnel.cluster.hazelcast", "io.runnel.jobmanager", "io.runnel.taskmanager", "io.runnel.node",
-            "io.runnel.shell");
+            "io.runnel.shell", "io.runnel.types.avro");
 
     @InjectBundleContext
     BundleContext context;
