@@ -11,9 +11,9 @@ import io.runnel.runtime.internal.operators.OperatorContext;
 import io.runnel.runtime.internal.operators.SinkOperator;
 import io.runnel.runtime.internal.operators.StreamOperator;
 import io.runnel.runtime.internal.task.FanOut;
-import io.runnel.runtime.internal.task.InputChannel;
 import io.runnel.runtime.internal.task.InputGate;
 import io.runnel.runtime.internal.task.Output;
+import io.runnel.runtime.internal.task.OutputChannel;
 import io.runnel.runtime.internal.task.Partitioning;
 import io.runnel.runtime.internal.task.RecordWriter;
 import io.runnel.runtime.internal.task.RoutingOutput;
@@ -140,17 +140,17 @@ final class JobDeployment {
 
     private RecordWriter writerFor(JobEdge edge, int subtask, String description) {
         InputGate[] targets = gates.get(edge.target());
-        InputChannel[] channels;
+        OutputChannel[] channels;
         if (edge.partitioning().kind() == Partitioning.Kind.FORWARD) {
-            channels = new InputChannel[] {targets[subtask].addChannel(description + " forward", edge.input())};
+            channels = new OutputChannel[] {targets[subtask].addChannel(description + " forward", edge.input())};
         } else if (edge.partitioning().kind() == Partitioning.Kind.RESCALE) {
             int[] range = Partitioning.rescaleRange(subtask, edge.source().parallelism(), targets.length);
-            channels = new InputChannel[range[1] - range[0] + 1];
+            channels = new OutputChannel[range[1] - range[0] + 1];
             for (int i = range[0]; i <= range[1]; i++) {
                 channels[i - range[0]] = targets[i].addChannel(description + " rescale to " + (i + 1), edge.input());
             }
         } else {
-            channels = new InputChannel[targets.length];
+            channels = new OutputChannel[targets.length];
             for (int i = 0; i < targets.length; i++) {
                 channels[i] = targets[i].addChannel(description + " to " + (i + 1), edge.input());
             }

@@ -5,6 +5,9 @@ package io.runnel.runtime.internal.task;
  * idle/active, end of partition). Batches amortise the cost of the hand-over between threads over
  * many records. A buffer belongs to the producer until it is put into a channel, and to the consumer
  * after; it is never shared, except the constant events.
+ *
+ * <p>Code in this package reads the fields directly on the hot path; the public accessors and
+ * factories are for the network layer, which turns buffers into bytes and back.
  */
 public final class Buffer {
 
@@ -12,12 +15,14 @@ public final class Buffer {
     public static final int CAPACITY = 512;
 
     /** What a buffer holds. */
-    enum Kind { DATA, WATERMARK, IDLE, ACTIVE, END_OF_PARTITION }
+    public enum Kind { DATA, WATERMARK, IDLE, ACTIVE, END_OF_PARTITION }
 
     /** The last buffer of a channel: its producer finished. */
-    static final Buffer END_OF_PARTITION = new Buffer(Kind.END_OF_PARTITION, null, null, 0);
-    static final Buffer IDLE = new Buffer(Kind.IDLE, null, null, 0);
-    static final Buffer ACTIVE = new Buffer(Kind.ACTIVE, null, null, 0);
+    public static final Buffer END_OF_PARTITION = new Buffer(Kind.END_OF_PARTITION, null, null, 0);
+    /** The producer's stream became idle: it holds back no consumer's event time. */
+    public static final Buffer IDLE = new Buffer(Kind.IDLE, null, null, 0);
+    /** The producer's stream is active again after {@link #IDLE}. */
+    public static final Buffer ACTIVE = new Buffer(Kind.ACTIVE, null, null, 0);
 
     final Kind kind;
     final Object[] records;
@@ -33,15 +38,64 @@ public final class Buffer {
         this.watermark = watermark;
     }
 
-    static Buffer newBatch() {
+    /** An empty DATA buffer with room for {@link #CAPACITY} records. */
+    public static Buffer newBatch() {
         return new Buffer(Kind.DATA, new Object[CAPACITY], new long[CAPACITY], 0);
     }
 
-    static Buffer watermark(long watermark) {
+    /** A WATERMARK event. */
+    public static Buffer watermark(long watermark) {
         return new Buffer(Kind.WATERMARK, null, null, watermark);
     }
 
-    boolean isFull() {
+    /** The constant buffer of an event kind without payload (IDLE, ACTIVE, END_OF_PARTITION). */
+    public static Buffer event(Kind kind) {
+        return switch (kind) {
+            case IDLE -> IDLE;
+            case ACTIVE -> ACTIVE;
+            case END_OF_PARTITION -> END_OF_PARTITION;
+            case DATA, WATERMARK -> throw new IllegalArgumentException(kind + " buffers carry a payload");
+        };
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Records in a DATA buffer; 0 for events. */
+    public int size() {
+        return size;
+    }
+
+    public Object record(int index) {
+        return records[index];
+    }
+
+    public long timestamp(int index) {
+        return timestamps[index];
+    }
+
+    /** The watermark of a WATERMARK event. */
+    public long watermark() {
+        return watermark;
+    }
+
+    /** Adds a record to a DATA buffer that is not {@link #isFull() full}. */
+    public void add(Object record, long timestamp) {
+        timestamps[size] = timestamp;
+        records[size++] = record;
+    }
+
+    public boolean isFull() {
         return size == CAPACITY;
+    }
+
+    @Override
+    public String toString() {
+        return switch (kind) {
+            case DATA -> "DATA(" + size + " records)";
+            case WATERMARK -> "WATERMARK(" + watermark + ")";
+            default -> kind.name();
+        };
     }
 }

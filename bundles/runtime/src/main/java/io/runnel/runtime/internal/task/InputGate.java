@@ -16,7 +16,9 @@ import java.util.function.LongSupplier;
  * and it never goes back. The input is idle when every channel still running is idle. Watermark and
  * status changes are returned from {@link #next} as events, in order with the data.
  *
- * <p>Only the owning task thread calls {@link #next}; producers call into their channel.
+ * <p>Only the owning task thread calls {@link #next}; producers call into their channel. Any thread
+ * may {@link #fail} the gate (the network layer does when a remote producer's connection breaks); the
+ * task's next read then throws.
  */
 public final class InputGate {
 
@@ -25,6 +27,8 @@ public final class InputGate {
     private final List<InputChannel> channels = new ArrayList<>();
     private volatile Thread consumer;
     private volatile boolean consumerWaiting;
+    /** Why the input failed, set once by {@link #fail}; null while it is healthy. */
+    private volatile Throwable failure;
     private int nextChannel;
     private int endedChannels;
     private long[] channelWatermarks = new long[0];
@@ -67,6 +71,7 @@ public final class InputGate {
         consumer = Thread.currentThread();
         boolean flushed = false;
         while (!isFinished()) {
+            throwIfFailed();
             Buffer buffer = pollNow();
             if (buffer != null) {
                 return buffer;
@@ -169,6 +174,32 @@ public final class InputGate {
         return null;
     }
 
+    /**
+     * Fails this input from any thread: the task's next call to {@link #next} throws an
+     * {@link InputFailureException} with {@code cause}, even if buffers are still queued (a task whose
+     * input is broken fails anyway, so reading on would only delay that). The first failure wins; a
+     * parked consumer is woken.
+     */
+    public void fail(Throwable cause) {
+        synchronized (this) {
+            if (failure != null) {
+                return;
+            }
+            failure = cause;
+        }
+        Thread thread = consumer;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private void throwIfFailed() {
+        Throwable cause = failure;
+        if (cause != null) {
+            throw new InputFailureException(cause);
+        }
+    }
+
     /** The input (0 or 1) the last data buffer came from. */
     int lastInput() {
         return lastInput;
@@ -195,6 +226,9 @@ public final class InputGate {
                 if (!channel.isEnded() && channel.hasData()) {
                     return;
                 }
+            }
+            if (failure != null) {
+                return;
             }
             LockSupport.parkNanos(this, parkNanos);
             if (Thread.interrupted()) {

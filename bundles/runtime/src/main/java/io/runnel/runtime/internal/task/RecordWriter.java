@@ -5,10 +5,12 @@ import io.runnel.runtime.internal.operators.UserFunctionException;
 /**
  * Writes one task's records for one outgoing edge: picks the channel(s) per the edge's partitioning,
  * fills a batch per channel, and puts full batches into the channel, waiting while it is full.
+ * Channels are {@link OutputChannel}s, so a consumer may be in this JVM or on another TaskManager.
+ * Called from the producer's task thread only.
  */
 public final class RecordWriter implements Output<Object> {
 
-    private final InputChannel[] channels;
+    private final OutputChannel[] channels;
     private final Buffer[] pending;
     private final Partitioning partitioning;
     private final int maxParallelism;
@@ -19,7 +21,7 @@ public final class RecordWriter implements Output<Object> {
      * @param channels the consumer channels, indexed by consumer subtask (one channel for FORWARD)
      * @param operatorDescription who writes, for errors raised by the key selector
      */
-    public RecordWriter(InputChannel[] channels, Partitioning partitioning, int maxParallelism, String operatorDescription,
+    public RecordWriter(OutputChannel[] channels, Partitioning partitioning, int maxParallelism, String operatorDescription,
             int subtaskIndex) {
         this.channels = channels;
         this.pending = new Buffer[channels.length];
@@ -61,7 +63,7 @@ public final class RecordWriter implements Output<Object> {
     private void broadcastEvent(Buffer event) {
         try {
             flush();
-            for (InputChannel channel : channels) {
+            for (OutputChannel channel : channels) {
                 channel.put(event);
             }
         } catch (InterruptedException e) {
@@ -84,7 +86,7 @@ public final class RecordWriter implements Output<Object> {
     /** Flushes and tells every consumer that this producer is done. */
     public void finish() throws InterruptedException {
         flush();
-        for (InputChannel channel : channels) {
+        for (OutputChannel channel : channels) {
             channel.put(Buffer.END_OF_PARTITION);
         }
     }
@@ -95,8 +97,7 @@ public final class RecordWriter implements Output<Object> {
             buffer = Buffer.newBatch();
             pending[channel] = buffer;
         }
-        buffer.timestamps[buffer.size] = timestamp;
-        buffer.records[buffer.size++] = record;
+        buffer.add(record, timestamp);
         if (buffer.isFull()) {
             pending[channel] = null;
             try {

@@ -1,10 +1,15 @@
 package io.runnel.runtime.internal.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class InputGateTest {
 
@@ -62,6 +67,54 @@ class InputGateTest {
         Buffer received = gate.pollNow();
         assertThat(received.kind).isEqualTo(Buffer.Kind.DATA);
         assertThat(received.timestamps[0]).isEqualTo(42);
+    }
+
+    @Test
+    void aFailedGateThrowsOnTheNextReadEvenWithBuffersQueued() throws Exception {
+        a.put(Buffer.watermark(1));
+        gate.fail(new IllegalStateException("producer lost"));
+        gate.fail(new IllegalStateException("a later failure")); // the first one wins
+
+        assertThatThrownBy(() -> gate.next(() -> {}, () -> Long.MAX_VALUE))
+                .isInstanceOf(InputFailureException.class).hasMessage("producer lost")
+                .hasCauseInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void aConsumerWaitingForInputWakesUpWhenTheGateFails() throws Exception {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread consumer = new Thread(() -> {
+            try {
+                gate.next(() -> {}, () -> Long.MAX_VALUE);
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        consumer.start();
+        Thread.sleep(50);
+        gate.fail(new IllegalStateException("connection closed"));
+        consumer.join(5_000);
+        assertThat(consumer.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(InputFailureException.class).hasMessage("connection closed");
+    }
+
+    @Test
+    void offerNeverWaitsAndTheHookRunsForEachBufferTaken() throws Exception {
+        AtomicInteger taken = new AtomicInteger();
+        a.onBufferTaken(taken::incrementAndGet);
+        for (int i = 0; i < a.capacity(); i++) {
+            assertThat(a.offer(Buffer.watermark(i))).isTrue();
+        }
+        assertThat(a.offer(Buffer.watermark(99))).as("full").isFalse();
+
+        b.put(Buffer.END_OF_PARTITION);
+        drain();
+        assertThat(taken.get()).as("only a's buffers count").isEqualTo(a.capacity());
+        a.onBufferTaken(null);
+        a.put(Buffer.IDLE);
+        drain();
+        assertThat(taken.get()).isEqualTo(a.capacity());
     }
 
     /** What the gate reports until it has nothing more right now. */
