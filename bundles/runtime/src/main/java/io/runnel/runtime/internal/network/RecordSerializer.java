@@ -22,4 +22,26 @@ public interface RecordSerializer {
 
     /** Reads back one record written by {@link #write}. */
     Object read(DataInput in) throws IOException;
+
+    /**
+     * Records written with a type serializer: the edge's own, or {@code Types.dynamic(jobClassLoader)}
+     * when the record type is not known statically. Type serializers are thread-safe, so one adapter
+     * may serve every channel of an edge.
+     */
+    @SuppressWarnings("unchecked")
+    static RecordSerializer of(io.runnel.api.types.TypeSerializer<?> serializer) {
+        java.util.Objects.requireNonNull(serializer, "serializer");
+        io.runnel.api.types.TypeSerializer<Object> records = (io.runnel.api.types.TypeSerializer<Object>) serializer;
+        return new RecordSerializer() {
+            @Override
+            public void write(Object record, DataOutput out) throws IOException {
+                records.serialize(record, out);
+            }
+
+            @Override
+            public Object read(DataInput in) throws IOException {
+                return records.deserialize(in);
+            }
+        };
+    }
 }

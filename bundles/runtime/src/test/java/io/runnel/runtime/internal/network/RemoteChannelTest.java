@@ -82,6 +82,35 @@ class RemoteChannelTest {
                 .isEqualTo(6 + 1 + 6 + 2 + 1);
     }
 
+    /** A user record type, written by the dynamic type serializer with its class name. */
+    record Click(String user, long time, java.util.List<String> tags) {}
+
+    @Test
+    void userRecordsTravelWithTheDynamicTypeSerializer() throws Exception {
+        RecordSerializer records = RecordSerializer.of(io.runnel.api.types.Types.dynamic(Click.class.getClassLoader()));
+        InputGate gate = new InputGate();
+        ChannelId id = new ChannelId("job-records", 0, 1, 0, 0, 0);
+        consumerSide.server.register(id, gate.addChannel("clicks"), records);
+        RemoteOutputChannel channel = producerSide.client.open(consumerSide.address(), id, records);
+        GateConsumer consumer = track(new GateConsumer("1", gate)).start();
+
+        List<String> expected = new ArrayList<>();
+        RecordWriter writer = new RecordWriter(new OutputChannel[] {channel}, Partitioning.FORWARD, 128, "producer", 0);
+        track(TestThread.start("producer", () -> {
+            for (int i = 0; i < 1_200; i++) {
+                Click click = new Click("u" + i % 7, i, i % 2 == 0 ? List.of("even") : List.of());
+                writer.emit(click, i);
+                expected.add(click + "@" + i);
+            }
+            writer.finish();
+            expected.add("watermark " + Long.MAX_VALUE);
+        })).joinAndCheck(30);
+
+        consumer.join(30);
+        assertThat(consumer.failure()).isNull();
+        assertThat(consumer.seen()).containsExactlyElementsOf(expected);
+    }
+
     @Test
     void channelsOpenedFromSeveralThreadsShareOneConnection() throws Exception {
         int consumers = 4;
