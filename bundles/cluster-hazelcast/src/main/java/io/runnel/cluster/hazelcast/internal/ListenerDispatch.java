@@ -57,10 +57,15 @@ final class ListenerDispatch implements AutoCloseable {
         }
     }
 
-    private static void runLogged(String what, Runnable task) {
+    private void runLogged(String what, Runnable task) {
         try {
             task.run();
         } catch (RuntimeException e) {
+            if (thread.isShutdown()) {
+                // close() interrupts a step in flight when the node stops; nothing is retried then.
+                LOG.debug("Cluster housekeeping step '{}' stopped by shutdown: {}", what, e.toString());
+                return;
+            }
             LOG.warn("Cluster housekeeping step '{}' failed; it is retried on the next change or tick", what, e);
         }
     }
