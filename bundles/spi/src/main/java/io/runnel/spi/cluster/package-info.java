@@ -1,7 +1,7 @@
 /**
  * The cluster SPI: how JobManagers and TaskManagers find each other, share task slots and agree on
  * one leading JobManager. Runnel ships a Hazelcast implementation; another implementation only has
- * to register these three services.
+ * to register these four services (membership, slot registry, leader election, messaging).
  *
  * <p>Implementations deliver listener callbacks on one notification thread of their own, in the
  * order the changes happened; listeners must return quickly and must not block on cluster calls.

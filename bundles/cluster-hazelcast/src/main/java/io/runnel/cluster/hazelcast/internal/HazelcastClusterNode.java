@@ -8,6 +8,8 @@ import io.runnel.api.cluster.NodeInfo;
 import io.runnel.api.cluster.SlotId;
 import io.runnel.api.cluster.SlotInfo;
 import io.runnel.spi.cluster.ClusterMembership;
+import io.runnel.spi.cluster.ClusterMessaging;
+import io.runnel.spi.cluster.MessageListener;
 import io.runnel.spi.cluster.LeaderElection;
 import io.runnel.spi.cluster.Leadership;
 import io.runnel.spi.cluster.LeadershipListener;
@@ -40,10 +42,10 @@ import org.slf4j.LoggerFactory;
         name = HazelcastClusterNode.PID,
         configurationPid = HazelcastClusterNode.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {ClusterMembership.class, SlotRegistry.class, LeaderElection.class},
+        service = {ClusterMembership.class, SlotRegistry.class, LeaderElection.class, ClusterMessaging.class},
         immediate = true)
 @Designate(ocd = HazelcastClusterNode.Config.class)
-public final class HazelcastClusterNode implements ClusterMembership, SlotRegistry, LeaderElection {
+public final class HazelcastClusterNode implements ClusterMembership, SlotRegistry, LeaderElection, ClusterMessaging {
 
     static final String PID = "io.runnel.cluster.hazelcast";
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastClusterNode.class);
@@ -80,6 +82,7 @@ public final class HazelcastClusterNode implements ClusterMembership, SlotRegist
     private final HazelcastMembership membership;
     private final HazelcastSlotRegistry slotRegistry;
     private final HazelcastLeaderElection election;
+    private final HazelcastMessaging messaging;
 
     @Activate
     public HazelcastClusterNode(Config config) {
@@ -91,6 +94,7 @@ public final class HazelcastClusterNode implements ClusterMembership, SlotRegist
             this.membership = new HazelcastMembership(hazelcast, dispatch, this::housekeeping);
             this.slotRegistry = new HazelcastSlotRegistry(hazelcast, dispatch);
             this.election = new HazelcastLeaderElection(hazelcast, membership, dispatch);
+            this.messaging = new HazelcastMessaging(hazelcast, settings.nodeId(), dispatch);
         } catch (RuntimeException e) {
             hazelcast.getLifecycleService().terminate();
             throw e;
@@ -223,5 +227,15 @@ public final class HazelcastClusterNode implements ClusterMembership, SlotRegist
     @Override
     public Optional<Leadership> currentLeader() {
         return election.currentLeader();
+    }
+
+    @Override
+    public void send(NodeId target, String topic, byte[] payload) {
+        messaging.send(target, topic, payload);
+    }
+
+    @Override
+    public Registration listen(String topic, MessageListener listener) {
+        return messaging.listen(topic, listener);
     }
 }

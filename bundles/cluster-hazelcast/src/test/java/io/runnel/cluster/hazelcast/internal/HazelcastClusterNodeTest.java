@@ -2,6 +2,7 @@ package io.runnel.cluster.hazelcast.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 
 import io.runnel.api.JobId;
@@ -127,6 +128,48 @@ class HazelcastClusterNodeTest {
                     .hasMessageContaining("127.0.0.1:" + taken.getLocalPort())
                     .hasMessageContaining("port is free");
         }
+    }
+
+    @Test
+    void messagesReachOnlyTheirTargetInTheOrderSent() throws IOException {
+        HazelcastClusterNode first = start(null, "both");
+        HazelcastClusterNode second = start(first, "taskmanager");
+        await().atMost(WITHIN).until(() -> first.nodes().size() == 2 && second.nodes().size() == 2);
+        NodeId firstId = first.localNode().id();
+        NodeId secondId = second.localNode().id();
+
+        List<String> atSecond = new CopyOnWriteArrayList<>();
+        List<String> atFirst = new CopyOnWriteArrayList<>();
+        List<String> otherTopic = new CopyOnWriteArrayList<>();
+        second.listen("deploy", (sender, payload) -> atSecond.add(sender.value() + ":" + new String(payload, UTF_8)));
+        first.listen("deploy", (sender, payload) -> atFirst.add(sender.value() + ":" + new String(payload, UTF_8)));
+        var registration = second.listen("status", (sender, payload) -> otherTopic.add(new String(payload, UTF_8)));
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            first.send(secondId, "deploy", ("m" + i).getBytes(UTF_8));
+            expected.add(firstId.value() + ":m" + i);
+        }
+        second.send(secondId, "deploy", "to myself".getBytes(UTF_8));
+        first.send(secondId, "status", "s1".getBytes(UTF_8));
+
+        await().atMost(WITHIN).until(() -> atSecond.size() == 201 && otherTopic.size() == 1);
+        assertThat(atSecond.stream().filter(m -> m.startsWith(firstId.value() + ":")).toList())
+                .as("one sender's messages keep their order").containsExactlyElementsOf(expected);
+        assertThat(atSecond).contains(secondId.value() + ":to myself");
+        assertThat(atFirst).as("nothing was addressed to the first node").isEmpty();
+
+        registration.close();
+        first.send(secondId, "status", "s2".getBytes(UTF_8));
+        first.send(firstId, "deploy", "marker".getBytes(UTF_8));
+        await().atMost(WITHIN).until(() -> atFirst.size() == 1);
+        assertThat(otherTopic).as("a closed registration hears nothing more").containsExactly("s1");
+
+        assertThatThrownBy(() -> first.send(secondId, " ", new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must not be blank");
+        // A message to a node that is not a member is dropped, not an error.
+        first.send(new NodeId("nobody"), "deploy", new byte[] {1});
     }
 
     private HazelcastClusterNode start(HazelcastClusterNode join, String role) throws IOException {
