@@ -1,6 +1,7 @@
 /**
- * Read-only views of the control plane that the JobManager publishes as services, for the shell,
- * the status line and, later, the REST API.
+ * The control plane: views the JobManager publishes as services (for the shell, the status line
+ * and, later, the REST API), the runtime's job and task executors, and the messages of job
+ * deployment between the leading JobManager and the TaskManagers ({@link io.runnel.spi.control.ControlTopics}).
  */
 @Export
 @Version("1.0.0")
