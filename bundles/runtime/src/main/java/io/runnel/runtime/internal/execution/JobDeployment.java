@@ -11,10 +11,7 @@ import io.runnel.runtime.internal.operators.OperatorContext;
 import io.runnel.runtime.internal.operators.SinkOperator;
 import io.runnel.runtime.internal.operators.StreamOperator;
 import io.runnel.runtime.internal.task.FanOut;
-import io.runnel.runtime.internal.task.InputGate;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.OutputChannel;
-import io.runnel.runtime.internal.task.Partitioning;
 import io.runnel.runtime.internal.task.RecordWriter;
 import io.runnel.runtime.internal.task.RoutingOutput;
 import io.runnel.runtime.internal.task.StreamTask;
@@ -29,16 +26,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a job graph into runnable tasks in this JVM: one input gate per consuming subtask, one
- * channel per producing subtask and edge, one record writer per producing subtask and edge, and the
- * operator chain of every subtask. Connectors are looked up and checked first, so a job with an
- * unknown connector or a bad parameter fails before any task exists.
+ * Turns a job graph into runnable tasks in this JVM: the operator chain of every subtask that runs
+ * here, with one input gate per consuming subtask and one record writer per producing subtask and
+ * edge. Which subtasks run here, and whether a channel stays in this JVM or crosses to another node,
+ * is the {@link ChannelWiring}'s business; without one, every subtask runs here. Connectors are
+ * looked up and checked first, so a job with an unknown connector or a bad parameter fails before
+ * any task exists.
  */
 final class JobDeployment {
 
     private final JobGraph graph;
     private final ConnectorRegistry connectors;
-    private final Map<JobVertex, InputGate[]> gates = new HashMap<>();
     private boolean batch;
 
     JobDeployment(JobGraph graph, ConnectorRegistry connectors) {
@@ -82,32 +80,46 @@ final class JobDeployment {
         return this;
     }
 
+    /** Creates every subtask's task, all in this JVM, joined by in-JVM channels. */
     List<StreamTask> createTasks(StreamTask.Listener listener) throws JobSubmissionException {
-        for (JobVertex vertex : graph.vertices()) {
-            InputGate[] vertexGates = new InputGate[vertex.parallelism()];
-            if (!vertex.inputs().isEmpty()) {
-                for (int i = 0; i < vertexGates.length; i++) {
-                    vertexGates[i] = new InputGate();
-                }
-            }
-            gates.put(vertex, vertexGates);
-        }
-        List<StreamTask> tasks = new ArrayList<>();
-        for (JobVertex vertex : graph.vertices()) {
-            for (int subtask = 0; subtask < vertex.parallelism(); subtask++) {
-                tasks.add(createTask(vertex, subtask, listener));
-            }
-        }
-        return tasks;
+        return createTasks(listener, ChannelWiring.allLocal(graph));
     }
 
-    private StreamTask createTask(JobVertex vertex, int subtask, StreamTask.Listener listener) throws JobSubmissionException {
-        String description = "'" + vertex.name() + "' (" + (subtask + 1) + "/" + vertex.parallelism() + ")";
+    /**
+     * Creates the tasks of the subtasks that run on this node, with channels made by {@code wiring}.
+     * If that fails, the network ends made so far are released and no task exists.
+     */
+    List<StreamTask> createTasks(StreamTask.Listener listener, ChannelWiring wiring) throws JobSubmissionException {
+        try {
+            wiring.connectInputs();
+            List<StreamTask> tasks = new ArrayList<>();
+            for (JobVertex vertex : graph.vertices()) {
+                for (int subtask = 0; subtask < vertex.parallelism(); subtask++) {
+                    if (wiring.runsHere(vertex, subtask)) {
+                        tasks.add(createTask(vertex, subtask, wiring, listener));
+                    }
+                }
+            }
+            return tasks;
+        } catch (JobSubmissionException | RuntimeException e) {
+            wiring.releaseAll(e);
+            throw e;
+        }
+    }
+
+    /** How tasks, channels and errors name a subtask: {@code 'map -> filter' (2/4)}. */
+    static String describe(JobVertex vertex, int subtask) {
+        return "'" + vertex.name() + "' (" + (subtask + 1) + "/" + vertex.parallelism() + ")";
+    }
+
+    private StreamTask createTask(JobVertex vertex, int subtask, ChannelWiring wiring, StreamTask.Listener listener)
+            throws JobSubmissionException {
+        String description = describe(vertex, subtask);
         List<RecordWriter> writers = new ArrayList<>();
         List<RecordWriter> mainWriters = new ArrayList<>();
         Map<String, List<RecordWriter>> sideWriters = new HashMap<>();
         for (JobEdge edge : vertex.outputs()) {
-            RecordWriter writer = writerFor(edge, subtask, description);
+            RecordWriter writer = wiring.writer(edge, subtask, description);
             writers.add(writer);
             if (edge.sideTag() == null) {
                 mainWriters.add(writer);
@@ -134,28 +146,8 @@ final class JobDeployment {
                 output = created;
             }
         }
-        InputGate gate = gates.get(vertex)[subtask];
-        return new StreamTask(description, reader, gate, output, operators, writers, listener, batch);
-    }
-
-    private RecordWriter writerFor(JobEdge edge, int subtask, String description) {
-        InputGate[] targets = gates.get(edge.target());
-        OutputChannel[] channels;
-        if (edge.partitioning().kind() == Partitioning.Kind.FORWARD) {
-            channels = new OutputChannel[] {targets[subtask].addChannel(description + " forward", edge.input())};
-        } else if (edge.partitioning().kind() == Partitioning.Kind.RESCALE) {
-            int[] range = Partitioning.rescaleRange(subtask, edge.source().parallelism(), targets.length);
-            channels = new OutputChannel[range[1] - range[0] + 1];
-            for (int i = range[0]; i <= range[1]; i++) {
-                channels[i - range[0]] = targets[i].addChannel(description + " rescale to " + (i + 1), edge.input());
-            }
-        } else {
-            channels = new OutputChannel[targets.length];
-            for (int i = 0; i < targets.length; i++) {
-                channels[i] = targets[i].addChannel(description + " to " + (i + 1), edge.input());
-            }
-        }
-        return new RecordWriter(channels, edge.partitioning(), graph.maxParallelism(), description, subtask);
+        return new StreamTask(description, reader, wiring.gate(vertex, subtask), output, operators, writers,
+                wiring.listenerFor(vertex, subtask, listener), batch);
     }
 
     private OperatorContext contextFor(Transformation operator, int subtask, int parallelism) {

@@ -14,14 +14,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running job's tasks and state. The first task failure cancels the other tasks and fails the
- * job with that failure; when every task has ended the result is completed.
+ * The tasks of a job that run in this JVM, and their state: all of the job's tasks, or one node's
+ * share of a job placed over several nodes (see {@link Placement}). The first task failure cancels
+ * the other tasks here and fails the job with that failure; when every task here has ended the
+ * result is completed. For a share, tasks on other nodes learn of a failure or cancellation here
+ * through their channels to this node, which fail.
  */
 final class LocalJob implements JobClient, StreamTask.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalJob.class);
 
-    private final JobId jobId = JobId.generate();
+    private final JobId jobId;
     private final String name;
     private final int slots;
     private final long startNanos = System.nanoTime();
@@ -31,12 +34,19 @@ final class LocalJob implements JobClient, StreamTask.Listener {
     private final AtomicInteger running = new AtomicInteger();
     private List<StreamTask> tasks = List.of();
 
+    /** A job that runs entirely here, under a new job id. */
     LocalJob(String name, int slots) {
+        this(JobId.generate(), name, slots);
+    }
+
+    /** @param slots the slots its tasks occupy here */
+    LocalJob(JobId jobId, String name, int slots) {
+        this.jobId = jobId;
         this.name = name;
         this.slots = slots;
     }
 
-    /** Slots the job occupies: its highest operator parallelism. */
+    /** Slots the job occupies here: its highest operator parallelism, or this node's share of them. */
     int slots() {
         return slots;
     }

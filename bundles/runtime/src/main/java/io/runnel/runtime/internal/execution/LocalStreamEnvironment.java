@@ -1,21 +1,28 @@
 package io.runnel.runtime.internal.execution;
 
+import io.runnel.api.JobId;
 import io.runnel.api.stream.DataStream;
 import io.runnel.api.stream.JobClient;
 import io.runnel.api.stream.RuntimeExecutionMode;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.SourceDescriptor;
 import io.runnel.api.stream.StreamEnvironment;
+import io.runnel.api.types.Types;
 import io.runnel.runtime.internal.graph.JobGraph;
 import io.runnel.runtime.internal.graph.JobGraphBuilder;
 import io.runnel.runtime.internal.graph.Transformation;
+import io.runnel.runtime.internal.network.DataClient;
+import io.runnel.runtime.internal.network.DataServer;
+import io.runnel.runtime.internal.network.RecordSerializer;
 import io.runnel.spi.connector.SourceProvider;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Runs jobs in this JVM, one thread per parallel subtask, within a fixed number of task slots.
- * Operators of a job share slots, so a job needs as many slots as its highest parallelism.
+ * Operators of a job share slots, so a job needs as many slots as its highest parallelism. A job can
+ * also be spread over several nodes: each node builds it here and starts its share with
+ * {@link #startPlaced}.
  */
 public final class LocalStreamEnvironment implements StreamEnvironment {
 
@@ -102,14 +109,65 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
 
     /** Starts the job built so far; the returned job knows the slots it occupies. */
     LocalJob submit(String jobName) throws JobSubmissionException {
-        List<Transformation.Sink> jobSinks = List.copyOf(sinks);
-        sinks.clear();
-        JobGraph graph = new JobGraphBuilder(parallelism, maxParallelism, this::sourceMaxParallelism).build(jobName, jobSinks);
+        JobGraph graph = buildGraph(jobName);
         if (graph.requiredSlots() > slots) {
             throw new JobSubmissionException("Job '" + jobName + "' needs " + graph.requiredSlots()
                     + " task slots (its highest operator parallelism) but " + slots
                     + " are available: lower the parallelism or add TaskManager slots");
         }
+        JobDeployment deployment = prepare(jobName, graph);
+        LocalJob job = new LocalJob(jobName, graph.requiredSlots());
+        job.start(deployment.createTasks(job));
+        return job;
+    }
+
+    /**
+     * Starts this node's share of a job placed over several nodes: builds the job built so far, as
+     * every node of the placement does from the same job code, and starts only the subtasks that
+     * {@code placement} puts on {@code localNode}. Channels to and from subtasks on other nodes go
+     * through this node's data server and client; the other nodes' shares may start before or after
+     * this one.
+     *
+     * <p>The returned client covers this node's tasks only: its result completes when they have all
+     * ended; it fails when one of them fails, including because a channel from another node broke.
+     * Cancelling it cancels the tasks here, which fails their channels to the other nodes.
+     *
+     * @param dataServer this node's data server, listening at the address {@code placement} gives for
+     *     {@code localNode}
+     * @param dataClient this node's data client
+     * @param jobClassLoader loads the job's record types on this node; records on channels between
+     *     nodes are written with {@code Types.dynamic(jobClassLoader)}
+     * @throws JobSubmissionException if the job does not match the placement (another slot count, or
+     *     no slot on this node), a connector is missing, or another node's data server cannot be
+     *     reached; nothing runs here then
+     */
+    public JobClient startPlaced(String jobName, Placement placement, String localNode, DataServer dataServer,
+            DataClient dataClient, ClassLoader jobClassLoader) throws JobSubmissionException {
+        java.util.Objects.requireNonNull(placement, "placement");
+        java.util.Objects.requireNonNull(jobClassLoader, "jobClassLoader");
+        JobGraph graph = buildGraph(jobName);
+        try {
+            placement.checkFits(graph, localNode);
+        } catch (IllegalArgumentException e) {
+            throw new JobSubmissionException(e.getMessage(), e);
+        }
+        JobDeployment deployment = prepare(jobName, graph);
+        ChannelWiring wiring = ChannelWiring.placed(graph, placement, localNode, dataServer, dataClient,
+                RecordSerializer.of(Types.dynamic(jobClassLoader)));
+        LocalJob job = new LocalJob(new JobId(placement.jobId()), jobName, placement.slotsOf(localNode).size());
+        job.start(deployment.createTasks(job, wiring));
+        return job;
+    }
+
+    /** The job graph of everything built since the last submission (which it becomes). */
+    JobGraph buildGraph(String jobName) throws JobSubmissionException {
+        List<Transformation.Sink> jobSinks = List.copyOf(sinks);
+        sinks.clear();
+        return new JobGraphBuilder(parallelism, maxParallelism, this::sourceMaxParallelism).build(jobName, jobSinks);
+    }
+
+    /** A deployment of {@code graph} whose connectors are checked and whose execution mode is settled. */
+    private JobDeployment prepare(String jobName, JobGraph graph) throws JobSubmissionException {
         JobDeployment deployment = new JobDeployment(graph, connectors);
         deployment.validateConnectors();
         List<String> unbounded = deployment.unboundedSources();
@@ -118,9 +176,7 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
                     + "themselves: " + unbounded + ". Make them bounded or run the job in STREAMING mode");
         }
         deployment.batch(mode == RuntimeExecutionMode.BATCH || (mode == RuntimeExecutionMode.AUTOMATIC && unbounded.isEmpty()));
-        LocalJob job = new LocalJob(jobName, graph.requiredSlots());
-        job.start(deployment.createTasks(job));
-        return job;
+        return deployment;
     }
 
     /** The connectors this environment's jobs find by name; more can be added. */

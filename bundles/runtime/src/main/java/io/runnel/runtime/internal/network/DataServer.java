@@ -57,7 +57,8 @@ public final class DataServer implements AutoCloseable {
 
         /**
          * Unregisters the channel. Before its end of partition this also tells the producer, whose
-         * next {@code put} then throws; after it, it only forgets the channel. Idempotent.
+         * next {@code put} then throws (a producer that opens the channel only later is told when it
+         * does); after it, it only forgets the channel. Idempotent.
          */
         @Override
         void close();
@@ -191,6 +192,8 @@ public final class DataServer implements AutoCloseable {
 
     /**
      * A producer opened channel {@code id} as {@code stream} of {@code connection}; on its event loop.
+     * If the consumer has closed the channel already, the producer is told at once and the channel
+     * comes back {@link InboundChannel#isDone() done}.
      *
      * @return the channel, or null if another producer has opened it already
      */
@@ -201,7 +204,35 @@ public final class DataServer implements AutoCloseable {
                 return null;
             }
             channel.attachProducer(connection, stream);
+            if (channel.isDone()) {
+                // Kept by unregister() for this moment: the producer learns that nobody will grant it credit.
+                channels.remove(id, channel);
+                channel.refuseProducer("before its producer opened it");
+            }
             return channel;
+        }
+    }
+
+    /**
+     * The consumer closed its registration; any thread. A running channel is stopped and its
+     * producer told. A channel whose producer has not opened it yet stays in the table, done, until
+     * the producer comes: without that, the producer would open a fresh channel that no consumer
+     * ever grants credit, and wait forever. (Such a channel is forgotten only when its producer
+     * opens it or this server closes.)
+     */
+    void unregister(InboundChannel channel) {
+        synchronized (lock) {
+            if (channel.isDone()) {
+                return;
+            }
+            if (channel.hasProducer() || closing) {
+                finish(channel);
+                if (channel.hasProducer()) {
+                    channel.refuseProducer("before its end of partition");
+                }
+            } else {
+                channel.markDone();
+            }
         }
     }
 

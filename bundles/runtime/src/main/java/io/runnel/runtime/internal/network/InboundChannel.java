@@ -51,7 +51,7 @@ final class InboundChannel {
         return done;
     }
 
-    /** Only through {@link DataServer#finish}, under its lock. */
+    /** Only through {@link DataServer#finish} or {@link DataServer#unregister}, under the server's lock. */
     void markDone() {
         done = true;
         InputChannel target = input;
@@ -135,12 +135,18 @@ final class InboundChannel {
         }
     }
 
-    /** The producer aborted the channel (its ERROR frame); on the event loop. */
+    /**
+     * The producer aborted the channel (its ERROR frame); on the event loop. Like a lost connection,
+     * this fails a registered consumer now and one that has not registered yet when it does, so a
+     * consumer deployed after its producer failed does not wait for buffers that never come.
+     */
     void producerAborted(String message) {
-        if (server.finish(this)) {
-            failConsumer(new RemoteChannelException("The producer at " + connection.remote() + " aborted channel " + id
-                    + " (" + input + "): " + message));
+        if (done) {
+            return;
         }
+        String consumer = input == null ? "" : " (" + input + ")";
+        server.producerLost(this, new RemoteChannelException("The producer at " + connection.remote()
+                + " aborted channel " + id + consumer + ": " + message));
     }
 
     /** The producer's connection closed; on the event loop. */
@@ -160,9 +166,12 @@ final class InboundChannel {
 
     /** Unregisters the channel (the consumer's {@link DataServer.Registration}); any thread. */
     void unregister() {
-        if (server.finish(this) && connection != null) {
-            connection.sendError(stream, "The consumer closed channel " + id + " before its end of partition");
-        }
+        server.unregister(this);
+    }
+
+    /** Tells the producer that the consumer closed the channel early; under the server's lock. */
+    void refuseProducer(String why) {
+        connection.sendError(stream, "The consumer closed channel " + id + " " + why);
     }
 
     private void fail(RemoteChannelException toConsumer, String toProducer) {

@@ -81,7 +81,7 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
                 InboundChannel opened = server.producerOpened(id, this, stream);
                 if (opened == null) {
                     sendError(stream, "Channel " + id + " is fed by another producer connection already");
-                } else {
+                } else if (!opened.isDone()) { // done: refused, as its consumer is gone already
                     streams.put(stream, opened);
                 }
             }

@@ -137,6 +137,42 @@ class RemoteChannelFailureTest {
     }
 
     @Test
+    void aProducerAbortingBeforeTheConsumerRegisteredFailsTheConsumerWhenItDoes() throws Exception {
+        ChannelId id = new ChannelId("job-early-abort", 0, 1, 0, 0, 0);
+        RemoteOutputChannel channel = producerSide.client.open(consumerSide.address(), id, SERIALIZER);
+        channel.abort(new IllegalStateException("the producer failed right after deployment"));
+        // Frames of one connection are handled in order: once a later channel on it has ended, the
+        // server has seen the abort, and the connection is still fine for the other channels.
+        ChannelId later = new ChannelId("job-early-abort", 0, 1, 0, 1, 0);
+        InputGate laterGate = new InputGate();
+        consumerSide.server.register(later, laterGate.addChannel("later"), SERIALIZER);
+        producerSide.client.open(consumerSide.address(), later, SERIALIZER).put(Buffer.END_OF_PARTITION);
+        assertThat(track(new GateConsumer("later", laterGate)).start().join(10).failure()).isNull();
+
+        InputGate gate = new InputGate();
+        consumerSide.server.register(id, gate.addChannel("late consumer"), SERIALIZER);
+        GateConsumer consumer = track(new GateConsumer("late", gate)).start().join(10);
+        assertThat(consumer.failure()).isInstanceOf(InputFailureException.class)
+                .hasMessageContaining("aborted channel " + id)
+                .hasMessageContaining("the producer failed right after deployment");
+        assertThat(producerSide.client.connectionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aConsumerClosingBeforeItsProducerOpenedTheChannelFailsTheProducer() throws Exception {
+        ChannelId id = new ChannelId("job-early-close", 0, 1, 0, 0, 0);
+        InputGate gate = new InputGate();
+        consumerSide.server.register(id, gate.addChannel("cancelled early"), SERIALIZER).close();
+
+        RemoteOutputChannel channel = producerSide.client.open(consumerSide.address(), id, SERIALIZER);
+        TestThread producer = track(TestThread.start("producer", () -> channel.put(Buffer.END_OF_PARTITION)));
+
+        producer.join(10);
+        assertThat(producer.failure()).isInstanceOf(RemoteChannelException.class)
+                .hasMessageContaining("The consumer closed channel " + id + " before its producer opened it");
+    }
+
+    @Test
     void theConsumerUnregisteringMidStreamFailsTheProducer() throws Exception {
         ChannelId id = new ChannelId("job-unregister", 0, 1, 0, 0, 0);
         Stream stream = endlessStream(id, SERIALIZER);
