@@ -3,6 +3,7 @@ package io.runnel.jobmanager.internal;
 import io.runnel.api.cluster.NodeId;
 import io.runnel.api.cluster.SlotInfo;
 import io.runnel.spi.cluster.ClusterMembership;
+import io.runnel.spi.cluster.ClusterMessaging;
 import io.runnel.spi.cluster.LeaderElection;
 import io.runnel.spi.cluster.Leadership;
 import io.runnel.spi.cluster.Registration;
@@ -42,6 +43,7 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
     private final NodeId node;
     private final SlotPool slotPool;
     private final JobRuns runs;
+    private final ClusterDeployer deployer;
     private final RunMode runMode;
     private final Map<String, StreamJob> jobs = new ConcurrentHashMap<>();
     private final Registration candidacy;
@@ -49,15 +51,18 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
 
     @Activate
     public JobManager(BundleContext context, @Reference ClusterMembership membership,
-            @Reference SlotRegistry slotRegistry, @Reference LeaderElection election, @Reference JobExecutor executor) {
+            @Reference SlotRegistry slotRegistry, @Reference LeaderElection election, @Reference JobExecutor executor,
+            @Reference ClusterMessaging messaging) {
         this.node = membership.localNode().id();
         this.slotPool = new SlotPool(slotRegistry, this::startRunModeJob);
-        this.runs = new JobRuns(node, slotRegistry, executor);
+        this.deployer = new ClusterDeployer(membership, messaging);
+        this.runs = new JobRuns(node, slotRegistry, executor, deployer);
         this.runMode = RunMode.of(context);
         if (runMode != null) {
             LOG.info("JobManager on node {} will run job '{}' once it leads", node, runMode.jobName());
             runMode.watch(() -> (isLeader() ? "this JobManager leads" : "this JobManager does not lead")
-                    + ", free slots on this node: " + runs.freeLocalSlots() + ", jobs deployed: " + jobs.keySet()
+                    + ", free slots on this node: " + runs.freeLocalSlots() + ", in the cluster: " + runs.freeSlots()
+                    + ", jobs deployed: " + jobs.keySet()
                     + " (a job bundle registers a StreamJob service with the property " + StreamJob.NAME + ")");
         }
         this.candidacy = election.runForLeader(node, this::leaderChanged);
@@ -67,6 +72,7 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
     void deactivate() {
         candidacy.close();
         runs.cancelAll();
+        deployer.close();
         slotPool.close();
         LOG.info("JobManager on node {} stopped", node);
     }

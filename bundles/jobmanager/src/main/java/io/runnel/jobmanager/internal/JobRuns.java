@@ -19,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts jobs in this node's task slots and keeps the cluster's slot table truthful: a running job's
- * slots are ALLOCATED to it, and freed when it ends. Running a job on other nodes' slots needs the
- * network data plane and is not done yet; a node without free local slots says so.
+ * Starts jobs in task slots and keeps the cluster's slot table truthful: a running job's slots are
+ * ALLOCATED to it, and freed when it ends. A job that fits into this node's free slots runs here, in
+ * one JVM; a larger one is placed over the free slots of the cluster (this node's first, then the
+ * others' in node order) and deployed to their TaskManagers.
  */
 final class JobRuns {
 
@@ -33,15 +34,18 @@ final class JobRuns {
     private final NodeId node;
     private final SlotRegistry slotRegistry;
     private final JobExecutor executor;
+    private final ClusterDeployer deployer;
     private final Map<JobId, Run> running = new ConcurrentHashMap<>();
     /** Ended jobs, newest first, at most {@value #ENDED_KEPT}. */
     private final java.util.Deque<JobManagerGateway.JobInfo> ended = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private static final int ENDED_KEPT = 20;
 
-    JobRuns(NodeId node, SlotRegistry slotRegistry, JobExecutor executor) {
+    /** @param deployer deploys jobs to other nodes; null to run jobs on this node only */
+    JobRuns(NodeId node, SlotRegistry slotRegistry, JobExecutor executor, ClusterDeployer deployer) {
         this.node = node;
         this.slotRegistry = slotRegistry;
         this.executor = executor;
+        this.deployer = deployer;
     }
 
     /**
@@ -51,16 +55,39 @@ final class JobRuns {
      */
     JobClient start(String name, StreamJob job, int parallelism, Map<String, String> parameters)
             throws JobSubmissionException {
-        List<SlotId> free = new ArrayList<>();
-        for (SlotInfo slot : slotRegistry.slots()) {
-            if (slot.id().node().equals(node) && slot.state() == SlotState.FREE) {
-                free.add(slot.id());
+        List<SlotInfo> table = slotRegistry.slots();
+        List<SlotId> localFree = new ArrayList<>();
+        List<SlotId> otherFree = new ArrayList<>();
+        for (SlotInfo slot : table) {
+            if (slot.state() == SlotState.FREE) {
+                (slot.id().node().equals(node) ? localFree : otherFree).add(slot.id());
             }
         }
-        if (free.isEmpty()) {
-            throw new JobSubmissionException("Job '" + name + "' cannot start: node " + node + " has no free task slots. "
-                    + "Jobs run in the slots of the JobManager's own node for now: start it with role 'both'");
+        if (deployer == null || otherFree.isEmpty()) {
+            if (localFree.isEmpty()) {
+                throw new JobSubmissionException("Job '" + name + "' cannot start: there are no free task slots "
+                        + (deployer == null ? "on node " + node : "in the cluster") + ". Add TaskManagers or wait for "
+                        + "running jobs to end");
+            }
+            return startHere(name, job, parallelism, parameters, localFree);
         }
+        int required = executor.requiredSlots(job, name, parallelism, parameters);
+        if (required <= localFree.size()) {
+            return startHere(name, job, parallelism, parameters, localFree);
+        }
+        List<SlotId> free = new ArrayList<>(localFree);
+        free.addAll(otherFree);
+        if (free.size() < required) {
+            throw new JobSubmissionException("Job '" + name + "' needs " + required + " task slots (its highest operator "
+                    + "parallelism) but the cluster has " + free.size() + " free: lower the parallelism or add "
+                    + "TaskManager slots");
+        }
+        return startOnCluster(name, parallelism, parameters, free.subList(0, required));
+    }
+
+    /** Runs the job in this JVM, in this node's slots. */
+    private JobClient startHere(String name, StreamJob job, int parallelism, Map<String, String> parameters,
+            List<SlotId> free) throws JobSubmissionException {
         JobExecutor.Execution execution = executor.start(job, name, parallelism, parameters, free.size());
         JobClient client = execution.client();
         List<SlotId> held = new ArrayList<>();
@@ -72,6 +99,30 @@ final class JobRuns {
                 held.add(slot);
             }
         }
+        track(name, parallelism, client, held);
+        return client;
+    }
+
+    /** Allocates {@code slots} across the cluster and deploys the job to their nodes. */
+    private JobClient startOnCluster(String name, int parallelism, Map<String, String> parameters, List<SlotId> slots)
+            throws JobSubmissionException {
+        JobId id = JobId.generate();
+        List<SlotId> held = new ArrayList<>();
+        for (SlotId slot : slots) {
+            if (!slotRegistry.allocate(slot, id)) {
+                held.forEach(taken -> slotRegistry.release(taken, id));
+                throw new JobSubmissionException("Job '" + name + "' could not take slot " + slot + ": another job took it "
+                        + "meanwhile; start the job again");
+            }
+            held.add(slot);
+        }
+        List<NodeId> slotNodes = held.stream().map(SlotId::node).toList();
+        ClusterJob client = deployer.start(id, name, name, parallelism, parameters, slotNodes);
+        track(name, parallelism, client, held);
+        return client;
+    }
+
+    private void track(String name, int parallelism, JobClient client, List<SlotId> held) {
         running.put(client.jobId(), new Run(client, held));
         LOG.info("Job '{}' ({}) runs at parallelism {} in slot(s) {}", name, client.jobId(), parallelism, held);
         client.result().whenComplete((result, error) -> {
@@ -89,7 +140,33 @@ final class JobRuns {
                         result.duration().toMillis(), result.failureCause().map(f -> ": " + f.getMessage()).orElse(""));
             }
         });
-        return client;
+    }
+
+    /**
+     * Whether {@code job} would find the slots it needs now: this node's free slots, or, with a
+     * deployer, the cluster's. A job that cannot even be built has room, so that starting it reports why.
+     */
+    boolean hasRoomFor(String name, StreamJob job, int parallelism, Map<String, String> parameters) {
+        List<SlotInfo> table = slotRegistry.slots();
+        boolean othersOfferSlots = table.stream().anyMatch(s -> !s.id().node().equals(node));
+        boolean offersSlotsHere = table.stream().anyMatch(s -> s.id().node().equals(node));
+        long available = deployer == null ? freeLocalSlots() : freeSlots();
+        if (available == 0) {
+            return false;
+        }
+        if (offersSlotsHere && !othersOfferSlots) {
+            return true; // a node on its own: start now, and say so if the job is too large for it
+        }
+        try {
+            return executor.requiredSlots(job, name, parallelism, parameters) <= available;
+        } catch (JobSubmissionException e) {
+            return true;
+        }
+    }
+
+    /** Free slots in the whole cluster's slot table. */
+    long freeSlots() {
+        return slotRegistry.slots().stream().filter(s -> s.state() == SlotState.FREE).count();
     }
 
     /** Free slots of this node in the cluster's slot table. */

@@ -89,13 +89,13 @@ final class RunMode {
         watchdog.start();
     }
 
-    /** Starts the job once, when this JobManager leads, the job is deployed and a local slot is free. */
+    /** Starts the job once, when this JobManager leads, the job is deployed and enough slots are free. */
     synchronized void startIfReady(boolean leading, Map<String, StreamJob> jobs, JobRuns runs) {
-        if (started || !leading || runs.freeLocalSlots() == 0) {
+        if (started || !leading) {
             return; // slot, leadership and job-service changes call us again
         }
         StreamJob job = jobs.get(jobName);
-        if (job == null) {
+        if (job == null || (parallelism >= 1 && !runs.hasRoomFor(jobName, job, parallelism, parameters))) {
             return;
         }
         started = true;

@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.runnel.api.JobId;
 import io.runnel.api.cluster.NodeId;
-import io.runnel.api.cluster.SlotId;
-import io.runnel.api.cluster.SlotInfo;
 import io.runnel.api.cluster.SlotState;
 import io.runnel.api.stream.JobClient;
 import io.runnel.api.stream.JobResult;
 import io.runnel.api.stream.JobStatus;
-import io.runnel.spi.cluster.Registration;
-import io.runnel.spi.cluster.SlotListener;
-import io.runnel.spi.cluster.SlotRegistry;
+import io.runnel.api.stream.JobSubmissionException;
+import io.runnel.api.stream.StreamJob;
 import io.runnel.spi.control.JobExecutor;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -26,17 +22,17 @@ class JobRunsTest {
     private static final NodeId HERE = new NodeId("here");
     private static final NodeId ELSEWHERE = new NodeId("elsewhere");
 
-    private final TableRegistry registry = new TableRegistry();
+    private final JobRunsTestRegistry registry = new JobRunsTestRegistry();
 
     @Test
     void aJobHoldsTheSlotsItNeedsWhileItRuns() throws Exception {
         registry.offerSlots(HERE, 3);
         registry.offerSlots(ELSEWHERE, 4);
         FakeExecution execution = new FakeExecution(2);
-        JobRuns runs = new JobRuns(HERE, registry, (job, name, parallelism, parameters, slots) -> {
+        JobRuns runs = new JobRuns(HERE, registry, executor((job, name, parallelism, parameters, slots) -> {
             assertThat(slots).as("all free slots of this node are offered to the job").isEqualTo(3);
             return execution;
-        });
+        }, 2), null);
         CompletableFuture<JobResult> result = runs.start("job", (env, parameters) -> {}, 2, Map.of()).result();
 
         assertThat(registry.slots()).filteredOn(s -> s.state() == SlotState.ALLOCATED)
@@ -57,11 +53,34 @@ class JobRunsTest {
     @Test
     void aNodeWithoutFreeSlotsSaysSo() {
         registry.offerSlots(ELSEWHERE, 4);
-        JobRuns runs = new JobRuns(HERE, registry, (job, name, parallelism, parameters, slots) -> {
+        JobRuns runs = new JobRuns(HERE, registry, executor((job, name, parallelism, parameters, slots) -> {
             throw new AssertionError("must not start");
-        });
+        }, 1), null);
         assertThatThrownBy(() -> runs.start("job", (env, parameters) -> {}, 1, Map.of()))
-                .hasMessageContaining("node here has no free task slots");
+                .hasMessageContaining("there are no free task slots on node here");
+    }
+
+    /** How a fake executor starts a job here. */
+    @FunctionalInterface
+    interface Starter {
+        JobExecutor.Execution start(StreamJob job, String name, int parallelism, Map<String, String> parameters, int slots)
+                throws JobSubmissionException;
+    }
+
+    /** An executor that starts jobs with {@code starter} and says every job needs {@code required} slots. */
+    static JobExecutor executor(Starter starter, int required) {
+        return new JobExecutor() {
+            @Override
+            public Execution start(StreamJob job, String name, int parallelism, Map<String, String> parameters, int slots)
+                    throws JobSubmissionException {
+                return starter.start(job, name, parallelism, parameters, slots);
+            }
+
+            @Override
+            public int requiredSlots(StreamJob job, String name, int parallelism, Map<String, String> parameters) {
+                return required;
+            }
+        };
     }
 
     /** A started job whose end the test decides. */
@@ -113,53 +132,6 @@ class JobRunsTest {
         @Override
         public CompletableFuture<JobResult> result() {
             return result;
-        }
-    }
-
-    /** A slot table in a map, with the registry's compare-and-set semantics. */
-    private static final class TableRegistry implements SlotRegistry {
-        private final Map<SlotId, SlotInfo> table = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
-
-        @Override
-        public void offerSlots(NodeId node, int count) {
-            for (int i = 0; i < count; i++) {
-                table.put(new SlotId(node, i), SlotInfo.free(new SlotId(node, i)));
-            }
-        }
-
-        @Override
-        public void withdrawSlots(NodeId node) {
-            table.keySet().removeIf(id -> id.node().equals(node));
-        }
-
-        @Override
-        public java.util.List<SlotInfo> slots() {
-            return java.util.List.copyOf(table.values());
-        }
-
-        @Override
-        public boolean allocate(SlotId slot, JobId job) {
-            SlotInfo current = table.get(slot);
-            if (current == null || current.state() != SlotState.FREE) {
-                return false;
-            }
-            table.put(slot, SlotInfo.allocated(slot, job));
-            return true;
-        }
-
-        @Override
-        public boolean release(SlotId slot, JobId job) {
-            SlotInfo current = table.get(slot);
-            if (current == null || !job.equals(current.job())) {
-                return false;
-            }
-            table.put(slot, SlotInfo.free(slot));
-            return true;
-        }
-
-        @Override
-        public Registration addListener(SlotListener listener) {
-            return () -> {};
         }
     }
 }

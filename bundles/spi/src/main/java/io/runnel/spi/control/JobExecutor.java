@@ -29,4 +29,13 @@ public interface JobExecutor {
      */
     Execution start(StreamJob job, String jobName, int parallelism, Map<String, String> parameters, int slots)
             throws JobSubmissionException;
+
+    /**
+     * Builds {@code job} without running it and returns how many task slots it occupies: its highest
+     * operator parallelism (subtask i of every operator shares slot i).
+     *
+     * @throws JobSubmissionException if the job cannot be built or a connector is missing; the message says why
+     */
+    int requiredSlots(StreamJob job, String jobName, int parallelism, Map<String, String> parameters)
+            throws JobSubmissionException;
 }

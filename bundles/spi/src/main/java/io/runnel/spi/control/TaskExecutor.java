@@ -3,14 +3,13 @@ package io.runnel.spi.control;
 import io.runnel.api.cluster.NodeId;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.StreamJob;
-import java.util.Map;
 import org.osgi.annotation.versioning.ConsumerType;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Runs this node's share of jobs placed over several nodes (see {@link TaskDeployment}); registered
  * by the runtime. The TaskManager calls it when the leading JobManager deploys to this node; the
- * JobManager uses {@link #requiredSlots} to size a placement.
+ * JobManager sizes a placement with {@link JobExecutor#requiredSlots}.
  *
  * <p>Thread safety: all methods may be called from any thread.
  */
@@ -19,15 +18,6 @@ public interface TaskExecutor {
 
     /** Where other nodes' tasks send records to this node's tasks: {@code host:port}. */
     String dataAddress();
-
-    /**
-     * Builds {@code job} without running it and returns how many slots it occupies (its highest
-     * operator parallelism).
-     *
-     * @throws JobSubmissionException if the job cannot be built; the message says why
-     */
-    int requiredSlots(StreamJob job, String jobName, int parallelism, Map<String, String> parameters)
-            throws JobSubmissionException;
 
     /**
      * Starts the subtasks {@code deployment} places on {@code localNode}.

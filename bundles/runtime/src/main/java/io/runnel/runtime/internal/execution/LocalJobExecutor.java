@@ -43,4 +43,17 @@ public final class LocalJobExecutor implements JobExecutor {
             }
         };
     }
+
+    @Override
+    public int requiredSlots(StreamJob job, String jobName, int parallelism, Map<String, String> parameters)
+            throws JobSubmissionException {
+        LocalStreamEnvironment env = new LocalStreamEnvironment(connectors.registry(), Integer.MAX_VALUE);
+        env.setParallelism(parallelism);
+        try {
+            job.build(env, Map.copyOf(parameters));
+        } catch (IllegalArgumentException e) {
+            throw new JobSubmissionException("Job '" + jobName + "' could not be built: " + e.getMessage(), e);
+        }
+        return env.plan(jobName);
+    }
 }

@@ -159,6 +159,16 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
         return job;
     }
 
+    /**
+     * Checks the job built so far as a submission would (graph, connectors, execution mode) without
+     * starting it, and returns the task slots it occupies.
+     */
+    int plan(String jobName) throws JobSubmissionException {
+        JobGraph graph = buildGraph(jobName);
+        prepare(jobName, graph);
+        return graph.requiredSlots();
+    }
+
     /** The job graph of everything built since the last submission (which it becomes). */
     JobGraph buildGraph(String jobName) throws JobSubmissionException {
         List<Transformation.Sink> jobSinks = List.copyOf(sinks);

@@ -1,0 +1,126 @@
+package io.runnel.jobmanager.internal;
+
+import io.runnel.api.JobId;
+import io.runnel.api.cluster.NodeId;
+import io.runnel.api.cluster.NodeInfo;
+import io.runnel.spi.cluster.ClusterMembership;
+import io.runnel.spi.cluster.ClusterMessaging;
+import io.runnel.spi.cluster.MembershipListener;
+import io.runnel.spi.cluster.Registration;
+import io.runnel.spi.control.ControlTopics;
+import io.runnel.spi.control.TaskDeployment;
+import io.runnel.spi.control.TaskReport;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deploys jobs over the TaskManagers of the cluster and follows them: asks each node of a placement
+ * for its data address, sends every node the same {@link TaskDeployment}, and routes the nodes'
+ * reports and departures to the {@link ClusterJob}s. Never blocks the cluster's notification thread:
+ * a deployment goes out when the last address arrives.
+ */
+final class ClusterDeployer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterDeployer.class);
+    /** How long TaskManagers have to tell their data addresses before a deployment fails. */
+    static final long ADDRESS_TIMEOUT_MILLIS = 15_000;
+
+    private final ClusterMessaging messaging;
+    private final Map<JobId, ClusterJob> jobs = new ConcurrentHashMap<>();
+    private final Map<NodeId, CompletableFuture<String>> addresses = new ConcurrentHashMap<>();
+    private final List<Registration> registrations;
+
+    ClusterDeployer(ClusterMembership membership, ClusterMessaging messaging) {
+        this.messaging = messaging;
+        this.registrations = List.of(
+                messaging.listen(ControlTopics.ADDRESS, (sender, payload) -> addresses
+                        .computeIfAbsent(sender, n -> new CompletableFuture<>())
+                        .complete(new String(payload, StandardCharsets.UTF_8))),
+                messaging.listen(ControlTopics.REPORT, this::reported),
+                membership.addListener(new MembershipListener() {
+                    @Override
+                    public void nodeJoined(NodeInfo node) {}
+
+                    @Override
+                    public void nodeLeft(NodeInfo node) {
+                        left(node.id());
+                    }
+                }));
+    }
+
+    /**
+     * Starts a job whose slot {@code i} is on {@code slotNodes.get(i)}; the returned client follows it.
+     *
+     * @param jobKey the {@code runnel.job} name every TaskManager finds the job's code under
+     */
+    ClusterJob start(JobId id, String jobName, String jobKey, int parallelism, Map<String, String> parameters,
+            List<NodeId> slotNodes) {
+        ClusterJob job = new ClusterJob(id, jobName, new LinkedHashSet<>(slotNodes), messaging);
+        jobs.put(id, job);
+        job.result().whenComplete((result, error) -> jobs.remove(id));
+        Map<NodeId, CompletableFuture<String>> asked = new LinkedHashMap<>();
+        for (NodeId node : job.nodes()) {
+            // A fresh question each time: a node that restarted may have a new address.
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            addresses.put(node, answer);
+            asked.put(node, answer);
+            messaging.send(node, ControlTopics.ADDRESS_REQUEST, new byte[0]);
+        }
+        CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new))
+                .orTimeout(ADDRESS_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                .whenComplete((done, error) -> {
+                    if (error != null) {
+                        List<NodeId> silent = asked.entrySet().stream().filter(e -> !e.getValue().isDone()
+                                || e.getValue().isCompletedExceptionally()).map(Map.Entry::getKey).toList();
+                        job.failBeforeDeployment("Job '" + jobName + "' could not be deployed: TaskManager(s) " + silent
+                                + " did not answer within " + ADDRESS_TIMEOUT_MILLIS + " ms (left the cluster, or run "
+                                + "a Runnel version without task deployment)");
+                        return;
+                    }
+                    Map<NodeId, String> dataAddresses = new LinkedHashMap<>();
+                    asked.forEach((node, answer) -> dataAddresses.put(node, answer.join()));
+                    TaskDeployment deployment = new TaskDeployment(id, 0, jobName, jobKey, parallelism, parameters,
+                            slotNodes, dataAddresses);
+                    LOG.info("Job '{}' ({}) deploys to {}", jobName, id, dataAddresses);
+                    job.deploy(deployment);
+                });
+        return job;
+    }
+
+    private void reported(NodeId sender, byte[] payload) {
+        TaskReport report;
+        try {
+            report = TaskReport.decode(payload);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Ignored a malformed task report from {}: {}", sender, e.getMessage());
+            return;
+        }
+        ClusterJob job = jobs.get(report.jobId());
+        if (job != null) {
+            job.reported(sender, report);
+        }
+    }
+
+    private void left(NodeId node) {
+        CompletableFuture<String> pending = addresses.remove(node);
+        if (pending != null) {
+            pending.completeExceptionally(new IllegalStateException("node " + node + " left the cluster"));
+        }
+        jobs.values().forEach(job -> job.nodeLeft(node));
+    }
+
+    /** Cancels every job it deployed and stops listening. */
+    @Override
+    public void close() {
+        jobs.values().forEach(ClusterJob::cancel);
+        registrations.forEach(Registration::close);
+    }
+}

@@ -1,0 +1,166 @@
+package io.runnel.jobmanager.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.runnel.api.cluster.NodeId;
+import io.runnel.api.cluster.NodeInfo;
+import io.runnel.api.cluster.NodeRole;
+import io.runnel.api.cluster.SlotState;
+import io.runnel.api.stream.JobClient;
+import io.runnel.api.stream.JobStatus;
+import io.runnel.spi.cluster.ClusterMembership;
+import io.runnel.spi.cluster.ClusterMessaging;
+import io.runnel.spi.cluster.MembershipListener;
+import io.runnel.spi.cluster.MessageListener;
+import io.runnel.spi.cluster.Registration;
+import io.runnel.spi.control.ControlTopics;
+import io.runnel.spi.control.TaskDeployment;
+import io.runnel.spi.control.TaskExecutor;
+import io.runnel.spi.control.TaskReport;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/** The JobManager's side of deploying one job over several TaskManagers, with the cluster faked. */
+class ClusterDeploymentTest {
+
+    private static final NodeId HERE = new NodeId("here");
+    private static final NodeId TM = new NodeId("tm");
+
+    /** Records sends; the test delivers the answers. */
+    private static final class FakeMessaging implements ClusterMessaging {
+        final Map<String, MessageListener> listeners = new ConcurrentHashMap<>();
+        final List<String> sent = new ArrayList<>();
+        final List<byte[]> deployments = new ArrayList<>();
+
+        @Override
+        public synchronized void send(NodeId target, String topic, byte[] payload) {
+            sent.add(topic + " -> " + target);
+            if (topic.equals(ControlTopics.DEPLOY)) {
+                deployments.add(payload);
+            }
+        }
+
+        @Override
+        public Registration listen(String topic, MessageListener listener) {
+            listeners.put(topic, listener);
+            return () -> listeners.remove(topic);
+        }
+
+        void answer(NodeId from, String topic, byte[] payload) {
+            listeners.get(topic).onMessage(from, payload);
+        }
+    }
+
+    private static final class FakeMembership implements ClusterMembership {
+        MembershipListener listener;
+
+        @Override
+        public NodeInfo localNode() {
+            return new NodeInfo(HERE, "127.0.0.1", 5701, Set.of(NodeRole.JOBMANAGER, NodeRole.TASKMANAGER));
+        }
+
+        @Override
+        public List<NodeInfo> nodes() {
+            return List.of(localNode());
+        }
+
+        @Override
+        public Registration addListener(MembershipListener listener) {
+            this.listener = listener;
+            return () -> {};
+        }
+    }
+
+    private final FakeMessaging messaging = new FakeMessaging();
+    private final FakeMembership membership = new FakeMembership();
+    private final JobRunsTestRegistry registry = new JobRunsTestRegistry();
+    private final ClusterDeployer deployer = new ClusterDeployer(membership, messaging);
+    private final JobRuns runs = new JobRuns(HERE, registry,
+            JobRunsTest.executor((job, name, parallelism, parameters, slots) -> {
+                throw new AssertionError("a job larger than this node must not run here");
+            }, 5), deployer);
+
+    private JobClient startFiveSlotJob() throws Exception {
+        registry.offerSlots(HERE, 3);
+        registry.offerSlots(TM, 4);
+        JobClient client = runs.start("clicks", (env, parameters) -> {}, 5, Map.of("rate", "10"));
+        assertThat(messaging.sent).containsExactlyInAnyOrder(ControlTopics.ADDRESS_REQUEST + " -> here",
+                ControlTopics.ADDRESS_REQUEST + " -> tm");
+        assertThat(registry.slots()).filteredOn(s -> s.state() == SlotState.ALLOCATED).hasSize(5);
+        messaging.answer(HERE, ControlTopics.ADDRESS, "127.0.0.1:4001".getBytes(StandardCharsets.UTF_8));
+        messaging.answer(TM, ControlTopics.ADDRESS, "127.0.0.1:4002".getBytes(StandardCharsets.UTF_8));
+        return client;
+    }
+
+    private TaskReport report(JobClient client, TaskExecutor.Outcome outcome, String failure) {
+        return new TaskReport(client.jobId(), 0, outcome, failure);
+    }
+
+    @Test
+    void aJobLargerThanThisNodeIsPlacedOverTheClusterAndFinishesWhenEveryNodeDid() throws Exception {
+        JobClient client = startFiveSlotJob();
+        assertThat(messaging.deployments).hasSize(2);
+        TaskDeployment deployment = TaskDeployment.decode(messaging.deployments.get(0));
+        assertThat(deployment.slotNodes()).containsExactly(HERE, HERE, HERE, TM, TM);
+        assertThat(deployment.dataAddresses()).containsEntry(HERE, "127.0.0.1:4001").containsEntry(TM, "127.0.0.1:4002");
+        assertThat(deployment.jobKey()).isEqualTo("clicks");
+        assertThat(deployment.parameters()).containsEntry("rate", "10");
+        assertThat(client.status()).isEqualTo(JobStatus.RUNNING);
+
+        messaging.answer(TM, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.FINISHED, null).encode());
+        assertThat(client.result()).isNotDone();
+        messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.FINISHED, null).encode());
+        assertThat(client.result().join().status()).isEqualTo(JobStatus.FINISHED);
+        assertThat(registry.slots()).allMatch(s -> s.state() == SlotState.FREE);
+    }
+
+    @Test
+    void aFailureOnOneNodeCancelsTheOthersAndFailsTheJobWithItsReason() throws Exception {
+        JobClient client = startFiveSlotJob();
+        messaging.answer(TM, ControlTopics.REPORT,
+                report(client, TaskExecutor.Outcome.FAILED, "Operator 'map' (4/5) failed: boom").encode());
+        assertThat(messaging.sent).contains(ControlTopics.CANCEL + " -> here");
+        assertThat(client.status()).isEqualTo(JobStatus.CANCELLING);
+        messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+        var result = client.result().join();
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(result.failureCause()).get().extracting(Throwable::getMessage).isEqualTo("Operator 'map' (4/5) failed: boom");
+    }
+
+    @Test
+    void aTaskManagerLeavingFailsTheJob() throws Exception {
+        JobClient client = startFiveSlotJob();
+        membership.listener.nodeLeft(new NodeInfo(TM, "127.0.0.1", 5702, Set.of(NodeRole.TASKMANAGER)));
+        messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+        assertThat(client.result().join().failureCause()).get().extracting(Throwable::getMessage).asString()
+                .contains("TaskManager tm left the cluster");
+        assertThat(registry.slots()).allMatch(s -> s.state() == SlotState.FREE);
+    }
+
+    @Test
+    void cancellingAsksEveryNodeToStop() throws Exception {
+        JobClient client = startFiveSlotJob();
+        client.cancel();
+        assertThat(messaging.sent).contains(ControlTopics.CANCEL + " -> here", ControlTopics.CANCEL + " -> tm");
+        messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+        messaging.answer(TM, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+        assertThat(client.result().join().status()).isEqualTo(JobStatus.CANCELED);
+    }
+
+    @Test
+    void aJobThatFitsThisNodeStillRunsHere() throws Exception {
+        registry.offerSlots(HERE, 3);
+        registry.offerSlots(TM, 4);
+        JobRuns local = new JobRuns(HERE, registry, JobRunsTest.executor((job, name, parallelism, parameters, slots) -> {
+            throw new IllegalStateException("started here");
+        }, 2), deployer);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> local.start("small", (env, parameters) -> {}, 2, Map.of()))
+                .hasMessage("started here");
+        assertThat(messaging.sent).isEmpty();
+    }
+}

@@ -1,0 +1,59 @@
+package io.runnel.jobmanager.internal;
+
+import io.runnel.api.JobId;
+import io.runnel.api.cluster.NodeId;
+import io.runnel.api.cluster.SlotId;
+import io.runnel.api.cluster.SlotInfo;
+import io.runnel.api.cluster.SlotState;
+import io.runnel.spi.cluster.Registration;
+import io.runnel.spi.cluster.SlotListener;
+import io.runnel.spi.cluster.SlotRegistry;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A slot table in a map, with the registry's compare-and-set semantics. */
+final class JobRunsTestRegistry implements SlotRegistry {
+    private final Map<SlotId, SlotInfo> table = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+
+    @Override
+    public void offerSlots(NodeId node, int count) {
+        for (int i = 0; i < count; i++) {
+            table.put(new SlotId(node, i), SlotInfo.free(new SlotId(node, i)));
+        }
+    }
+
+    @Override
+    public void withdrawSlots(NodeId node) {
+        table.keySet().removeIf(id -> id.node().equals(node));
+    }
+
+    @Override
+    public java.util.List<SlotInfo> slots() {
+        return java.util.List.copyOf(table.values());
+    }
+
+    @Override
+    public boolean allocate(SlotId slot, JobId job) {
+        SlotInfo current = table.get(slot);
+        if (current == null || current.state() != SlotState.FREE) {
+            return false;
+        }
+        table.put(slot, SlotInfo.allocated(slot, job));
+        return true;
+    }
+
+    @Override
+    public boolean release(SlotId slot, JobId job) {
+        SlotInfo current = table.get(slot);
+        if (current == null || !job.equals(current.job())) {
+            return false;
+        }
+        table.put(slot, SlotInfo.free(slot));
+        return true;
+    }
+
+    @Override
+    public Registration addListener(SlotListener listener) {
+        return () -> {};
+    }
+}

@@ -1,0 +1,135 @@
+package io.runnel.taskmanager.internal;
+
+import io.runnel.api.JobId;
+import io.runnel.api.cluster.NodeId;
+import io.runnel.api.stream.JobSubmissionException;
+import io.runnel.api.stream.StreamJob;
+import io.runnel.spi.cluster.ClusterMessaging;
+import io.runnel.spi.cluster.Registration;
+import io.runnel.spi.control.ControlTopics;
+import io.runnel.spi.control.TaskDeployment;
+import io.runnel.spi.control.TaskExecutor;
+import io.runnel.spi.control.TaskReport;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's side of job deployment: answers the leader's address requests, starts the share of a
+ * job a {@link TaskDeployment} gives this node, stops it on request, and reports how it ended to the
+ * JobManager that deployed it. A deployment that cannot start is reported FAILED at once, with why.
+ *
+ * <p>Messages arrive on the cluster's notification thread; starting tasks (which builds the job and
+ * connects to other nodes) runs on a thread of its own, so the cluster's notifications never wait.
+ */
+final class TaskDeployments implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskDeployments.class);
+
+    private record Attempt(JobId job, int attempt) {}
+
+    private final NodeId node;
+    private final ClusterMessaging messaging;
+    private final TaskExecutor executor;
+    private final Function<String, StreamJob> jobs;
+    private final ExecutorService starter;
+    private final Map<Attempt, TaskExecutor.TaskGroup> running = new ConcurrentHashMap<>();
+    private final List<Registration> registrations;
+
+    /** @param jobs the StreamJob services deployed on this node, by their {@code runnel.job} name */
+    TaskDeployments(NodeId node, ClusterMessaging messaging, TaskExecutor executor, Function<String, StreamJob> jobs) {
+        this.node = node;
+        this.messaging = messaging;
+        this.executor = executor;
+        this.jobs = jobs;
+        this.starter = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "runnel-task-deployments");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.registrations = List.of(
+                messaging.listen(ControlTopics.ADDRESS_REQUEST, (sender, payload) -> messaging.send(sender,
+                        ControlTopics.ADDRESS, executor.dataAddress().getBytes(StandardCharsets.UTF_8))),
+                messaging.listen(ControlTopics.DEPLOY, (sender, payload) -> starter.execute(() -> deploy(sender, payload))),
+                messaging.listen(ControlTopics.CANCEL, (sender, payload) -> cancel(payload)));
+    }
+
+    private void deploy(NodeId jobManager, byte[] payload) {
+        TaskDeployment deployment;
+        try {
+            deployment = TaskDeployment.decode(payload);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Node {} ignored a deployment from {}: {}", node, jobManager, e.getMessage());
+            return;
+        }
+        Attempt attempt = new Attempt(deployment.jobId(), deployment.attempt());
+        StreamJob job = jobs.apply(deployment.jobKey());
+        if (job == null) {
+            report(jobManager, attempt, TaskExecutor.Outcome.FAILED, "Job '" + deployment.jobKey()
+                    + "' is not deployed on TaskManager " + node + ": install its bundle on every TaskManager node");
+            return;
+        }
+        try {
+            TaskExecutor.TaskGroup group = executor.deploy(job, deployment, node, (outcome, failure) -> {
+                running.remove(attempt);
+                report(jobManager, attempt, outcome, failure);
+            });
+            running.put(attempt, group);
+            LOG.info("TaskManager {} runs slot(s) {} of job '{}' ({}, attempt {})", node, deployment.slotsOf(node),
+                    deployment.jobName(), deployment.jobId(), deployment.attempt());
+        } catch (JobSubmissionException | RuntimeException e) {
+            report(jobManager, attempt, TaskExecutor.Outcome.FAILED,
+                    "TaskManager " + node + " could not start its tasks: " + e.getMessage());
+        }
+    }
+
+    private void cancel(byte[] payload) {
+        TaskReport request;
+        try {
+            request = TaskReport.decode(payload);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Node {} ignored a malformed cancel request: {}", node, e.getMessage());
+            return;
+        }
+        // A deployment still being started is cancelled once it is, since the starter runs in order.
+        starter.execute(() -> {
+            TaskExecutor.TaskGroup group = running.get(new Attempt(request.jobId(), request.attempt()));
+            if (group != null) {
+                group.cancel();
+            }
+        });
+    }
+
+    private void report(NodeId jobManager, Attempt attempt, TaskExecutor.Outcome outcome, String failure) {
+        if (failure != null) {
+            LOG.warn("Tasks of job {} (attempt {}) on node {} ended {}: {}", attempt.job(), attempt.attempt(), node, outcome,
+                    failure);
+        }
+        messaging.send(jobManager, ControlTopics.REPORT, new TaskReport(attempt.job(), attempt.attempt(), outcome, failure).encode());
+    }
+
+    /** The job attempts with tasks on this node. */
+    int runningGroups() {
+        return running.size();
+    }
+
+    /** Stops listening and cancels every task group still running here. */
+    @Override
+    public void close() {
+        registrations.forEach(Registration::close);
+        starter.shutdown();
+        try {
+            starter.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        running.values().forEach(TaskExecutor.TaskGroup::cancel);
+    }
+}

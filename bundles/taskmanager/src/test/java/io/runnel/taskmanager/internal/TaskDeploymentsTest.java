@@ -1,0 +1,151 @@
+package io.runnel.taskmanager.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.runnel.api.JobId;
+import io.runnel.api.cluster.NodeId;
+import io.runnel.api.stream.JobSubmissionException;
+import io.runnel.api.stream.StreamJob;
+import io.runnel.spi.cluster.ClusterMessaging;
+import io.runnel.spi.cluster.MessageListener;
+import io.runnel.spi.cluster.Registration;
+import io.runnel.spi.control.ControlTopics;
+import io.runnel.spi.control.TaskDeployment;
+import io.runnel.spi.control.TaskExecutor;
+import io.runnel.spi.control.TaskReport;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The TaskManager's side of deployment, with messaging and the runtime replaced by fakes. */
+class TaskDeploymentsTest {
+
+    private static final NodeId HERE = new NodeId("tm-1");
+    private static final NodeId LEADER = new NodeId("jm");
+    private static final Duration WITHIN = Duration.ofSeconds(10);
+
+    /** Delivers sends to this node's listeners at once and records the rest. */
+    private static final class FakeMessaging implements ClusterMessaging {
+        final Map<String, MessageListener> listeners = new ConcurrentHashMap<>();
+        final List<String> sent = new CopyOnWriteArrayList<>();
+        final List<byte[]> reports = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void send(NodeId target, String topic, byte[] payload) {
+            sent.add(target + " " + topic);
+            if (topic.equals(ControlTopics.REPORT)) {
+                reports.add(payload);
+            } else if (topic.equals(ControlTopics.ADDRESS)) {
+                sent.add(new String(payload, StandardCharsets.UTF_8));
+            }
+        }
+
+        @Override
+        public Registration listen(String topic, MessageListener listener) {
+            listeners.put(topic, listener);
+            return () -> listeners.remove(topic);
+        }
+
+        void receive(String topic, byte[] payload) {
+            listeners.get(topic).onMessage(LEADER, payload);
+        }
+
+        List<TaskReport> decodedReports() {
+            return reports.stream().map(TaskReport::decode).toList();
+        }
+    }
+
+    /** Runs nothing; remembers what it was asked and lets the test end the groups. */
+    private static final class FakeExecutor implements TaskExecutor {
+        final List<TaskDeployment> deployed = new CopyOnWriteArrayList<>();
+        final List<TaskGroupListener> listeners = new CopyOnWriteArrayList<>();
+        final AtomicBoolean cancelled = new AtomicBoolean();
+        volatile String refuse;
+
+        @Override
+        public String dataAddress() {
+            return "127.0.0.1:7777";
+        }
+
+        @Override
+        public TaskGroup deploy(StreamJob job, TaskDeployment deployment, NodeId localNode, TaskGroupListener listener)
+                throws JobSubmissionException {
+            if (refuse != null) {
+                throw new JobSubmissionException(refuse);
+            }
+            deployed.add(deployment);
+            listeners.add(listener);
+            return () -> {
+                cancelled.set(true);
+                listener.ended(Outcome.CANCELED, null);
+            };
+        }
+    }
+
+    private final FakeMessaging messaging = new FakeMessaging();
+    private final FakeExecutor executor = new FakeExecutor();
+    private final Map<String, StreamJob> jobs = new ConcurrentHashMap<>(Map.of("clicks", (env, parameters) -> {}));
+    private final TaskDeployments deployments = new TaskDeployments(HERE, messaging, executor, jobs::get);
+
+    @AfterEach
+    void close() {
+        deployments.close();
+    }
+
+    private static TaskDeployment deployment(String key) {
+        return new TaskDeployment(JobId.generate(), 0, "clicks job", key, 2, Map.of(), List.of(HERE, new NodeId("tm-2")),
+                Map.of(HERE, "127.0.0.1:7777", new NodeId("tm-2"), "127.0.0.1:7778"));
+    }
+
+    @Test
+    void answersAddressRequestsWithTheDataAddress() {
+        messaging.receive(ControlTopics.ADDRESS_REQUEST, new byte[0]);
+        assertThat(messaging.sent).containsExactly("jm " + ControlTopics.ADDRESS, "127.0.0.1:7777");
+    }
+
+    @Test
+    void startsItsShareAndReportsTheEndToTheJobManager() {
+        TaskDeployment deployment = deployment("clicks");
+        messaging.receive(ControlTopics.DEPLOY, deployment.encode());
+        await().atMost(WITHIN).until(() -> executor.deployed.size() == 1 && deployments.runningGroups() == 1);
+        assertThat(executor.deployed.get(0)).isEqualTo(deployment);
+
+        executor.listeners.get(0).ended(TaskExecutor.Outcome.FINISHED, null);
+        assertThat(messaging.decodedReports()).containsExactly(
+                new TaskReport(deployment.jobId(), 0, TaskExecutor.Outcome.FINISHED, null));
+        assertThat(deployments.runningGroups()).isZero();
+    }
+
+    @Test
+    void cancelsOnRequest() {
+        TaskDeployment deployment = deployment("clicks");
+        messaging.receive(ControlTopics.DEPLOY, deployment.encode());
+        messaging.receive(ControlTopics.CANCEL,
+                new TaskReport(deployment.jobId(), 0, TaskExecutor.Outcome.CANCELED, null).encode());
+        await().atMost(WITHIN).until(executor.cancelled::get);
+        await().atMost(WITHIN).until(() -> messaging.decodedReports().size() == 1);
+        assertThat(messaging.decodedReports().get(0).outcome()).isEqualTo(TaskExecutor.Outcome.CANCELED);
+    }
+
+    @Test
+    void aJobNotInstalledHereOrThatCannotStartIsReportedFailedWithTheReason() {
+        TaskDeployment unknown = deployment("no-such-job");
+        messaging.receive(ControlTopics.DEPLOY, unknown.encode());
+        await().atMost(WITHIN).until(() -> messaging.decodedReports().size() == 1);
+        assertThat(messaging.decodedReports().get(0).failure())
+                .contains("Job 'no-such-job' is not deployed on TaskManager tm-1");
+
+        executor.refuse = "connector 'kafka' is not installed";
+        messaging.receive(ControlTopics.DEPLOY, deployment("clicks").encode());
+        await().atMost(WITHIN).until(() -> messaging.decodedReports().size() == 2);
+        assertThat(messaging.decodedReports().get(1).outcome()).isEqualTo(TaskExecutor.Outcome.FAILED);
+        assertThat(messaging.decodedReports().get(1).failure()).contains("could not start its tasks: connector 'kafka'");
+    }
+}

@@ -1,0 +1,139 @@
+package io.runnel.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.runnel.examples.internal.Click;
+import io.runnel.examples.internal.ClickLog;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One job over several node processes: a JobManager-only node in run mode and two TaskManager
+ * nodes with two slots each. The job needs four slots, so the leader places it over both
+ * TaskManagers, which exchange records over the data plane; the JobManager exits 0 when both shares
+ * finished. The sessions written and the windows printed (by both TaskManagers) are compared with
+ * the same computation done plainly here.
+ */
+class ClusterJobIT {
+
+    private static final int EVENTS = 5000;
+    private static final long SESSION_GAP = 30_000;
+    private static final Duration START = Duration.ofSeconds(60);
+    private final List<NodeProcess> processes = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (NodeProcess process : processes) {
+            process.close();
+        }
+    }
+
+    @Test
+    void aJobLargerThanAnyNodeRunsOverTwoTaskManagers() throws Exception {
+        Path work = Files.createTempDirectory(Files.createDirectories(
+                Path.of(System.getProperty("runnel.itests.work", "target/it-work")).toAbsolutePath()), "cluster-job-");
+        Path output = work.resolve("sessions");
+        String clusterName = "it-job-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        int jobManagerPort = freePort();
+
+        NodeProcess jobManager = NodeProcess.command("jm", work, "run", "demo", "--parallelism", "4",
+                "-p", "events=" + EVENTS, "-p", "output=" + output,
+                "--role", "jobmanager", "--port", Integer.toString(jobManagerPort), "--cluster-name", clusterName,
+                "--node-id", "jm");
+        processes.add(jobManager);
+        jobManager.awaitLine("the JobManager leading", l -> l.contains("JobManager on node jm leads the cluster"), START);
+        List<NodeProcess> taskManagers = new ArrayList<>();
+        for (String name : List.of("tm-a", "tm-b")) {
+            NodeProcess taskManager = NodeProcess.start(name, work, "--role", "taskmanager", "--port",
+                    Integer.toString(freePort()), "--join", "127.0.0.1:" + jobManagerPort, "--cluster-name", clusterName,
+                    "--node-id", name, "--slots", "2");
+            processes.add(taskManager);
+            taskManagers.add(taskManager);
+        }
+
+        assertThat(jobManager.awaitExit(Duration.ofSeconds(120))).as(jobManager.output()).isZero();
+        assertThat(jobManager.output()).contains("runnel: job 'clickstream' finished");
+        for (NodeProcess taskManager : taskManagers) {
+            assertThat(taskManager.output()).as("every TaskManager ran part of the job")
+                    .containsPattern("TaskManager tm-[ab] runs slot\\(s\\) \\[\\d, \\d\\] of job 'clickstream'");
+        }
+
+        Map<String, Long> tumbling = new TreeMap<>();
+        Map<String, List<Long>> timesByUser = new TreeMap<>();
+        for (long c = 0; c < EVENTS; c++) {
+            Click click = Click.parse(ClickLog.line(c));
+            if (!click.isBot()) {
+                tumbling.merge(click.user() + " " + click.time() / 10_000, 1L, Long::sum);
+                timesByUser.computeIfAbsent(click.user(), u -> new ArrayList<>()).add(click.time());
+            }
+        }
+        List<String> printedWindows = new ArrayList<>();
+        for (NodeProcess taskManager : taskManagers) {
+            taskManager.output().lines().map(line -> line.replaceFirst("^\\d+> ", ""))
+                    .filter(line -> line.startsWith("clicks ")).forEach(printedWindows::add);
+        }
+        assertThat(printedWindows).hasSize(tumbling.size());
+        assertThat(printedWindows.stream().mapToLong(ClusterJobIT::lastNumber).sum())
+                .isEqualTo(tumbling.values().stream().mapToLong(Long::longValue).sum());
+
+        Map<String, Long> expectedSessions = new HashMap<>();
+        timesByUser.forEach((user, times) -> {
+            times.sort(Long::compare);
+            long start = times.get(0);
+            long end = start + SESSION_GAP;
+            long count = 0;
+            for (long time : times) {
+                if (time > end) {
+                    expectedSessions.put(user + " " + start, count);
+                    start = time;
+                    count = 0;
+                }
+                end = Math.max(end, time + SESSION_GAP);
+                count++;
+            }
+            expectedSessions.put(user + " " + start, count);
+        });
+        Map<String, Long> writtenSessions = new HashMap<>();
+        try (Stream<Path> files = Files.list(output)) {
+            for (Path file : files.toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    String[] words = line.trim().split("\\s+");
+                    writtenSessions.put(words[1] + " " + parseClock(words[2].substring(1, words[2].length() - 1)),
+                            lastNumber(line));
+                }
+            }
+        }
+        assertThat(writtenSessions).isEqualTo(expectedSessions);
+    }
+
+    private static long lastNumber(String line) {
+        String[] words = line.trim().split("\\s+");
+        return Long.parseLong(words[words.length - 1]);
+    }
+
+    /** Parses m:ss.SSS back to milliseconds. */
+    private static long parseClock(String clock) {
+        String[] minutesRest = clock.split(":");
+        String[] secondsMillis = minutesRest[1].split("\\.");
+        return Long.parseLong(minutesRest[0]) * 60_000 + Long.parseLong(secondsMillis[0]) * 1000
+                + Long.parseLong(secondsMillis[1]);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+}
