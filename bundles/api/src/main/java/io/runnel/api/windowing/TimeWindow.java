@@ -11,6 +11,8 @@ public final class TimeWindow extends Window {
 
     private final long start;
     private final long end;
+    /** Windows are hash keys of window state and timers: hashed on every lookup, so computed once. */
+    private final int hash;
 
     public TimeWindow(long start, long end) {
         if (end <= start) {
@@ -18,6 +20,7 @@ public final class TimeWindow extends Window {
         }
         this.start = start;
         this.end = end;
+        this.hash = Long.hashCode(start) * 31 + Long.hashCode(end);
     }
 
     public long start() {
@@ -93,7 +96,7 @@ public final class TimeWindow extends Window {
 
     @Override
     public int hashCode() {
-        return Long.hashCode(start) * 31 + Long.hashCode(end);
+        return hash;
     }
 
     @Override

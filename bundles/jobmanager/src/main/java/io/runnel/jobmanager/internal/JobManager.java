@@ -60,8 +60,9 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
         this.runMode = RunMode.of(context);
         if (runMode != null) {
             LOG.info("JobManager on node {} will run job '{}' once it leads", node, runMode.jobName());
-            runMode.watch(() -> (isLeader() ? "this JobManager leads" : "this JobManager does not lead")
-                    + ", free slots on this node: " + runs.freeLocalSlots() + ", in the cluster: " + runs.freeSlots()
+            runMode.watch(() -> (isLeader() ? "this JobManager leads" : "this JobManager does not lead") + ", "
+                    + (jobs.containsKey(runMode.jobName()) ? runs.slotSituation(runMode.jobName(), jobs.get(runMode.jobName()),
+                            runMode.parallelism(), runMode.parameters()) : "the job is not deployed")
                     + ", jobs deployed: " + jobs.keySet()
                     + " (a job bundle registers a StreamJob service with the property " + StreamJob.NAME + ")");
         }

@@ -147,21 +147,27 @@ final class JobRuns {
      * deployer, the cluster's. A job that cannot even be built has room, so that starting it reports why.
      */
     boolean hasRoomFor(String name, StreamJob job, int parallelism, Map<String, String> parameters) {
-        List<SlotInfo> table = slotRegistry.slots();
-        boolean othersOfferSlots = table.stream().anyMatch(s -> !s.id().node().equals(node));
-        boolean offersSlotsHere = table.stream().anyMatch(s -> s.id().node().equals(node));
         long available = deployer == null ? freeLocalSlots() : freeSlots();
         if (available == 0) {
             return false;
-        }
-        if (offersSlotsHere && !othersOfferSlots) {
-            return true; // a node on its own: start now, and say so if the job is too large for it
         }
         try {
             return executor.requiredSlots(job, name, parallelism, parameters) <= available;
         } catch (JobSubmissionException e) {
             return true;
         }
+    }
+
+    /** What a job still waits for, for the run-mode timeout message. */
+    String slotSituation(String name, StreamJob job, int parallelism, Map<String, String> parameters) {
+        String need;
+        try {
+            need = executor.requiredSlots(job, name, parallelism, parameters) + " task slots";
+        } catch (JobSubmissionException e) {
+            need = "(cannot be built: " + e.getMessage() + ")";
+        }
+        return "the job needs " + need + "; free slots on this node: " + freeLocalSlots() + ", in the cluster: "
+                + (deployer == null ? freeLocalSlots() : freeSlots());
     }
 
     /** Free slots in the whole cluster's slot table. */

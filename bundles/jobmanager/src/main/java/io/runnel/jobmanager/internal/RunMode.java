@@ -66,6 +66,14 @@ final class RunMode {
         return jobName;
     }
 
+    int parallelism() {
+        return Math.max(1, parallelism);
+    }
+
+    Map<String, String> parameters() {
+        return parameters;
+    }
+
     /**
      * Gives up, saying what never appeared, if the job has not started within
      * {@value #START_TIMEOUT_MILLIS} ms.

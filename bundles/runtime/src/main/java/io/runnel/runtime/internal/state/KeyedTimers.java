@@ -37,6 +37,9 @@ public final class KeyedTimers {
     private long scheduledProcessingTime = Long.MAX_VALUE;
     private long watermark = Long.MIN_VALUE;
     private int eventTimerCount;
+    /** The bucket of the last event time registered: records of one window register the same time. */
+    private long lastEventTime;
+    private LinkedHashSet<Owner> lastEventBucket;
 
     public KeyedTimers(ProcessingTimers clock, Target target) {
         this.clock = clock;
@@ -52,7 +55,13 @@ public final class KeyedTimers {
     }
 
     public void registerEventTimer(long time, Object key, Object namespace) {
-        if (eventTimers.computeIfAbsent(time, t -> new LinkedHashSet<>()).add(new Owner(key, namespace))) {
+        LinkedHashSet<Owner> bucket = lastEventBucket;
+        if (bucket == null || lastEventTime != time) {
+            bucket = eventTimers.computeIfAbsent(time, t -> new LinkedHashSet<>());
+            lastEventTime = time;
+            lastEventBucket = bucket;
+        }
+        if (bucket.add(new Owner(key, namespace))) {
             eventTimerCount++;
         }
     }
@@ -165,6 +174,7 @@ public final class KeyedTimers {
         first.remove();
         if (owners.isEmpty()) {
             timers.remove(bucket.getKey());
+            forgetBucket(owners);
         }
         if (eventTime) {
             eventTimerCount--;
@@ -185,15 +195,23 @@ public final class KeyedTimers {
         }
     }
 
-    private static boolean remove(TreeMap<Long, LinkedHashSet<Owner>> timers, long time, Object key, Object namespace) {
+    private boolean remove(TreeMap<Long, LinkedHashSet<Owner>> timers, long time, Object key, Object namespace) {
         LinkedHashSet<Owner> owners = timers.get(time);
         if (owners == null || !owners.remove(new Owner(key, namespace))) {
             return false;
         }
         if (owners.isEmpty()) {
             timers.remove(time);
+            forgetBucket(owners);
         }
         return true;
+    }
+
+    /** A bucket left its map: registering at its time again must make a new one. */
+    private void forgetBucket(LinkedHashSet<Owner> bucket) {
+        if (bucket == lastEventBucket) {
+            lastEventBucket = null;
+        }
     }
 
     private static List<Timer> list(TreeMap<Long, LinkedHashSet<Owner>> timers) {

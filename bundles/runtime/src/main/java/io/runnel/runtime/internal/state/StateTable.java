@@ -7,14 +7,14 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * One named state's values: a map per key group, from key (or key and namespace) to value. With a
- * time to live, values are stored with the processing time of their last write (or read) and an
- * expired one is removed when it is read.
+ * One named state's values. Values outside a namespace (plain keyed state) are kept in a map per key
+ * group, from key to value. Values in a namespace (window state) are kept per namespace, from key to
+ * value: an operator works through one window's keys at a time (adding records, firing it), so one
+ * window's entries sit together and stay in cache, and a window's map goes away when its last entry
+ * does. With a time to live, values are stored with the processing time of their last write (or read)
+ * and an expired one is removed when it is read.
  */
 final class StateTable {
-
-    /** A key scoped to a namespace (a window). */
-    private record NamespacedKey(Object key, Object namespace) {}
 
     /** A value and when it was last written (or read), for state with a time to live. */
     private static final class Stamped {
@@ -29,9 +29,13 @@ final class StateTable {
 
     private final int firstKeyGroup;
     private final Map<Object, Object>[] byKeyGroup;
+    private final Map<Object, Map<Object, Object>> byNamespace = new HashMap<>();
     private final StateTtlConfig ttl;
     private final LongSupplier clock;
     private final TypeSerializer<Object> serializer;
+    /** The map of the namespace used last, since consecutive calls usually use the same one. */
+    private Object lastNamespace;
+    private Map<Object, Object> lastNamespaceMap;
 
     /**
      * @param serializer of the stored values; snapshots copy values with it, so that later changes to
@@ -52,19 +56,18 @@ final class StateTable {
     }
 
     Object get(int keyGroup, Object key, Object namespace) {
-        Map<Object, Object> map = byKeyGroup[keyGroup - firstKeyGroup];
+        Map<Object, Object> map = map(keyGroup, namespace, false);
         if (map == null) {
             return null;
         }
-        Object entryKey = entryKey(key, namespace);
-        Object stored = map.get(entryKey);
+        Object stored = map.get(key);
         if (ttl == null || stored == null) {
             return stored;
         }
         Stamped stamped = (Stamped) stored;
         long now = clock.getAsLong();
         if (now - stamped.accessed >= ttl.timeToLive().toMillis()) {
-            map.remove(entryKey);
+            remove(map, key, namespace);
             return null;
         }
         if (ttl.refreshOnRead()) {
@@ -74,12 +77,7 @@ final class StateTable {
     }
 
     void put(int keyGroup, Object key, Object namespace, Object value) {
-        Map<Object, Object> map = byKeyGroup[keyGroup - firstKeyGroup];
-        if (map == null) {
-            map = new HashMap<>();
-            byKeyGroup[keyGroup - firstKeyGroup] = map;
-        }
-        map.put(entryKey(key, namespace), ttl == null ? value : new Stamped(value, clock.getAsLong()));
+        map(keyGroup, namespace, true).put(key, ttl == null ? value : new Stamped(value, clock.getAsLong()));
     }
 
     /** A value changed in place (a list or map grew): for state with a time to live, that is a write. */
@@ -87,40 +85,86 @@ final class StateTable {
         if (ttl == null) {
             return;
         }
-        Map<Object, Object> map = byKeyGroup[keyGroup - firstKeyGroup];
-        Object stored = map == null ? null : map.get(entryKey(key, namespace));
+        Map<Object, Object> map = map(keyGroup, namespace, false);
+        Object stored = map == null ? null : map.get(key);
         if (stored != null) {
             ((Stamped) stored).accessed = clock.getAsLong();
         }
     }
 
     void remove(int keyGroup, Object key, Object namespace) {
-        Map<Object, Object> map = byKeyGroup[keyGroup - firstKeyGroup];
+        Map<Object, Object> map = map(keyGroup, namespace, false);
         if (map != null) {
-            map.remove(entryKey(key, namespace));
+            remove(map, key, namespace);
         }
+    }
+
+    private void remove(Map<Object, Object> map, Object key, Object namespace) {
+        map.remove(key);
+        if (namespace != HeapKeyedStateBackend.NO_NAMESPACE && map.isEmpty()) {
+            byNamespace.remove(namespace);
+            if (map == lastNamespaceMap) {
+                lastNamespace = null;
+                lastNamespaceMap = null;
+            }
+        }
+    }
+
+    /** The map holding {@code namespace}'s values (or the key group's, outside namespaces). */
+    private Map<Object, Object> map(int keyGroup, Object namespace, boolean create) {
+        if (namespace == HeapKeyedStateBackend.NO_NAMESPACE) {
+            Map<Object, Object> map = byKeyGroup[keyGroup - firstKeyGroup];
+            if (map == null && create) {
+                map = new HashMap<>();
+                byKeyGroup[keyGroup - firstKeyGroup] = map;
+            }
+            return map;
+        }
+        if (namespace == lastNamespace) {
+            return lastNamespaceMap;
+        }
+        Map<Object, Object> map = byNamespace.get(namespace);
+        if (map == null) {
+            if (!create) {
+                return null;
+            }
+            map = new HashMap<>();
+            byNamespace.put(namespace, map);
+        }
+        lastNamespace = namespace;
+        lastNamespaceMap = map;
+        return map;
     }
 
     /** A copy whose values are copied too (by the serializer), so later changes do not reach it. */
     StateTable copy() {
         StateTable copy = emptyCopy();
-        boolean immutable = serializer.isImmutableType();
         for (int i = 0; i < byKeyGroup.length; i++) {
             if (byKeyGroup[i] != null) {
-                Map<Object, Object> map = new HashMap<>();
-                byKeyGroup[i].forEach((key, value) -> map.put(key, value instanceof Stamped stamped
-                        ? new Stamped(immutable ? stamped.value : serializer.copy(stamped.value), stamped.accessed)
-                        : immutable ? value : serializer.copy(value)));
-                copy.byKeyGroup[i] = map;
+                copy.byKeyGroup[i] = copyValues(byKeyGroup[i]);
             }
         }
+        byNamespace.forEach((namespace, map) -> copy.byNamespace.put(namespace, copyValues(map)));
         return copy;
+    }
+
+    private Map<Object, Object> copyValues(Map<Object, Object> source) {
+        boolean immutable = serializer.isImmutableType();
+        Map<Object, Object> map = new HashMap<>();
+        source.forEach((key, value) -> map.put(key, value instanceof Stamped stamped
+                ? new Stamped(immutable ? stamped.value : serializer.copy(stamped.value), stamped.accessed)
+                : immutable ? value : serializer.copy(value)));
+        return map;
     }
 
     /** Makes this table hold a copy of {@code other}'s entries; handles on this table stay valid. */
     void assign(StateTable other) {
         StateTable copy = other.copy();
         System.arraycopy(copy.byKeyGroup, 0, byKeyGroup, 0, byKeyGroup.length);
+        byNamespace.clear();
+        byNamespace.putAll(copy.byNamespace);
+        lastNamespace = null;
+        lastNamespaceMap = null;
     }
 
     /** The keys holding a value outside any namespace, collected first so the caller may change the table. */
@@ -128,11 +172,7 @@ final class StateTable {
         java.util.List<Object> keys = new java.util.ArrayList<>();
         for (Map<Object, Object> map : byKeyGroup) {
             if (map != null) {
-                for (Object entryKey : map.keySet()) {
-                    if (!(entryKey instanceof NamespacedKey)) {
-                        keys.add(entryKey);
-                    }
-                }
+                keys.addAll(map.keySet());
             }
         }
         return keys;
@@ -143,10 +183,9 @@ final class StateTable {
         for (Map<Object, Object> map : byKeyGroup) {
             size += map == null ? 0 : map.size();
         }
+        for (Map<Object, Object> map : byNamespace.values()) {
+            size += map.size();
+        }
         return size;
-    }
-
-    private static Object entryKey(Object key, Object namespace) {
-        return namespace == HeapKeyedStateBackend.NO_NAMESPACE ? key : new NamespacedKey(key, namespace);
     }
 }
