@@ -52,4 +52,26 @@ public final class Sources {
         }
         return new SourceDescriptor<>(DATAGEN, Map.of(COUNT, count, RATE, recordsPerSecond, GENERATOR, generator));
     }
+
+    /**
+     * {@code count} records made by {@code generator} from random numbers: record {@code i} gets a
+     * random generator seeded from {@code seed} and {@code i} alone, so the same seed gives the same
+     * records whatever the parallelism and order. At most {@code recordsPerSecond} in total (0 =
+     * unlimited); {@code Long.MAX_VALUE} records is unbounded.
+     */
+    public static <T> SourceDescriptor<T> random(long count, long recordsPerSecond, long seed,
+            io.runnel.api.functions.SeededGeneratorFunction<T> generator) {
+        java.util.Objects.requireNonNull(generator, "generator");
+        GeneratorFunction<T> seeded = index -> generator.generate(index, new java.util.SplittableRandom(mix(seed, index)));
+        return generator(count, recordsPerSecond, seeded);
+    }
+
+    /** Spreads (seed, index) over 64 bits so neighbouring indexes get unrelated streams. */
+    private static long mix(long seed, long index) {
+        long h = seed * 0x9E3779B97F4A7C15L + index;
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        return h;
+    }
 }
