@@ -118,6 +118,41 @@ class ClusterJobIT {
         assertThat(writtenSessions).isEqualTo(expectedSessions);
     }
 
+    @Test
+    void losingATaskManagerFailsTheJobWithTheReasonAndTheOtherNodeStaysUp() throws Exception {
+        Path work = Files.createTempDirectory(Files.createDirectories(
+                Path.of(System.getProperty("runnel.itests.work", "target/it-work")).toAbsolutePath()), "cluster-loss-");
+        String clusterName = "it-loss-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        int jobManagerPort = freePort();
+        NodeProcess jobManager = NodeProcess.command("jm", work, "run", "demo", "--unbounded", "--parallelism", "4",
+                "-p", "output=" + work.resolve("sessions"),
+                "--role", "jobmanager", "--port", Integer.toString(jobManagerPort), "--cluster-name", clusterName,
+                "--node-id", "jm");
+        processes.add(jobManager);
+        jobManager.awaitLine("the JobManager leading", l -> l.contains("JobManager on node jm leads the cluster"), START);
+        List<NodeProcess> taskManagers = new ArrayList<>();
+        for (String name : List.of("tm-a", "tm-b")) {
+            NodeProcess taskManager = NodeProcess.start(name, work, "--role", "taskmanager", "--port",
+                    Integer.toString(freePort()), "--join", "127.0.0.1:" + jobManagerPort, "--cluster-name", clusterName,
+                    "--node-id", name, "--slots", "2");
+            processes.add(taskManager);
+            taskManagers.add(taskManager);
+        }
+        for (NodeProcess taskManager : taskManagers) {
+            taskManager.awaitLine("its share of the job running", l -> l.contains("runs slot(s)"), START);
+        }
+
+        taskManagers.get(1).kill();
+        assertThat(jobManager.awaitExit(Duration.ofSeconds(90))).as(jobManager.output()).isEqualTo(1);
+        // Whichever is noticed first: the cluster losing tm-b, or tm-a's channels to tm-b breaking.
+        assertThat(jobManager.output()).contains("runnel: job 'clickstream' failed")
+                .containsPattern("TaskManager tm-b left the cluster|was lost before the end of channel");
+        NodeProcess survivor = taskManagers.get(0);
+        survivor.awaitLine("the surviving TaskManager's share stopped",
+                l -> l.contains("Tasks of job") && l.contains("on node tm-a ended"), START);
+        assertThat(survivor.isAlive()).as("the surviving TaskManager keeps running").isTrue();
+    }
+
     private static long lastNumber(String line) {
         String[] words = line.trim().split("\\s+");
         return Long.parseLong(words[words.length - 1]);

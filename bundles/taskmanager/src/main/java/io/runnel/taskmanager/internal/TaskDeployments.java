@@ -111,6 +111,8 @@ final class TaskDeployments implements AutoCloseable {
         if (failure != null) {
             LOG.warn("Tasks of job {} (attempt {}) on node {} ended {}: {}", attempt.job(), attempt.attempt(), node, outcome,
                     failure);
+        } else {
+            LOG.info("Tasks of job {} (attempt {}) on node {} ended {}", attempt.job(), attempt.attempt(), node, outcome);
         }
         messaging.send(jobManager, ControlTopics.REPORT, new TaskReport(attempt.job(), attempt.attempt(), outcome, failure).encode());
     }
