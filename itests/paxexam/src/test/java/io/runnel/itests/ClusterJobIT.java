@@ -2,8 +2,6 @@ package io.runnel.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.runnel.examples.internal.Click;
-import io.runnel.examples.internal.ClickLog;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,11 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +23,6 @@ import org.junit.jupiter.api.Test;
 class ClusterJobIT {
 
     private static final int EVENTS = 5000;
-    private static final long SESSION_GAP = 30_000;
     private static final Duration START = Duration.ofSeconds(60);
     private final List<NodeProcess> processes = new ArrayList<>();
 
@@ -54,14 +47,7 @@ class ClusterJobIT {
                 "--node-id", "jm");
         processes.add(jobManager);
         jobManager.awaitLine("the JobManager leading", l -> l.contains("JobManager on node jm leads the cluster"), START);
-        List<NodeProcess> taskManagers = new ArrayList<>();
-        for (String name : List.of("tm-a", "tm-b")) {
-            NodeProcess taskManager = NodeProcess.start(name, work, "--role", "taskmanager", "--port",
-                    Integer.toString(freePort()), "--join", "127.0.0.1:" + jobManagerPort, "--cluster-name", clusterName,
-                    "--node-id", name, "--slots", "2");
-            processes.add(taskManager);
-            taskManagers.add(taskManager);
-        }
+        List<NodeProcess> taskManagers = startTwoTaskManagers(work, clusterName, jobManagerPort);
 
         assertThat(jobManager.awaitExit(Duration.ofSeconds(120))).as(jobManager.output()).isZero();
         assertThat(jobManager.output()).contains("runnel: job 'clickstream' finished");
@@ -70,52 +56,14 @@ class ClusterJobIT {
                     .containsPattern("TaskManager tm-[ab] runs slot\\(s\\) \\[\\d, \\d\\] of job 'clickstream'");
         }
 
-        Map<String, Long> tumbling = new TreeMap<>();
-        Map<String, List<Long>> timesByUser = new TreeMap<>();
-        for (long c = 0; c < EVENTS; c++) {
-            Click click = Click.parse(ClickLog.line(c));
-            if (!click.isBot()) {
-                tumbling.merge(click.user() + " " + click.time() / 10_000, 1L, Long::sum);
-                timesByUser.computeIfAbsent(click.user(), u -> new ArrayList<>()).add(click.time());
-            }
-        }
+        DemoResults expected = new DemoResults(EVENTS);
         List<String> printedWindows = new ArrayList<>();
         for (NodeProcess taskManager : taskManagers) {
-            taskManager.output().lines().map(line -> line.replaceFirst("^\\d+> ", ""))
-                    .filter(line -> line.startsWith("clicks ")).forEach(printedWindows::add);
+            printedWindows.addAll(DemoResults.printedWindows(taskManager.output()));
         }
-        assertThat(printedWindows).hasSize(tumbling.size());
-        assertThat(printedWindows.stream().mapToLong(ClusterJobIT::lastNumber).sum())
-                .isEqualTo(tumbling.values().stream().mapToLong(Long::longValue).sum());
-
-        Map<String, Long> expectedSessions = new HashMap<>();
-        timesByUser.forEach((user, times) -> {
-            times.sort(Long::compare);
-            long start = times.get(0);
-            long end = start + SESSION_GAP;
-            long count = 0;
-            for (long time : times) {
-                if (time > end) {
-                    expectedSessions.put(user + " " + start, count);
-                    start = time;
-                    count = 0;
-                }
-                end = Math.max(end, time + SESSION_GAP);
-                count++;
-            }
-            expectedSessions.put(user + " " + start, count);
-        });
-        Map<String, Long> writtenSessions = new HashMap<>();
-        try (Stream<Path> files = Files.list(output)) {
-            for (Path file : files.toList()) {
-                for (String line : Files.readAllLines(file)) {
-                    String[] words = line.trim().split("\\s+");
-                    writtenSessions.put(words[1] + " " + parseClock(words[2].substring(1, words[2].length() - 1)),
-                            lastNumber(line));
-                }
-            }
-        }
-        assertThat(writtenSessions).isEqualTo(expectedSessions);
+        assertThat(printedWindows).hasSize(expected.tumbling.size());
+        assertThat(printedWindows.stream().mapToLong(DemoResults::lastNumber).sum()).isEqualTo(expected.totalClicks());
+        assertThat(DemoResults.writtenSessions(output)).isEqualTo(expected.sessions);
     }
 
     @Test
@@ -130,14 +78,7 @@ class ClusterJobIT {
                 "--node-id", "jm");
         processes.add(jobManager);
         jobManager.awaitLine("the JobManager leading", l -> l.contains("JobManager on node jm leads the cluster"), START);
-        List<NodeProcess> taskManagers = new ArrayList<>();
-        for (String name : List.of("tm-a", "tm-b")) {
-            NodeProcess taskManager = NodeProcess.start(name, work, "--role", "taskmanager", "--port",
-                    Integer.toString(freePort()), "--join", "127.0.0.1:" + jobManagerPort, "--cluster-name", clusterName,
-                    "--node-id", name, "--slots", "2");
-            processes.add(taskManager);
-            taskManagers.add(taskManager);
-        }
+        List<NodeProcess> taskManagers = startTwoTaskManagers(work, clusterName, jobManagerPort);
         for (NodeProcess taskManager : taskManagers) {
             taskManager.awaitLine("its share of the job running", l -> l.contains("runs slot(s)"), START);
         }
@@ -153,17 +94,17 @@ class ClusterJobIT {
         assertThat(survivor.isAlive()).as("the surviving TaskManager keeps running").isTrue();
     }
 
-    private static long lastNumber(String line) {
-        String[] words = line.trim().split("\\s+");
-        return Long.parseLong(words[words.length - 1]);
-    }
-
-    /** Parses m:ss.SSS back to milliseconds. */
-    private static long parseClock(String clock) {
-        String[] minutesRest = clock.split(":");
-        String[] secondsMillis = minutesRest[1].split("\\.");
-        return Long.parseLong(minutesRest[0]) * 60_000 + Long.parseLong(secondsMillis[0]) * 1000
-                + Long.parseLong(secondsMillis[1]);
+    /** tm-a and tm-b, two slots each, joining the JobManager at {@code jobManagerPort}. */
+    private List<NodeProcess> startTwoTaskManagers(Path work, String clusterName, int jobManagerPort) throws IOException {
+        List<NodeProcess> taskManagers = new ArrayList<>();
+        for (String name : List.of("tm-a", "tm-b")) {
+            NodeProcess taskManager = NodeProcess.start(name, work, "--role", "taskmanager", "--port",
+                    Integer.toString(freePort()), "--join", "127.0.0.1:" + jobManagerPort, "--cluster-name", clusterName,
+                    "--node-id", name, "--slots", "2");
+            processes.add(taskManager);
+            taskManagers.add(taskManager);
+        }
+        return taskManagers;
     }
 
     private static int freePort() throws IOException {

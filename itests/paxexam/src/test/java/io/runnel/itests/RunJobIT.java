@@ -2,13 +2,10 @@ package io.runnel.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.runnel.examples.internal.Click;
-import io.runnel.examples.internal.ClickLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RunJobIT {
 
     private static final int EVENTS = 5000;
-    private static final long SESSION_GAP = 30_000;
     private final List<NodeProcess> processes = new ArrayList<>();
 
     @AfterEach
@@ -48,49 +44,11 @@ class RunJobIT {
         assertThat(run.awaitExit(Duration.ofSeconds(120))).as(run.output()).isZero();
         assertThat(run.output()).contains("runnel: job 'clickstream' finished");
 
-        Map<String, Long> tumbling = new TreeMap<>();
-        Map<String, List<Long>> timesByUser = new TreeMap<>();
-        for (long c = 0; c < EVENTS; c++) {
-            Click click = Click.parse(ClickLog.line(c));
-            if (!click.isBot()) {
-                tumbling.merge(click.user() + " " + click.time() / 10_000, 1L, Long::sum);
-                timesByUser.computeIfAbsent(click.user(), u -> new ArrayList<>()).add(click.time());
-            }
-        }
-        Map<String, Long> expectedSessions = new HashMap<>();
-        timesByUser.forEach((user, times) -> {
-            times.sort(Long::compare);
-            long start = times.get(0);
-            long end = start + SESSION_GAP;
-            long count = 0;
-            for (long time : times) {
-                if (time > end) {
-                    expectedSessions.put(user + " " + start, count);
-                    start = time;
-                    count = 0;
-                }
-                end = Math.max(end, time + SESSION_GAP);
-                count++;
-            }
-            expectedSessions.put(user + " " + start, count);
-        });
-
-        List<String> printedWindows = run.output().lines().map(line -> line.replaceFirst("^\\d+> ", ""))
-                .filter(line -> line.startsWith("clicks ")).toList();
-        assertThat(printedWindows).hasSize(tumbling.size());
-        long printedClicks = printedWindows.stream().mapToLong(RunJobIT::lastNumber).sum();
-        assertThat(printedClicks).isEqualTo(tumbling.values().stream().mapToLong(Long::longValue).sum());
-
-        Map<String, Long> writtenSessions = new HashMap<>();
-        try (Stream<Path> files = Files.list(output)) {
-            for (Path file : files.toList()) {
-                for (String line : Files.readAllLines(file)) {
-                    String[] words = line.trim().split("\\s+");
-                    writtenSessions.put(words[1] + " " + parseClock(words[2].substring(1, words[2].length() - 1)), lastNumber(line));
-                }
-            }
-        }
-        assertThat(writtenSessions).isEqualTo(expectedSessions);
+        DemoResults expected = new DemoResults(EVENTS);
+        List<String> printedWindows = DemoResults.printedWindows(run.output());
+        assertThat(printedWindows).hasSize(expected.tumbling.size());
+        assertThat(printedWindows.stream().mapToLong(DemoResults::lastNumber).sum()).isEqualTo(expected.totalClicks());
+        assertThat(DemoResults.writtenSessions(output)).isEqualTo(expected.sessions);
     }
 
     @org.junit.jupiter.api.Test
@@ -127,17 +85,5 @@ class RunJobIT {
         processes.add(run);
         assertThat(run.awaitExit(Duration.ofSeconds(120))).isEqualTo(1);
         assertThat(run.output()).contains("job 'nosuch' did not start within").contains("jobs deployed: [clickstream]");
-    }
-
-    private static long lastNumber(String line) {
-        String[] words = line.trim().split("\\s+");
-        return Long.parseLong(words[words.length - 1]);
-    }
-
-    /** Parses m:ss.SSS back to milliseconds. */
-    private static long parseClock(String clock) {
-        String[] minutesRest = clock.split(":");
-        String[] secondsMillis = minutesRest[1].split("\\.");
-        return Long.parseLong(minutesRest[0]) * 60_000 + Long.parseLong(secondsMillis[0]) * 1000 + Long.parseLong(secondsMillis[1]);
     }
 }
