@@ -33,4 +33,9 @@ public final class GlobalWindows<T> extends WindowAssigner<T, GlobalWindow> {
     public boolean isEventTime() {
         return false;
     }
+
+    @Override
+    public io.runnel.api.types.TypeSerializer<GlobalWindow> windowSerializer() {
+        return GlobalWindow.serializer();
+    }
 }

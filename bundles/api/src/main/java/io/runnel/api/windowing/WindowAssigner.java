@@ -29,4 +29,13 @@ public abstract class WindowAssigner<T, W extends Window> implements Serializabl
     public boolean isMerging() {
         return false;
     }
+
+    /**
+     * Writes this assigner's windows, which are part of window state and timers in checkpoints. The
+     * default covers {@link TimeWindow}s; assigners of other window types override it.
+     */
+    @SuppressWarnings("unchecked")
+    public io.runnel.api.types.TypeSerializer<W> windowSerializer() {
+        return (io.runnel.api.types.TypeSerializer<W>) TimeWindow.serializer();
+    }
 }

@@ -37,6 +37,8 @@ public final class HeapKeyedStateBackend {
     private ClassLoader userClassLoader = HeapKeyedStateBackend.class.getClassLoader();
     private final Map<String, StateTable> tables = new HashMap<>();
     private final Map<String, StateDescriptor<?>> descriptors = new HashMap<>();
+    /** Restored states not yet asked for, still as bytes. */
+    private final Map<String, KeyedStateSerialization.RestoredState> pending = new HashMap<>();
     private Object currentKey;
     private int currentKeyGroup;
     private Object currentNamespace = NO_NAMESPACE;
@@ -208,6 +210,50 @@ public final class HeapKeyedStateBackend {
         }
     }
 
+    /**
+     * Replaces all state with state read back from a checkpoint or savepoint. Values stay as bytes
+     * until the operator asks for their state (normally in {@code open}), so that the descriptor it
+     * gives now decides how to read them: with its serializer's reader for the stored schema.
+     */
+    public void restore(KeyedStateSerialization.Restored restored) {
+        for (StateTable table : tables.values()) {
+            table.assign(table.emptyCopy());
+        }
+        pending.clear();
+        pending.putAll(restored.states());
+        for (Map.Entry<String, StateTable> table : tables.entrySet()) {
+            decodePending(table.getKey(), table.getValue());
+        }
+    }
+
+    private void decodePending(String name, StateTable table) {
+        KeyedStateSerialization.RestoredState restored = pending.remove(name);
+        if (restored == null) {
+            return;
+        }
+        io.runnel.api.types.TypeSerializer<Object> reader;
+        try {
+            reader = table.serializer().readerFor(restored.valueSchema());
+        } catch (io.runnel.api.types.IncompatibleSchemaException e) {
+            throw new IllegalStateException("State '" + name + "' cannot be restored: " + e.getMessage(), e);
+        }
+        for (KeyedStateSerialization.RawEntry entry : restored.entries()) {
+            Object value;
+            try {
+                value = reader.deserialize(new java.io.DataInputStream(new java.io.ByteArrayInputStream(entry.value())));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("A value of state '" + name + "' (key " + entry.key()
+                        + ") cannot be read back: " + e.getMessage(), e);
+            }
+            table.restore(entry.keyGroup(), entry.key(), entry.namespace(), value, entry.accessed());
+        }
+    }
+
+    /** Restored states no descriptor has asked for yet, by name (written again by the next snapshot only once asked for). */
+    public java.util.Set<String> unclaimedRestoredStates() {
+        return java.util.Set.copyOf(pending.keySet());
+    }
+
     /** The number of keys (with namespaces) holding a value in the named state, for tests and metrics. */
     public int size(String stateName) {
         StateTable table = tables.get(stateName);
@@ -220,8 +266,13 @@ public final class HeapKeyedStateBackend {
             throw new IllegalArgumentException("State '" + descriptor.name() + "' is already registered as a "
                     + known.getClass().getSimpleName() + ", not a " + descriptor.getClass().getSimpleName());
         }
-        return tables.computeIfAbsent(descriptor.name(),
-                name -> new StateTable(firstKeyGroup, lastKeyGroup, descriptor.timeToLive(), clock,
-                        StateSerializers.storedValues(descriptor, userClassLoader)));
+        StateTable table = tables.get(descriptor.name());
+        if (table == null) {
+            table = new StateTable(firstKeyGroup, lastKeyGroup, descriptor.timeToLive(), clock,
+                    StateSerializers.storedValues(descriptor, userClassLoader));
+            tables.put(descriptor.name(), table);
+            decodePending(descriptor.name(), table);
+        }
+        return table;
     }
 }

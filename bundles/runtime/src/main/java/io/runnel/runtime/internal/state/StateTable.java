@@ -178,6 +178,50 @@ final class StateTable {
         return keys;
     }
 
+    /** One stored value, for writing a snapshot. */
+    interface EntryVisitor {
+        /** @param accessed the last access time of a value with a time to live, else {@code Long.MIN_VALUE} */
+        void visit(Object key, Object namespace, Object value, long accessed) throws java.io.IOException;
+    }
+
+    /** Visits every value: first those outside namespaces, by key group, then each namespace's. */
+    void forEach(EntryVisitor visitor) throws java.io.IOException {
+        for (Map<Object, Object> map : byKeyGroup) {
+            if (map != null) {
+                for (Map.Entry<Object, Object> entry : map.entrySet()) {
+                    visit(visitor, entry.getKey(), HeapKeyedStateBackend.NO_NAMESPACE, entry.getValue());
+                }
+            }
+        }
+        for (Map.Entry<Object, Map<Object, Object>> namespace : byNamespace.entrySet()) {
+            for (Map.Entry<Object, Object> entry : namespace.getValue().entrySet()) {
+                visit(visitor, entry.getKey(), namespace.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    private static void visit(EntryVisitor visitor, Object key, Object namespace, Object stored) throws java.io.IOException {
+        if (stored instanceof Stamped stamped) {
+            visitor.visit(key, namespace, stamped.value, stamped.accessed);
+        } else {
+            visitor.visit(key, namespace, stored, Long.MIN_VALUE);
+        }
+    }
+
+    /** Puts a restored value, keeping its last access time if this state has a time to live. */
+    void restore(int keyGroup, Object key, Object namespace, Object value, long accessed) {
+        Object stored = ttl == null ? value : new Stamped(value, accessed == Long.MIN_VALUE ? clock.getAsLong() : accessed);
+        map(keyGroup, namespace, true).put(key, stored);
+    }
+
+    TypeSerializer<Object> serializer() {
+        return serializer;
+    }
+
+    boolean hasTimeToLive() {
+        return ttl != null;
+    }
+
     int size() {
         int size = 0;
         for (Map<Object, Object> map : byKeyGroup) {
