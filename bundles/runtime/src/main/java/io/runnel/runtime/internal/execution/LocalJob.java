@@ -127,4 +127,9 @@ final class LocalJob implements JobClient, StreamTask.Listener {
         LOG.info("Job '{}' ({}) {} after {} ms", name, jobId, end, duration.toMillis());
         result.complete(new JobResult(jobId, name, end, duration, firstFailure.get()));
     }
+
+    /** The job's tasks in this JVM, for the checkpoint machinery. */
+    List<StreamTask> tasks() {
+        return tasks;
+    }
 }

@@ -31,6 +31,7 @@ final class BufferFrames {
     private static final byte IDLE = 2;
     private static final byte ACTIVE = 3;
     private static final byte END_OF_PARTITION = 4;
+    private static final byte BARRIER = 5;
 
     /** First guess of a DATA frame's size per record; the frame grows if records are bigger. */
     private static final int BYTES_PER_RECORD_HINT = 24;
@@ -70,6 +71,10 @@ final class BufferFrames {
                 case IDLE -> frame.writeByte(IDLE);
                 case ACTIVE -> frame.writeByte(ACTIVE);
                 case END_OF_PARTITION -> frame.writeByte(END_OF_PARTITION);
+                case BARRIER -> {
+                    frame.writeByte(BARRIER);
+                    frame.writeLong(buffer.checkpointId());
+                }
             }
             return Protocol.finish(frame);
         } catch (RuntimeException e) {
@@ -93,6 +98,7 @@ final class BufferFrames {
             case IDLE -> Buffer.IDLE;
             case ACTIVE -> Buffer.ACTIVE;
             case END_OF_PARTITION -> Buffer.END_OF_PARTITION;
+            case BARRIER -> Buffer.barrier(frame.readLong());
             default -> throw new Protocol.ProtocolException("a buffer of unknown kind " + kind);
         };
         if (frame.isReadable()) {

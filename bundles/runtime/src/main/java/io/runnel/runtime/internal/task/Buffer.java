@@ -2,7 +2,7 @@ package io.runnel.runtime.internal.task;
 
 /**
  * What travels over a channel: a batch of records with their timestamps, or an event (watermark,
- * idle/active, end of partition). Batches amortise the cost of the hand-over between threads over
+ * idle/active, end of partition, checkpoint barrier). Batches amortise the cost of the hand-over between threads over
  * many records. A buffer belongs to the producer until it is put into a channel, and to the consumer
  * after; it is never shared, except the constant events.
  *
@@ -15,7 +15,7 @@ public final class Buffer {
     public static final int CAPACITY = 512;
 
     /** What a buffer holds. */
-    public enum Kind { DATA, WATERMARK, IDLE, ACTIVE, END_OF_PARTITION }
+    public enum Kind { DATA, WATERMARK, IDLE, ACTIVE, END_OF_PARTITION, BARRIER }
 
     /** The last buffer of a channel: its producer finished. */
     public static final Buffer END_OF_PARTITION = new Buffer(Kind.END_OF_PARTITION, null, null, 0);
@@ -27,7 +27,7 @@ public final class Buffer {
     final Kind kind;
     final Object[] records;
     final long[] timestamps;
-    /** The watermark of a WATERMARK event. */
+    /** The watermark of a WATERMARK event; the checkpoint id of a BARRIER. */
     final long watermark;
     int size;
 
@@ -48,13 +48,21 @@ public final class Buffer {
         return new Buffer(Kind.WATERMARK, null, null, watermark);
     }
 
+    /**
+     * A checkpoint barrier: everything its producer sent before it belongs to checkpoint
+     * {@code checkpointId}, everything after to the next.
+     */
+    public static Buffer barrier(long checkpointId) {
+        return new Buffer(Kind.BARRIER, null, null, checkpointId);
+    }
+
     /** The constant buffer of an event kind without payload (IDLE, ACTIVE, END_OF_PARTITION). */
     public static Buffer event(Kind kind) {
         return switch (kind) {
             case IDLE -> IDLE;
             case ACTIVE -> ACTIVE;
             case END_OF_PARTITION -> END_OF_PARTITION;
-            case DATA, WATERMARK -> throw new IllegalArgumentException(kind + " buffers carry a payload");
+            case DATA, WATERMARK, BARRIER -> throw new IllegalArgumentException(kind + " buffers carry a payload");
         };
     }
 
@@ -80,6 +88,11 @@ public final class Buffer {
         return watermark;
     }
 
+    /** The checkpoint id of a BARRIER. */
+    public long checkpointId() {
+        return watermark;
+    }
+
     /** Adds a record to a DATA buffer that is not {@link #isFull() full}. */
     public void add(Object record, long timestamp) {
         timestamps[size] = timestamp;
@@ -95,6 +108,7 @@ public final class Buffer {
         return switch (kind) {
             case DATA -> "DATA(" + size + " records)";
             case WATERMARK -> "WATERMARK(" + watermark + ")";
+            case BARRIER -> "BARRIER(" + watermark + ")";
             default -> kind.name();
         };
     }

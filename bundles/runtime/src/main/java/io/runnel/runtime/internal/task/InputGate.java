@@ -16,6 +16,12 @@ import java.util.function.LongSupplier;
  * and it never goes back. The input is idle when every channel still running is idle. Watermark and
  * status changes are returned from {@link #next} as events, in order with the data.
  *
+ * <p>Checkpoint barriers are aligned here: once a channel delivered the barrier of checkpoint n, it is
+ * not read again until every other running channel delivered it too, so the task sees everything
+ * before the barrier from all producers, then one BARRIER(n) event, then what comes after. A barrier
+ * of a newer checkpoint ends the alignment of an older one (that checkpoint will not complete), and a
+ * late barrier of an older checkpoint is dropped.
+ *
  * <p>Only the owning task thread calls {@link #next}; producers call into their channel. Any thread
  * may {@link #fail} the gate (the network layer does when a remote producer's connection breaks); the
  * task's next read then throws.
@@ -39,6 +45,11 @@ public final class InputGate {
     private int lastInput;
     /** Set after reporting ACTIVE, so a watermark advance that came with it is reported next. */
     private boolean recheckWatermark;
+    /** The checkpoint being aligned, or the last one aligned; -1 before the first barrier. */
+    private long alignedCheckpoint = -1;
+    /** Channels that delivered the barrier of {@link #alignedCheckpoint} and wait for the others. */
+    private boolean[] blocked = new boolean[0];
+    private int blockedChannels;
 
     /** Adds the channel from one more producer subtask. Only before the task starts. */
     public InputChannel addChannel(String description) {
@@ -52,6 +63,7 @@ public final class InputGate {
         channelWatermarks = java.util.Arrays.copyOf(channelWatermarks, channels.size());
         channelWatermarks[channels.size() - 1] = Long.MIN_VALUE;
         channelIdle = java.util.Arrays.copyOf(channelIdle, channels.size());
+        blocked = java.util.Arrays.copyOf(blocked, channels.size());
         return channel;
     }
 
@@ -105,7 +117,7 @@ public final class InputGate {
         for (int i = 0; i < count; i++) {
             InputChannel channel = channels.get(nextChannel);
             nextChannel = nextChannel + 1 == count ? 0 : nextChannel + 1;
-            if (channel.isEnded()) {
+            if (channel.isEnded() || blocked[channel.index()]) {
                 continue;
             }
             Buffer buffer = channel.poll();
@@ -142,9 +154,39 @@ public final class InputGate {
                 endedChannels++;
                 channelWatermarks[index] = Long.MAX_VALUE;
                 channelIdle[index] = false;
+                if (blockedChannels > 0 && blockedChannels == channels.size() - endedChannels) {
+                    // The channels still running have all delivered the barrier: alignment is done. The
+                    // watermark change of this channel's end is reported right after.
+                    recheckWatermark = true;
+                    return alignmentDone();
+                }
+            }
+            case BARRIER -> {
+                return barrier(index, buffer.watermark);
             }
         }
         return mergedChange();
+    }
+
+    /** A barrier arrived on channel {@code index}: block it, and say so once all running channels have. */
+    private Buffer barrier(int index, long checkpointId) {
+        if (checkpointId < alignedCheckpoint || (checkpointId == alignedCheckpoint && blockedChannels == 0)) {
+            return null; // a checkpoint that was superseded, or already aligned
+        }
+        if (checkpointId > alignedCheckpoint) {
+            java.util.Arrays.fill(blocked, false);
+            blockedChannels = 0;
+            alignedCheckpoint = checkpointId;
+        }
+        blocked[index] = true;
+        blockedChannels++;
+        return blockedChannels == channels.size() - endedChannels ? alignmentDone() : null;
+    }
+
+    private Buffer alignmentDone() {
+        java.util.Arrays.fill(blocked, false);
+        blockedChannels = 0;
+        return Buffer.barrier(alignedCheckpoint);
     }
 
     /** The event for a change of the merged watermark or idleness, or null if nothing changed. */

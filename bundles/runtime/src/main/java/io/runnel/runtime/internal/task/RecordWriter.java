@@ -60,6 +60,11 @@ public final class RecordWriter implements Output<Object> {
         broadcastEvent(idle ? Buffer.IDLE : Buffer.ACTIVE);
     }
 
+    /** Sends the barrier of checkpoint {@code checkpointId} to every consumer, after the records before it. */
+    public void emitBarrier(long checkpointId) {
+        broadcastEvent(Buffer.barrier(checkpointId));
+    }
+
     private void broadcastEvent(Buffer event) {
         try {
             flush();

@@ -2,6 +2,8 @@ package io.runnel.runtime.internal.task;
 
 import io.runnel.api.functions.Collector;
 import io.runnel.runtime.internal.operators.OperatorServices;
+import io.runnel.runtime.internal.operators.OperatorSnapshot;
+import io.runnel.runtime.internal.operators.StatefulOperator;
 import io.runnel.runtime.internal.operators.StreamOperator;
 import io.runnel.runtime.internal.operators.TwoInputOperator;
 import io.runnel.runtime.internal.operators.UserFunctionException;
@@ -16,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * One parallel subtask of a chain of operators, run on its own thread. It either drives a source
  * reader or takes batches from its input gate, and pushes each record through the chain with plain
  * method calls; the chain's tail writes to the record writers of the outgoing edges.
+ *
+ * <p>Checkpoints: a source task takes one when triggered ({@link #triggerCheckpoint}), between two
+ * polls of its reader; any other task when its input gate has aligned the barriers of all inputs.
+ * Taking one snapshots the chain, hands the snapshots to the {@link CheckpointHandler} and sends the
+ * barrier to every consumer.
  *
  * <pre>
  * open all operators -> process until the input ends (or cancel/failure)
@@ -32,6 +39,16 @@ public final class StreamTask implements Runnable {
         void taskFailed(StreamTask task, Throwable error);
 
         void taskCancelled(StreamTask task);
+    }
+
+    /**
+     * Told, on the task's thread, each time the task takes its part of a checkpoint: the synchronous
+     * snapshot of every operator of its chain, head to tail ({@code OperatorSnapshot.NONE} for
+     * operators without state). The task sends the barrier on after this returns, so writing the
+     * snapshots out belongs on another thread.
+     */
+    public interface CheckpointHandler {
+        void checkpointTaken(StreamTask task, long checkpointId, List<OperatorSnapshot> snapshots);
     }
 
     /** Opens the source reader of a source task on its own thread. */
@@ -54,6 +71,10 @@ public final class StreamTask implements Runnable {
     private volatile boolean cancelled;
     private volatile Thread thread;
     private final boolean batch;
+    private volatile CheckpointHandler checkpointHandler;
+    /** Checkpoints a source task is asked to take, in order; taken between two polls of its reader. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Long> triggeredCheckpoints =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /**
      * @param readerFactory the source of a source task, else null
@@ -126,6 +147,44 @@ public final class StreamTask implements Runnable {
         }
     }
 
+    /** Where the task hands its checkpoint snapshots; set before the task runs. */
+    public void setCheckpointHandler(CheckpointHandler handler) {
+        this.checkpointHandler = handler;
+    }
+
+    /**
+     * Asks a source task to take checkpoint {@code checkpointId} before its next record: it snapshots
+     * its chain and sends the barrier downstream. Tasks that read an input gate take checkpoints when
+     * the barriers arrive instead. May be called from any thread.
+     */
+    public void triggerCheckpoint(long checkpointId) {
+        if (readerFactory == null) {
+            throw new IllegalStateException("Only source tasks are triggered; " + description + " reads barriers");
+        }
+        triggeredCheckpoints.add(checkpointId);
+        Thread current = thread;
+        if (current != null) {
+            LockSupport.unpark(current);
+        }
+    }
+
+    /** Snapshots every operator of the chain, hands the snapshots over, and sends the barrier on. */
+    private void takeCheckpoint(long checkpointId) {
+        long now = System.currentTimeMillis();
+        List<OperatorSnapshot> snapshots = new java.util.ArrayList<>(operators.size());
+        for (StreamOperator<Object> operator : operators) {
+            snapshots.add(operator instanceof StatefulOperator stateful ? stateful.snapshotState(checkpointId, now)
+                    : OperatorSnapshot.NONE);
+        }
+        CheckpointHandler handler = checkpointHandler;
+        if (handler != null) {
+            handler.checkpointTaken(this, checkpointId, snapshots);
+        }
+        for (RecordWriter writer : writers) {
+            writer.emitBarrier(checkpointId);
+        }
+    }
+
     /** Stops the task soon: it leaves its loop at the next record batch or wait. */
     public void cancel() {
         cancelled = true;
@@ -138,6 +197,10 @@ public final class StreamTask implements Runnable {
     private void readSource(SourceReader<Object> reader) throws Exception {
         Collector<Object> output = record -> head.emit(record, Output.NO_TIMESTAMP);
         while (!cancelled) {
+            Long checkpoint;
+            while ((checkpoint = triggeredCheckpoints.poll()) != null) {
+                takeCheckpoint(checkpoint);
+            }
             SourceReader.Status status = reader.poll(output);
             timers.runDue();
             if (status == SourceReader.Status.END_OF_INPUT) {
@@ -171,6 +234,7 @@ public final class StreamTask implements Runnable {
                 case WATERMARK -> head.emitWatermark(buffer.watermark);
                 case IDLE -> head.emitIdle(true);
                 case ACTIVE -> head.emitIdle(false);
+                case BARRIER -> takeCheckpoint(buffer.watermark);
                 case END_OF_PARTITION -> throw new IllegalStateException("the gate consumes end-of-partition itself");
             }
             timers.runDue();

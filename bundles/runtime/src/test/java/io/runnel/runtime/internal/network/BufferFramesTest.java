@@ -40,6 +40,9 @@ class BufferFramesTest {
         assertThat(roundTrip(Buffer.IDLE, SERIALIZER)).isSameAs(Buffer.IDLE);
         assertThat(roundTrip(Buffer.ACTIVE, SERIALIZER)).isSameAs(Buffer.ACTIVE);
         assertThat(roundTrip(Buffer.END_OF_PARTITION, SERIALIZER)).isSameAs(Buffer.END_OF_PARTITION);
+        Buffer barrier = roundTrip(Buffer.barrier(77), SERIALIZER);
+        assertThat(barrier.kind()).isEqualTo(Buffer.Kind.BARRIER);
+        assertThat(barrier.checkpointId()).isEqualTo(77);
     }
 
     @Test
