@@ -30,4 +30,16 @@ public interface SourceProvider {
 
     /** A reader for one subtask; it reads its share of the source. */
     <T> SourceReader<T> createReader(SourceDescriptor<T> descriptor, SubtaskInfo subtask) throws Exception;
+
+    /**
+     * A reader for one subtask that continues from {@code splits}, taken by
+     * {@link SourceReader#snapshotSplits} of any readers of an earlier run (none, one or several).
+     *
+     * @throws UnsupportedOperationException if this source cannot resume; the default says so
+     */
+    default <T> SourceReader<T> restoreReader(SourceDescriptor<T> descriptor, SubtaskInfo subtask, java.util.List<byte[]> splits)
+            throws Exception {
+        throw new UnsupportedOperationException("The source connector '" + descriptor.connector()
+                + "' cannot resume from a checkpoint: it keeps no position");
+    }
 }

@@ -7,7 +7,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * Reads one subtask's share of a source. Called from the subtask's thread only.
  *
  * <pre>
- * created -> poll()* -> (END_OF_INPUT) -> close()
+ * created (fresh, or restored from splits) -> (poll | snapshotSplits)* -> (END_OF_INPUT) -> close()
  * </pre>
  */
 @ConsumerType
@@ -28,6 +28,18 @@ public interface SourceReader<T> extends AutoCloseable {
      * {@code output}. Must not block for more than about a millisecond.
      */
     Status poll(Collector<T> output) throws Exception;
+
+    /**
+     * Where the reader stands, for a checkpoint: its share of the source as independent splits, each
+     * a byte array its provider can read back in {@link SourceProvider#restoreReader}. On restore the
+     * splits of all old subtasks are spread over the new ones, so a split must make sense on its own
+     * (a partition and its offset, a range of indexes and the next one). Called between two polls.
+     *
+     * @return the splits, or null if this source keeps no position (it cannot resume)
+     */
+    default java.util.List<byte[]> snapshotSplits(long checkpointId) throws Exception {
+        return null;
+    }
 
     @Override
     default void close() throws Exception {}

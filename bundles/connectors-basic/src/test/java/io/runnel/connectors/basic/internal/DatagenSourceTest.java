@@ -29,7 +29,7 @@ class DatagenSourceTest {
     @Test
     void aRateLimitedGeneratorWaitsInsteadOfBlockingAndCatchesUp() throws Exception {
         long[] now = {5_000_000_000L};
-        DatagenSource.Reader<Long> reader = new DatagenSource.Reader<>(i -> i, 1000, 0, 1, 10.0, () -> now[0]);
+        DatagenSource.Reader<Long> reader = new DatagenSource.Reader<>(i -> i, 1000, new long[] {0}, new long[] {1}, 10.0, () -> now[0]);
         List<Long> out = new ArrayList<>();
         assertThat(reader.poll(out::add)).isEqualTo(SourceReader.Status.MORE_AVAILABLE);
         assertThat(out).containsExactly(0L);
@@ -53,5 +53,40 @@ class DatagenSourceTest {
             // bounded: a 10-record source ends within a few polls
         }
         return out;
+    }
+
+    @Test
+    void splitsResumeExactlyWhereTheyStoppedAtAnyParallelism() throws Exception {
+        DatagenSource source = new DatagenSource();
+        SourceDescriptor<Long> descriptor = Sources.generator(10_000, i -> i);
+        List<Long> seen = new ArrayList<>();
+        List<byte[]> splits = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            SourceReader<Long> reader = source.createReader(descriptor, new SubtaskInfo("gen", subtask, 2));
+            reader.poll(seen::add); // one poll: part of the share
+            splits.addAll(reader.snapshotSplits(1));
+        }
+        assertThat(splits).hasSize(2);
+        assertThat(seen).isNotEmpty().hasSizeLessThan(10_000);
+        List<Long> beforeCheckpoint = new ArrayList<>(seen);
+
+        // Resumed at parallelism 3: the first subtask gets one split, the second the other, the third none.
+        for (int subtask = 0; subtask < 3; subtask++) {
+            List<byte[]> mine = subtask < 2 ? List.of(splits.get(subtask)) : List.of();
+            SourceReader<Long> reader = source.restoreReader(descriptor, new SubtaskInfo("gen", subtask, 3), mine);
+            for (int polls = 0; polls < 100 && reader.poll(seen::add) != SourceReader.Status.END_OF_INPUT; polls++) {
+                // poll until the split is done
+            }
+        }
+        assertThat(seen).hasSize(10_000).doesNotHaveDuplicates();
+
+        // Both splits in one reader: they take turns, and end together.
+        List<Long> again = new ArrayList<>();
+        SourceReader<Long> both = source.restoreReader(descriptor, new SubtaskInfo("gen", 0, 1), splits);
+        for (int polls = 0; polls < 100 && both.poll(again::add) != SourceReader.Status.END_OF_INPUT; polls++) {
+            // poll until both splits are done
+        }
+        assertThat(again).hasSize(10_000 - beforeCheckpoint.size()).doesNotHaveDuplicates()
+                .doesNotContainAnyElementsOf(beforeCheckpoint);
     }
 }

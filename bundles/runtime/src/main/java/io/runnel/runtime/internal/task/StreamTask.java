@@ -48,7 +48,11 @@ public final class StreamTask implements Runnable {
      * snapshots out belongs on another thread.
      */
     public interface CheckpointHandler {
-        void checkpointTaken(StreamTask task, long checkpointId, List<OperatorSnapshot> snapshots);
+        /**
+         * @param sourceSplits a source task's reader position ({@code SourceReader.snapshotSplits}); null for
+         *     other tasks and for sources that keep no position
+         */
+        void checkpointTaken(StreamTask task, long checkpointId, List<byte[]> sourceSplits, List<OperatorSnapshot> snapshots);
     }
 
     /** Opens the source reader of a source task on its own thread. */
@@ -72,6 +76,8 @@ public final class StreamTask implements Runnable {
     private volatile Thread thread;
     private final boolean batch;
     private volatile CheckpointHandler checkpointHandler;
+    /** The reader of a source task once it is open; only the task thread uses it. */
+    private SourceReader<Object> reader;
     /** Checkpoints a source task is asked to take, in order; taken between two polls of its reader. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Long> triggeredCheckpoints =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -110,7 +116,6 @@ public final class StreamTask implements Runnable {
     @Override
     public void run() {
         thread = Thread.currentThread();
-        SourceReader<Object> reader = null;
         try {
             OperatorServices services = new OperatorServices(timers, null, batch);
             for (StreamOperator<Object> operator : operators) {
@@ -118,7 +123,7 @@ public final class StreamTask implements Runnable {
             }
             if (readerFactory != null) {
                 reader = readerFactory.create();
-                readSource(reader);
+                readSource();
                 if (!cancelled) {
                     head.emitWatermark(Long.MAX_VALUE); // a finished source completes event time
                 }
@@ -168,9 +173,10 @@ public final class StreamTask implements Runnable {
         }
     }
 
-    /** Snapshots every operator of the chain, hands the snapshots over, and sends the barrier on. */
-    private void takeCheckpoint(long checkpointId) {
+    /** Snapshots the reader and every operator of the chain, hands the snapshots over, and sends the barrier on. */
+    private void takeCheckpoint(long checkpointId) throws Exception {
         long now = System.currentTimeMillis();
+        List<byte[]> sourceSplits = reader == null ? null : reader.snapshotSplits(checkpointId);
         List<OperatorSnapshot> snapshots = new java.util.ArrayList<>(operators.size());
         for (StreamOperator<Object> operator : operators) {
             snapshots.add(operator instanceof StatefulOperator stateful ? stateful.snapshotState(checkpointId, now)
@@ -178,7 +184,7 @@ public final class StreamTask implements Runnable {
         }
         CheckpointHandler handler = checkpointHandler;
         if (handler != null) {
-            handler.checkpointTaken(this, checkpointId, snapshots);
+            handler.checkpointTaken(this, checkpointId, sourceSplits, snapshots);
         }
         for (RecordWriter writer : writers) {
             writer.emitBarrier(checkpointId);
@@ -194,7 +200,7 @@ public final class StreamTask implements Runnable {
         }
     }
 
-    private void readSource(SourceReader<Object> reader) throws Exception {
+    private void readSource() throws Exception {
         Collector<Object> output = record -> head.emit(record, Output.NO_TIMESTAMP);
         while (!cancelled) {
             Long checkpoint;
@@ -213,7 +219,7 @@ public final class StreamTask implements Runnable {
         }
     }
 
-    private void readInputGate() throws InterruptedException {
+    private void readInputGate() throws Exception {
         Buffer buffer;
         while ((buffer = inputGate.next(this::beforeWaiting, timers::nanosToNext)) != null) {
             switch (buffer.kind) {

@@ -115,10 +115,15 @@ class AlignedCheckpointTest {
         LocalJob job = env.submit("aligned");
         try {
             Map<Long, List<List<OperatorSnapshot>>> taken = new ConcurrentHashMap<>();
+            Map<Long, List<byte[]>> splitsTaken = new ConcurrentHashMap<>();
             List<StreamTask> sources = new CopyOnWriteArrayList<>();
             for (StreamTask task : job.tasks()) {
-                task.setCheckpointHandler((t, id, snapshots) ->
-                        taken.computeIfAbsent(id, i -> new CopyOnWriteArrayList<>()).add(snapshots));
+                task.setCheckpointHandler((t, id, splits, snapshots) -> {
+                    if (splits != null) {
+                        splitsTaken.computeIfAbsent(id, i -> new CopyOnWriteArrayList<>()).addAll(splits);
+                    }
+                    taken.computeIfAbsent(id, i -> new CopyOnWriteArrayList<>()).add(snapshots);
+                });
                 if (task.description().contains("numbers")) {
                     sources.add(task);
                 }
@@ -136,6 +141,15 @@ class AlignedCheckpointTest {
                 long received = sum(taken.get(id), "received");
                 assertThat(emitted).as("checkpoint %s saw records", id).isPositive();
                 assertThat(received).as("records counted after the exchange at checkpoint %s", id).isEqualTo(emitted);
+                // The generator's position agrees: each split's next index says how many it emitted.
+                long positions = 0;
+                for (byte[] split : splitsTaken.get(id)) {
+                    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(split);
+                    long next = buffer.getLong();
+                    long step = buffer.getLong();
+                    positions += next / step;
+                }
+                assertThat(positions).as("records the source positions account for at checkpoint %s", id).isEqualTo(emitted);
             }
             assertThat(sum(taken.get(3L), "emitted")).isGreaterThan(sum(taken.get(1L), "emitted"));
         } finally {
