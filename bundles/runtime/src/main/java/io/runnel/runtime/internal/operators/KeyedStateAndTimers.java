@@ -3,8 +3,12 @@ package io.runnel.runtime.internal.operators;
 import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
 import io.runnel.runtime.internal.state.KeyedTimers;
 import io.runnel.runtime.internal.task.KeyGroups;
-import java.util.List;
-import java.util.Map;
+import io.runnel.api.types.TypeSerializer;
+import io.runnel.api.types.Types;
+import io.runnel.runtime.internal.state.KeyedStateSerialization;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
 
 /**
  * The keyed state and timers of one keyed operator subtask, over the key groups it owns, on the
@@ -14,27 +18,74 @@ final class KeyedStateAndTimers {
 
     final HeapKeyedStateBackend state;
     final KeyedTimers timers;
+    private final OperatorContext context;
+    private final TypeSerializer<Object> namespaces;
+    private final int firstKeyGroup;
+    private final int lastKeyGroup;
 
     KeyedStateAndTimers(OperatorContext context, OperatorServices services, KeyedTimers.Target onTimer) {
-        this.state = new HeapKeyedStateBackend(
-                KeyGroups.firstKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
-                KeyGroups.lastKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism()),
-                context.maxParallelism(), services.timers()::now);
+        this(context, services, onTimer, null);
+    }
+
+    /** @param namespaces the serializer of the operator's windows, or null if it has none */
+    KeyedStateAndTimers(OperatorContext context, OperatorServices services, KeyedTimers.Target onTimer,
+            TypeSerializer<Object> namespaces) {
+        this.context = context;
+        this.namespaces = namespaces;
+        this.firstKeyGroup = KeyGroups.firstKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism());
+        this.lastKeyGroup = KeyGroups.lastKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism());
+        this.state = new HeapKeyedStateBackend(firstKeyGroup, lastKeyGroup, context.maxParallelism(), services.timers()::now);
+        ClassLoader jobLoader = jobClassLoader(context);
+        if (jobLoader != null) {
+            state.setUserClassLoader(jobLoader);
+        }
         this.timers = new KeyedTimers(services.timers(), onTimer);
         if (services.restoredKeyed() != null) {
             restore(services.restoredKeyed());
         }
     }
 
-    /** State and timers as they are now; later processing does not change the snapshot. */
-    Object snapshot() {
-        return List.of(state.snapshot(), timers.snapshot());
+    /** The job's classes are those of its key selector (its bundle, inside OSGi). */
+    private static ClassLoader jobClassLoader(OperatorContext context) {
+        return context.keySelector() == null ? null : context.keySelector().getClass().getClassLoader();
     }
 
-    @SuppressWarnings("unchecked")
+    /** The serializer of keys: they carry their class, since key selectors do not declare a key type. */
+    TypeSerializer<Object> keySerializer() {
+        ClassLoader loader = jobClassLoader(context);
+        return Types.dynamic(loader != null ? loader : KeyedStateAndTimers.class.getClassLoader());
+    }
+
+    /** State and timers as they are now; later processing does not change the snapshot. */
+    KeyedSnapshot snapshot() {
+        return new KeyedSnapshot(state.snapshot(), timers.snapshot(), firstKeyGroup, lastKeyGroup,
+                context.maxParallelism(), namespaces);
+    }
+
     private void restore(Object snapshot) {
-        List<Object> parts = (List<Object>) snapshot;
-        state.restore((Map<String, Object>) parts.get(0));
-        timers.restore((KeyedTimers.Snapshot) parts.get(1));
+        if (snapshot instanceof KeyedSnapshot copy) {
+            state.restore(copy.tables());
+            timers.restore(copy.timers());
+            return;
+        }
+        RestoredKeyed restored = (RestoredKeyed) snapshot;
+        TypeSerializer<Object> keys = keySerializer();
+        KeyedStateSerialization.Restored states = new KeyedStateSerialization.Restored(new java.util.LinkedHashMap<>());
+        KeyedTimers.Snapshot restoredTimers = null;
+        for (byte[] part : restored.parts()) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(part))) {
+                states = KeyedStateSerialization.read(in, context.maxParallelism(), firstKeyGroup, lastKeyGroup, keys,
+                        namespaces, states);
+                restoredTimers = KeyedStateSerialization.readTimers(in, context.maxParallelism(), firstKeyGroup,
+                        lastKeyGroup, keys, namespaces, restoredTimers);
+            } catch (IOException e) {
+                throw new IllegalStateException("The keyed state of " + context.describe() + " cannot be restored: "
+                        + e.getMessage(), e);
+            }
+        }
+        state.restore(states);
+        if (restoredTimers != null) {
+            timers.restore(restoredTimers);
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.runnel.api.functions.OutputTag;
 import io.runnel.api.functions.TimerService;
 import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
+import io.runnel.api.types.TypeSerializer;
 import io.runnel.api.windowing.Evictor;
 import io.runnel.api.windowing.GlobalWindow;
 import io.runnel.api.windowing.ProcessWindowFunction;
@@ -58,7 +59,9 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
 
     @Override
     public void open(OperatorServices services) {
-        keyed = new KeyedStateAndTimers(context, services, this::onTimer);
+        @SuppressWarnings("unchecked")
+        TypeSerializer<Object> windows = (TypeSerializer<Object>) (TypeSerializer<?>) spec.assigner().windowSerializer();
+        keyed = new KeyedStateAndTimers(context, services, this::onTimer, windows);
         state = keyed.state;
         timers = keyed.timers;
         contents = spec.evictor() == null ? spec.contents().apply(state)
