@@ -68,9 +68,10 @@ final class ClusterDeployer implements AutoCloseable {
         job.result().whenComplete((result, error) -> jobs.remove(id));
         Map<NodeId, CompletableFuture<String>> asked = new LinkedHashMap<>();
         for (NodeId node : job.nodes()) {
-            // A fresh question each time: a node that restarted may have a new address.
-            CompletableFuture<String> answer = new CompletableFuture<>();
-            addresses.put(node, answer);
+            // Jobs starting together share the question still open for a node; an answered one is asked
+            // again, since a node that restarted may have a new address.
+            CompletableFuture<String> answer = addresses.compute(node,
+                    (n, known) -> known == null || known.isDone() ? new CompletableFuture<>() : known);
             asked.put(node, answer);
             messaging.send(node, ControlTopics.ADDRESS_REQUEST, new byte[0]);
         }

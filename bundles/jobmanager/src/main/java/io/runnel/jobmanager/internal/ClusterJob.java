@@ -95,7 +95,12 @@ final class ClusterJob implements JobClient {
 
     /** The job could not be deployed at all (no address from a node, say). */
     synchronized void failBeforeDeployment(String reason) {
-        failure = reason;
+        if (result.isDone()) {
+            return;
+        }
+        if (failure == null) {
+            failure = reason; // a node leaving, reported first, is the better reason
+        }
         nodes.forEach(node -> outcomes.putIfAbsent(node, TaskExecutor.Outcome.FAILED));
         complete(JobStatus.FAILED);
     }

@@ -163,4 +163,14 @@ class ClusterDeploymentTest {
                 .hasMessage("started here");
         assertThat(messaging.sent).isEmpty();
     }
+
+    @Test
+    void twoJobsAskingOneTaskManagerAtOnceAreBothDeployed() {
+        ClusterJob first = deployer.start(io.runnel.api.JobId.generate(), "a", "a", 1, Map.of(), List.of(TM));
+        ClusterJob second = deployer.start(io.runnel.api.JobId.generate(), "b", "b", 1, Map.of(), List.of(TM));
+        messaging.answer(TM, ControlTopics.ADDRESS, "127.0.0.1:4002".getBytes(StandardCharsets.UTF_8));
+        assertThat(messaging.deployments).as("one answer serves both questions").hasSize(2);
+        assertThat(first.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(second.status()).isEqualTo(JobStatus.RUNNING);
+    }
 }
