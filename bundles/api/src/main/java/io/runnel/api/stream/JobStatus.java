@@ -6,6 +6,8 @@ public enum JobStatus {
     CREATED,
     /** Tasks running. */
     RUNNING,
+    /** A task failed; the job waits for its restart strategy's delay, then restarts from its latest checkpoint. */
+    RESTARTING,
     /** Every task reached the end of its input (bounded jobs). */
     FINISHED,
     /** Cancellation asked for; tasks are stopping. */

@@ -40,6 +40,55 @@ public interface StreamEnvironment {
 
     RuntimeExecutionMode getRuntimeMode();
 
+    /**
+     * The job's checkpoint settings, to change before the job is submitted. Checkpoints are off
+     * until an interval is set, here or with {@link #enableCheckpointing}.
+     */
+    CheckpointConfig getCheckpointConfig();
+
+    /** Turns on periodic checkpoints every {@code interval}, exactly once. */
+    default StreamEnvironment enableCheckpointing(java.time.Duration interval) {
+        getCheckpointConfig().setInterval(interval);
+        return this;
+    }
+
+    /** What the jobs built from now on do when a task fails; see {@link RestartStrategy} for the default. */
+    StreamEnvironment setRestartStrategy(RestartStrategy strategy);
+
+    /** The restart strategy set, or null for the default. */
+    RestartStrategy getRestartStrategy();
+
+    /** Starts the next job from a savepoint or retained checkpoint; null starts it empty. */
+    StreamEnvironment setSavepointRestore(SavepointRestore restore);
+
+    SavepointRestore getSavepointRestore();
+
+    /**
+     * Applies the options of {@link ExecutionOptions} found among {@code settings} (checkpointing,
+     * restart strategy, savepoint to start from). Keys outside {@link ExecutionOptions#PREFIXES} are
+     * ignored, so a job's own parameters may be passed along.
+     *
+     * @throws IllegalArgumentException naming an unknown option, or a key and its bad value
+     */
+    default StreamEnvironment configure(java.util.Map<String, String> settings) {
+        ExecutionOptions.checkKnown(settings);
+        getCheckpointConfig().configure(settings);
+        RestartStrategy strategy = RestartStrategy.fromSettings(settings);
+        if (strategy != null) {
+            setRestartStrategy(strategy);
+        }
+        String savepoint = settings.get(ExecutionOptions.SAVEPOINT_PATH);
+        String ignoreUnclaimed = settings.get(ExecutionOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE);
+        if (savepoint != null) {
+            setSavepointRestore(new SavepointRestore(savepoint.trim(), ignoreUnclaimed != null
+                    && ExecutionOptions.parseBoolean(ExecutionOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, ignoreUnclaimed)));
+        } else if (ignoreUnclaimed != null) {
+            throw new IllegalArgumentException(ExecutionOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE + " is set, but "
+                    + ExecutionOptions.SAVEPOINT_PATH + " is not: there is no savepoint to restore from");
+        }
+        return this;
+    }
+
     /** A stream from a source connector; see {@link Sources} for the built-in ones. */
     <T> DataStream<T> fromSource(SourceDescriptor<T> source, String name);
 

@@ -164,6 +164,21 @@ final class ClusterJob implements JobClient {
     }
 
     @Override
+    public CompletableFuture<String> triggerSavepoint(String directory) {
+        return notSupported();
+    }
+
+    @Override
+    public CompletableFuture<String> stopWithSavepoint(boolean drain, String directory) {
+        return notSupported();
+    }
+
+    private CompletableFuture<String> notSupported() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("Job '" + jobName
+                + "' runs over several TaskManagers; savepoints of such jobs are not supported yet"));
+    }
+
+    @Override
     public CompletableFuture<JobResult> result() {
         return result;
     }

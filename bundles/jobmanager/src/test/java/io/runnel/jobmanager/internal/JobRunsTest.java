@@ -104,6 +104,16 @@ class JobRunsTest {
     }
 
     private static final class FakeClient implements JobClient {
+        @Override
+        public CompletableFuture<String> triggerSavepoint(String directory) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("fake"));
+        }
+
+        @Override
+        public CompletableFuture<String> stopWithSavepoint(boolean drain, String directory) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("fake"));
+        }
+
         private final JobId id = JobId.generate();
         private final CompletableFuture<JobResult> result = new CompletableFuture<>();
 

@@ -19,4 +19,21 @@ public interface SinkProvider {
 
     /** A writer for one subtask. */
     <T> SinkWriter<T> createWriter(SinkDescriptor<T> descriptor, SubtaskInfo subtask) throws Exception;
+
+    /**
+     * A writer for one subtask of a job restored from a checkpoint, given the state that
+     * {@link SinkWriter#snapshotState} returned in writers of the earlier run (any number of them: a
+     * rescaled job spreads them over its subtasks). It first finishes what that state describes:
+     * commits what the checkpoint promised, aborts what it did not.
+     *
+     * <p>The default creates a fresh writer when there is no state, and refuses state it cannot read.
+     */
+    default <T> SinkWriter<T> restoreWriter(SinkDescriptor<T> descriptor, SubtaskInfo subtask, java.util.List<byte[]> state)
+            throws Exception {
+        if (state.isEmpty()) {
+            return createWriter(descriptor, subtask);
+        }
+        throw new UnsupportedOperationException("The sink connector '" + descriptor.connector()
+                + "' saved writer state but does not restore it: implement SinkProvider.restoreWriter");
+    }
 }

@@ -6,14 +6,40 @@ import org.osgi.annotation.versioning.ConsumerType;
  * Writes one subtask's records. Called from the subtask's thread only.
  *
  * <pre>
- * created -> write()* -> finish() (bounded input ended) -> close()
+ * created (fresh, or restored from state) -> (write | snapshotState | notifyCheckpointComplete)*
+ *   -> finish() (bounded input ended) -> close()
  * </pre>
+ * <p>Checkpoints: at a checkpoint's barrier, after every record before it and before any after it,
+ * the writer is asked for its state ({@link #snapshotState}). A writer that stages output (a
+ * transaction, an in-progress file) pre-commits it there and puts what is needed to commit it in
+ * the state; it commits in {@link #notifyCheckpointComplete}. After a failure the job restarts from
+ * the latest completed checkpoint and the writer is created by
+ * {@link SinkProvider#restoreWriter} with that checkpoint's state, so it can commit what that
+ * checkpoint promised and drop what came after it.
  * A cancelled or failed job calls {@link #close()} without {@link #finish()}.
  */
 @ConsumerType
 public interface SinkWriter<T> extends AutoCloseable {
 
     void write(T record) throws Exception;
+
+    /**
+     * The writer's state at checkpoint {@code checkpointId}: opaque byte arrays its provider reads back
+     * in {@link SinkProvider#restoreWriter}. When a job is rescaled, the arrays of all old subtasks are
+     * spread over the new ones, so each must make sense on its own (one pending transaction, one
+     * file). Called on the subtask's thread, between records.
+     *
+     * @return the state, or null if the writer keeps none
+     */
+    default java.util.List<byte[]> snapshotState(long checkpointId) throws Exception {
+        return null;
+    }
+
+    /**
+     * Checkpoint {@code checkpointId} is complete: commit what was staged up to and including its
+     * snapshot. Notifications can be missed, so commit everything staged up to it.
+     */
+    default void notifyCheckpointComplete(long checkpointId) throws Exception {}
 
     /** The input ended: write out anything buffered. */
     default void finish() throws Exception {}

@@ -41,6 +41,14 @@ public interface SourceReader<T> extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Checkpoint {@code checkpointId}, and so every one before it, is complete: the position from
+     * {@link #snapshotSplits} is durable. A source may tell the system it reads from (a Kafka source
+     * commits its offsets to the consumer group so tooling shows the lag); it must never need this to
+     * be correct, since a notification can be missed. Called between two polls.
+     */
+    default void notifyCheckpointComplete(long checkpointId) throws Exception {}
+
     @Override
     default void close() throws Exception {}
 }

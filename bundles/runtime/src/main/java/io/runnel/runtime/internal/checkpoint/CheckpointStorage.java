@@ -223,6 +223,24 @@ public final class CheckpointStorage {
         return deleted;
     }
 
+    /**
+     * Deletes every checkpoint of the job, complete or not, and then the job's directory if nothing
+     * else is in it: what a cancelled or finished job does unless it retains its checkpoints.
+     * Savepoints live elsewhere and are never touched.
+     */
+    public void discardAll() throws IOException {
+        for (long id : checkpointIdsNewestFirst()) {
+            DurableFiles.deleteCheckpointDirectory(checkpointDirectory(id));
+        }
+        try (var rest = Files.list(jobDirectory)) {
+            if (rest.findAny().isEmpty()) {
+                Files.deleteIfExists(jobDirectory);
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // nothing was ever written
+        }
+    }
+
     /** The ids of the checkpoints whose {@code _metadata} is valid, oldest first; state files are not read. */
     public List<Long> completedIds() throws IOException {
         List<Long> ids = new ArrayList<>(checkpointIdsNewestFirst().stream().filter(this::hasValidMetadata).toList());

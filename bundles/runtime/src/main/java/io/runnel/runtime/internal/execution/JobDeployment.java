@@ -3,11 +3,16 @@ package io.runnel.runtime.internal.execution;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.SinkDescriptor;
 import io.runnel.api.stream.SourceDescriptor;
+import io.runnel.runtime.internal.checkpoint.OperatorState;
+import io.runnel.runtime.internal.checkpoint.RestoredState;
+import io.runnel.runtime.internal.checkpoint.SubtaskStateCodec;
+import io.runnel.runtime.internal.checkpoint.TaskCheckpointPlan;
 import io.runnel.runtime.internal.graph.JobEdge;
 import io.runnel.runtime.internal.graph.JobGraph;
 import io.runnel.runtime.internal.graph.JobVertex;
 import io.runnel.runtime.internal.graph.Transformation;
 import io.runnel.runtime.internal.operators.OperatorContext;
+import io.runnel.runtime.internal.operators.OperatorSnapshot;
 import io.runnel.runtime.internal.operators.SinkOperator;
 import io.runnel.runtime.internal.operators.StreamOperator;
 import io.runnel.runtime.internal.task.FanOut;
@@ -20,10 +25,13 @@ import io.runnel.spi.connector.SinkWriter;
 import io.runnel.spi.connector.SourceProvider;
 import io.runnel.spi.connector.SourceReader;
 import io.runnel.spi.connector.SubtaskInfo;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Turns a job graph into runnable tasks in this JVM: the operator chain of every subtask that runs
@@ -32,16 +40,86 @@ import java.util.Map;
  * is the {@link ChannelWiring}'s business; without one, every subtask runs here. Connectors are
  * looked up and checked first, so a job with an unknown connector or a bad parameter fails before
  * any task exists.
+ *
+ * <p>Every operator has a uid, under which checkpoints file its state: the one the user gave, else
+ * one made of its position in the job and its name ({@code auto-3-parse}), which stays the same as
+ * long as the job is built the same way. A deployment restored from a checkpoint gives each
+ * operator subtask its share of the state saved under its uid.
  */
 final class JobDeployment {
 
     private final JobGraph graph;
     private final ConnectorRegistry connectors;
+    private final Map<Transformation, String> uids = new IdentityHashMap<>();
+    private final Map<StreamTask, TaskCheckpointPlan> plans = new IdentityHashMap<>();
     private boolean batch;
+    private RestoredState restore;
 
     JobDeployment(JobGraph graph, ConnectorRegistry connectors) {
         this.graph = graph;
         this.connectors = connectors;
+        for (JobVertex vertex : graph.vertices()) {
+            for (Transformation operator : vertex.chain()) {
+                uids.put(operator, operator.uid() != null ? operator.uid() : "auto-" + operator.id() + "-" + operator.name());
+            }
+        }
+    }
+
+    /** Checks that no two operators share a uid; the message names the uid and both operators. */
+    void validateUids() throws JobSubmissionException {
+        Map<String, Transformation> seen = new HashMap<>();
+        for (Map.Entry<Transformation, String> entry : uids.entrySet()) {
+            Transformation other = seen.put(entry.getValue(), entry.getKey());
+            if (other != null) {
+                throw new JobSubmissionException("Operators '" + other.name() + "' and '" + entry.getKey().name()
+                        + "' have the same uid '" + entry.getValue() + "'; give each operator a uid of its own");
+            }
+        }
+    }
+
+    /**
+     * Restores every task created from now on from {@code state}, or starts them empty with null.
+     *
+     * @param allowNonRestoredState whether state for uids this job lacks may be dropped
+     * @throws JobSubmissionException if the state has operators this job lacks (and that is not
+     *     allowed), or keyed state of another max parallelism
+     */
+    void restoreFrom(RestoredState state, boolean allowNonRestoredState) throws JobSubmissionException {
+        if (state != null) {
+            java.util.Set<String> unclaimed = new TreeSet<>(state.operatorUids());
+            unclaimed.removeAll(uids.values());
+            if (!unclaimed.isEmpty() && !allowNonRestoredState) {
+                throw new JobSubmissionException("Cannot start job '" + graph.name() + "' from " + state + ": it holds state"
+                        + " for operator uid(s) " + unclaimed + " that the job does not have (its uids: "
+                        + new TreeSet<>(uids.values()) + "). Give the operators those uids, or allow dropping that state"
+                        + " (execution.savepoint.ignore-unclaimed-state=true)");
+            }
+            for (String uid : uids.values()) {
+                java.util.Optional<OperatorState> saved = state.operator(uid);
+                if (saved.isPresent() && saved.get().maxParallelism() != graph.maxParallelism()
+                        && saved.get().maxParallelism() != Math.max(graph.maxParallelism(), saved.get().parallelism())) {
+                    throw new JobSubmissionException("Cannot start job '" + graph.name() + "' from " + state + ": operator '"
+                            + uid + "' was saved with max parallelism " + saved.get().maxParallelism() + ", but the job has "
+                            + graph.maxParallelism() + ". Keep the max parallelism of a job across restores"
+                            + " (StreamEnvironment.setMaxParallelism)");
+                }
+            }
+        }
+        this.restore = state;
+    }
+
+    /** The uid under which {@code operator}'s state is saved. */
+    String uidOf(Transformation operator) {
+        return uids.get(operator);
+    }
+
+    /** What each of {@code tasks} saves at a checkpoint, for the checkpoint coordinator. */
+    List<TaskCheckpointPlan> plans(List<StreamTask> tasks) {
+        List<TaskCheckpointPlan> list = new ArrayList<>();
+        for (StreamTask task : tasks) {
+            list.add(plans.get(task));
+        }
+        return list;
     }
 
     /** Checks every connector of the job; the messages name the operator, the connector and what is wrong. */
@@ -74,6 +152,10 @@ final class JobDeployment {
         return unbounded;
     }
 
+    boolean isBatch() {
+        return batch;
+    }
+
     /** Runs the tasks in batch mode (see {@code RuntimeExecutionMode.BATCH}). */
     JobDeployment batch(boolean batch) {
         this.batch = batch;
@@ -90,6 +172,7 @@ final class JobDeployment {
      * If that fails, the network ends made so far are released and no task exists.
      */
     List<StreamTask> createTasks(StreamTask.Listener listener, ChannelWiring wiring) throws JobSubmissionException {
+        plans.clear();
         try {
             wiring.connectInputs();
             List<StreamTask> tasks = new ArrayList<>();
@@ -134,20 +217,45 @@ final class JobDeployment {
         // Build the chain from its tail back to its head, each operator emitting into the next.
         List<Transformation> chain = vertex.chain();
         List<StreamOperator<Object>> operators = new ArrayList<>();
+        List<OperatorSnapshot> restored = restore == null ? null : new ArrayList<>();
+        List<String> operatorUids = new ArrayList<>();
+        String sourceUid = null;
         StreamTask.ReaderFactory reader = null;
         for (int i = chain.size() - 1; i >= 0; i--) {
             Transformation operator = chain.get(i);
             OperatorContext context = contextFor(operator, subtask, vertex.parallelism());
+            SubtaskStateCodec.Restored state = restoredState(operator, subtask, vertex.parallelism());
             if (operator instanceof Transformation.Source source) {
-                reader = readerFactory(source, context);
+                sourceUid = uidOf(operator);
+                reader = readerFactory(source, context, state == null ? null : state.sourceSplits());
             } else {
                 StreamOperator<Object> created = createOperator(operator, context, output);
                 operators.add(0, created);
+                operatorUids.add(0, uidOf(operator));
+                if (restored != null) {
+                    restored.add(0, state == null ? null : state.snapshot());
+                }
                 output = created;
             }
         }
-        return new StreamTask(description, reader, wiring.gate(vertex, subtask), output, operators, writers,
-                wiring.listenerFor(vertex, subtask, listener), batch);
+        StreamTask task = new StreamTask(description, reader, wiring.gate(vertex, subtask), output, operators, writers,
+                wiring.listenerFor(vertex, subtask, listener), batch, restored);
+        plans.put(task, new TaskCheckpointPlan(task, subtask, vertex.parallelism(), sourceUid, operatorUids));
+        return task;
+    }
+
+    /** The share of the restored state for one operator subtask, or null (no restore, or no state saved for it). */
+    private SubtaskStateCodec.Restored restoredState(Transformation operator, int subtask, int parallelism)
+            throws JobSubmissionException {
+        if (restore == null) {
+            return null;
+        }
+        try {
+            return restore.subtask(uidOf(operator), subtask, parallelism);
+        } catch (IOException | RuntimeException e) {
+            throw new JobSubmissionException("Operator '" + operator.name() + "' (uid " + uidOf(operator) + ") subtask "
+                    + (subtask + 1) + "/" + parallelism + " cannot be restored from " + restore + ": " + e.getMessage(), e);
+        }
     }
 
     private OperatorContext contextFor(Transformation operator, int subtask, int parallelism) {
@@ -175,20 +283,23 @@ final class JobDeployment {
         @SuppressWarnings("unchecked")
         SinkDescriptor<Object> descriptor = (SinkDescriptor<Object>) sink.descriptor();
         SubtaskInfo info = new SubtaskInfo(sink.name(), context.subtaskIndex(), context.parallelism());
-        return new SinkOperator(() -> {
-            SinkWriter<Object> writer = provider.createWriter(descriptor, info);
+        return new SinkOperator(restoredState -> {
+            SinkWriter<Object> writer = restoredState == null ? provider.createWriter(descriptor, info)
+                    : provider.restoreWriter(descriptor, info, restoredState);
             return writer;
         }, context);
     }
 
-    private StreamTask.ReaderFactory readerFactory(Transformation.Source source, OperatorContext context)
+    /** @param splits the positions to resume from, or null to start the source from its beginning */
+    private StreamTask.ReaderFactory readerFactory(Transformation.Source source, OperatorContext context, List<byte[]> splits)
             throws JobSubmissionException {
         SourceProvider provider = sourceProvider(source);
         @SuppressWarnings("unchecked")
         SourceDescriptor<Object> descriptor = (SourceDescriptor<Object>) source.descriptor();
         SubtaskInfo info = new SubtaskInfo(source.name(), context.subtaskIndex(), context.parallelism());
         return () -> {
-            SourceReader<Object> reader = provider.createReader(descriptor, info);
+            SourceReader<Object> reader = splits == null ? provider.createReader(descriptor, info)
+                    : provider.restoreReader(descriptor, info, splits);
             return reader;
         };
     }

@@ -1,26 +1,54 @@
 package io.runnel.runtime.internal.execution;
 
 import io.runnel.api.JobId;
+import io.runnel.api.stream.CheckpointConfig;
+import io.runnel.api.stream.ExecutionOptions;
 import io.runnel.api.stream.JobClient;
 import io.runnel.api.stream.JobResult;
 import io.runnel.api.stream.JobStatus;
+import io.runnel.api.stream.JobSubmissionException;
+import io.runnel.api.stream.RestartStrategy;
+import io.runnel.runtime.internal.checkpoint.CheckpointCoordinator;
+import io.runnel.runtime.internal.checkpoint.CompletedCheckpoint;
+import io.runnel.runtime.internal.checkpoint.RecoveryScan;
+import io.runnel.runtime.internal.checkpoint.RestoredState;
+import io.runnel.runtime.internal.task.CheckpointType;
 import io.runnel.runtime.internal.task.StreamTask;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The tasks of a job that run in this JVM, and their state: all of the job's tasks, or one node's
- * share of a job placed over several nodes (see {@link Placement}). The first task failure cancels
- * the other tasks here and fails the job with that failure; when every task here has ended the
- * result is completed. For a share, tasks on other nodes learn of a failure or cancellation here
- * through their channels to this node, which fail.
+ * share of a job placed over several nodes (see {@link Placement}).
+ *
+ * <p>The tasks run in attempts. The first task failure of an attempt cancels its other tasks; once
+ * they have all ended, the restart strategy decides: the job fails with that failure, or after a
+ * delay a new attempt starts from the latest completed checkpoint (or from the state the job
+ * started with, if there is none yet), with fresh channels. The result completes when the job
+ * finished, was cancelled, or failed for good. For a share of a placed job there is one attempt:
+ * tasks on other nodes learn of a failure or cancellation here through their channels, which fail.
+ *
+ * <p>A job with a {@link CheckpointCoordinator} takes checkpoints and savepoints; its checkpoints
+ * are deleted when it is cancelled or finishes, unless it retains them, and kept when it fails.
  */
-final class LocalJob implements JobClient, StreamTask.Listener {
+final class LocalJob implements JobClient {
+
+    /** Creates the tasks of one attempt. */
+    interface TaskFactory {
+        /**
+         * @param restore the state to start from, or null to start empty
+         * @throws JobSubmissionException if the tasks cannot be created or restored; nothing runs then
+         */
+        List<StreamTask> create(StreamTask.Listener listener, RestoredState restore) throws JobSubmissionException;
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalJob.class);
 
@@ -29,21 +57,41 @@ final class LocalJob implements JobClient, StreamTask.Listener {
     private final int slots;
     private final long startNanos = System.nanoTime();
     private final AtomicReference<JobStatus> status = new AtomicReference<>(JobStatus.CREATED);
-    private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     private final CompletableFuture<JobResult> result = new CompletableFuture<>();
-    private final AtomicInteger running = new AtomicInteger();
-    private List<StreamTask> tasks = List.of();
+    private final TaskFactory factory;
+    private final RestartBackoff backoff;
+    private final CheckpointCoordinator coordinator;
+    private final CheckpointConfig checkpointConfig;
+    private final RestoredState initialState;
+    private final Supplier<io.runnel.api.types.TypeSerializer<Object>> serializer;
+    private Attempt attempt;
+    private int attemptNumber;
 
-    /** A job that runs entirely here, under a new job id. */
-    LocalJob(String name, int slots) {
-        this(JobId.generate(), name, slots);
+    /** A job without checkpoints that does not restart: one node's share of a placed job. */
+    LocalJob(JobId jobId, String name, int slots, TaskFactory factory) {
+        this(jobId, name, slots, factory, RestartStrategy.none(), null, new CheckpointConfig(), null, null);
     }
 
-    /** @param slots the slots its tasks occupy here */
-    LocalJob(JobId jobId, String name, int slots) {
+    /**
+     * @param coordinator takes the job's checkpoints and savepoints; null for a job without them
+     * @param initialState the savepoint or checkpoint the job starts from, or null
+     * @param serializer reads operator state on a restore from the job's own checkpoints
+     */
+    LocalJob(JobId jobId, String name, int slots, TaskFactory factory, RestartStrategy restartStrategy,
+            CheckpointCoordinator coordinator, CheckpointConfig checkpointConfig, RestoredState initialState,
+            Supplier<io.runnel.api.types.TypeSerializer<Object>> serializer) {
         this.jobId = jobId;
         this.name = name;
         this.slots = slots;
+        this.factory = factory;
+        this.backoff = new RestartBackoff(restartStrategy);
+        this.coordinator = coordinator;
+        this.checkpointConfig = checkpointConfig.copy();
+        this.initialState = initialState;
+        this.serializer = serializer;
+        if (coordinator != null) {
+            coordinator.setFailureListener(this::tooManyCheckpointFailures);
+        }
     }
 
     /** Slots the job occupies here: its highest operator parallelism, or this node's share of them. */
@@ -51,17 +99,60 @@ final class LocalJob implements JobClient, StreamTask.Listener {
         return slots;
     }
 
-    /** Starts one thread per task. */
-    void start(List<StreamTask> taskList) {
-        this.tasks = List.copyOf(taskList);
-        running.set(tasks.size());
-        status.set(JobStatus.RUNNING);
-        LOG.info("Job '{}' ({}) starts {} task(s)", name, jobId, tasks.size());
+    /**
+     * Creates and starts the first attempt's tasks, one thread each.
+     *
+     * @throws JobSubmissionException if they cannot be created; nothing runs then
+     */
+    void start() throws JobSubmissionException {
+        synchronized (this) {
+            Attempt first = new Attempt(0);
+            List<StreamTask> tasks;
+            try {
+                tasks = factory.create(first, initialState);
+            } catch (JobSubmissionException | RuntimeException e) {
+                status.set(JobStatus.FAILED);
+                if (coordinator != null) {
+                    coordinator.shutdown(false);
+                }
+                throw e;
+            }
+            LOG.info("Job '{}' ({}) starts {} task(s){}", name, jobId, tasks.size(),
+                    initialState == null ? "" : " from " + initialState);
+            status.set(JobStatus.RUNNING);
+            run(first, tasks);
+        }
+        if (coordinator != null) {
+            coordinator.startPeriodic();
+        }
+    }
+
+    /** Attaches the attempt's tasks to the coordinator and starts their threads. Holds the lock. */
+    private void run(Attempt next, List<StreamTask> tasks) {
+        next.tasks = List.copyOf(tasks);
+        next.running = tasks.size();
+        attempt = next;
+        if (coordinator != null) {
+            coordinator.attach(planner.plans(tasks));
+        }
         for (StreamTask task : tasks) {
             Thread thread = new Thread(task, "runnel " + name + " " + task.description());
             thread.setDaemon(true);
             thread.start();
         }
+    }
+
+    /** Maps tasks to what they save at checkpoints; set by whoever builds the tasks. */
+    private Planner planner = tasks -> List.of();
+
+    /** Knows what each task saves at a checkpoint. */
+    interface Planner {
+        List<io.runnel.runtime.internal.checkpoint.TaskCheckpointPlan> plans(List<StreamTask> tasks);
+    }
+
+    LocalJob withPlanner(Planner planner) {
+        this.planner = planner;
+        return this;
     }
 
     @Override
@@ -81,9 +172,16 @@ final class LocalJob implements JobClient, StreamTask.Listener {
 
     @Override
     public void cancel() {
-        if (status.compareAndSet(JobStatus.RUNNING, JobStatus.CANCELLING)) {
-            LOG.info("Job '{}' ({}) cancelling", name, jobId);
-            tasks.forEach(StreamTask::cancel);
+        synchronized (this) {
+            if (status.compareAndSet(JobStatus.RUNNING, JobStatus.CANCELLING)) {
+                LOG.info("Job '{}' ({}) cancelling", name, jobId);
+                attempt.tasks.forEach(StreamTask::cancel);
+            } else if (status.compareAndSet(JobStatus.RESTARTING, JobStatus.CANCELLING)) {
+                LOG.info("Job '{}' ({}) cancelled while waiting to restart", name, jobId);
+                if (attempt.running == 0) {
+                    end(JobStatus.CANCELED, null);
+                }
+            }
         }
     }
 
@@ -93,43 +191,224 @@ final class LocalJob implements JobClient, StreamTask.Listener {
     }
 
     @Override
-    public void taskFinished(StreamTask task) {
-        taskEnded();
+    public CompletableFuture<String> triggerSavepoint(String directory) {
+        return savepoint(directory, CheckpointType.SAVEPOINT);
     }
 
     @Override
-    public void taskFailed(StreamTask task, Throwable error) {
-        if (firstFailure.compareAndSet(null, error)) {
-            LOG.error("Job '{}' ({}) fails: {}", name, jobId, error.getMessage(), error);
-            status.set(JobStatus.FAILED);
-            for (StreamTask other : tasks) {
-                if (other != task) {
-                    other.cancel();
+    public CompletableFuture<String> stopWithSavepoint(boolean drain, String directory) {
+        return savepoint(directory, drain ? CheckpointType.SAVEPOINT_DRAIN : CheckpointType.SAVEPOINT_SUSPEND)
+                .thenCompose(path -> result.thenApply(ended -> path));
+    }
+
+    private CompletableFuture<String> savepoint(String directory, CheckpointType type) {
+        if (coordinator == null) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("Job '" + name
+                    + "' runs over several TaskManagers; savepoints of such jobs are not supported yet"));
+        }
+        String target = directory != null ? directory : checkpointConfig.getSavepointDirectory();
+        if (target == null || target.isBlank()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("No savepoint directory: give one with"
+                    + " the request, or set " + ExecutionOptions.SAVEPOINTS_DIRECTORY + " for the job"));
+        }
+        if (status.get() != JobStatus.RUNNING) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Job '" + name + "' is " + status.get()
+                    + "; only a RUNNING job can take a savepoint"));
+        }
+        return coordinator.triggerSavepoint(Path.of(target).toAbsolutePath(), type)
+                .thenApply(savepoint -> savepoint.directory().toString());
+    }
+
+    /** The checkpoint coordinator, or null for a job without checkpoints; for tests and benchmarks. */
+    CheckpointCoordinator coordinator() {
+        return coordinator;
+    }
+
+    /** The current attempt's tasks, for the checkpoint machinery and tests. */
+    synchronized List<StreamTask> tasks() {
+        return attempt == null ? List.of() : attempt.tasks;
+    }
+
+    /** How many times the job was restarted. */
+    synchronized int restarts() {
+        return attemptNumber;
+    }
+
+    /** Fails the current attempt from outside its tasks (too many failed checkpoints). */
+    private void failAttempt(Exception reason) {
+        Attempt current;
+        synchronized (this) {
+            current = attempt;
+        }
+        if (current != null) {
+            current.fail(null, reason);
+        }
+    }
+
+    /** One run of the job's tasks; it hears how each ended. */
+    private final class Attempt implements StreamTask.Listener {
+        final int number;
+        List<StreamTask> tasks = List.of();
+        int running;
+        Throwable failure;
+        final long startMillis = System.currentTimeMillis();
+
+        Attempt(int number) {
+            this.number = number;
+        }
+
+        @Override
+        public void taskFinished(StreamTask task) {
+            if (coordinator != null) {
+                coordinator.taskFinished(task);
+            }
+            ended();
+        }
+
+        @Override
+        public void taskFailed(StreamTask task, Throwable error) {
+            fail(task, error);
+            ended();
+        }
+
+        @Override
+        public void failureNoticed(StreamTask task, Throwable error) {
+            fail(task, error);
+        }
+
+        @Override
+        public void taskCancelled(StreamTask task) {
+            ended();
+        }
+
+        /** The first failure of the attempt cancels its other tasks. */
+        void fail(StreamTask failed, Throwable error) {
+            synchronized (LocalJob.this) {
+                if (failure != null || attempt != this) {
+                    return;
+                }
+                failure = error;
+                boolean restartable = backoff.strategy().kind() != RestartStrategy.Kind.NONE;
+                LOG.error("Job '{}' ({}) attempt {} fails{}: {}", name, jobId, number,
+                        restartable ? " (restart strategy: " + backoff.strategy() + ")" : "", error.getMessage(), error);
+                if (restartable && status.get() == JobStatus.RUNNING) {
+                    status.set(JobStatus.RESTARTING);
+                }
+                for (StreamTask other : tasks) {
+                    if (other != failed) {
+                        other.cancel();
+                    }
                 }
             }
         }
-        taskEnded();
+
+        private void ended() {
+            synchronized (LocalJob.this) {
+                if (--running > 0 || attempt != this) {
+                    return;
+                }
+                if (status.get() == JobStatus.CANCELLING) {
+                    end(JobStatus.CANCELED, null);
+                } else if (failure != null) {
+                    restartOrFail(this);
+                } else {
+                    end(JobStatus.FINISHED, null);
+                }
+            }
+        }
     }
 
-    @Override
-    public void taskCancelled(StreamTask task) {
-        taskEnded();
-    }
-
-    private void taskEnded() {
-        if (running.decrementAndGet() > 0) {
+    /** Every task of a failed attempt has ended: restart after the strategy's delay, or fail. Holds the lock. */
+    private void restartOrFail(Attempt failed) {
+        long delay = backoff.onFailure(System.currentTimeMillis(), failed.startMillis);
+        if (delay < 0) {
+            if (backoff.strategy().kind() != RestartStrategy.Kind.NONE) {
+                LOG.error("Job '{}' ({}) fails for good after {} restart(s): the restart strategy ({}) allows no more",
+                        name, jobId, backoff.restarts(), backoff.strategy());
+            }
+            end(JobStatus.FAILED, failed.failure);
             return;
         }
-        JobStatus end = firstFailure.get() != null ? JobStatus.FAILED
-                : status.get() == JobStatus.CANCELLING ? JobStatus.CANCELED : JobStatus.FINISHED;
-        status.set(end);
-        Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
-        LOG.info("Job '{}' ({}) {} after {} ms", name, jobId, end, duration.toMillis());
-        result.complete(new JobResult(jobId, name, end, duration, firstFailure.get()));
+        status.set(JobStatus.RESTARTING);
+        LOG.info("Job '{}' ({}) restarts in {} ms (restart {})", name, jobId, delay, backoff.restarts());
+        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> restart(failed));
     }
 
-    /** The job's tasks in this JVM, for the checkpoint machinery. */
-    List<StreamTask> tasks() {
-        return tasks;
+    /** Starts the next attempt from the latest completed checkpoint. */
+    private void restart(Attempt failed) {
+        RestoredState restore;
+        try {
+            restore = latestState();
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                if (status.get() == JobStatus.RESTARTING) {
+                    end(JobStatus.FAILED, new IOException("Job '" + name + "' cannot restart: its checkpoints in "
+                            + coordinator.storage().jobDirectory() + " cannot be read: " + e.getMessage(), e));
+                }
+            }
+            return;
+        }
+        synchronized (this) {
+            if (status.get() != JobStatus.RESTARTING || attempt != failed) {
+                return; // cancelled while waiting
+            }
+            Attempt next = new Attempt(failed.number + 1);
+            attemptNumber = next.number;
+            List<StreamTask> tasks;
+            try {
+                tasks = factory.create(next, restore);
+            } catch (JobSubmissionException | RuntimeException e) {
+                attempt = next;
+                next.failure = e;
+                LOG.error("Job '{}' ({}) attempt {} could not start: {}", name, jobId, next.number, e.getMessage(), e);
+                restartOrFail(next);
+                return;
+            }
+            LOG.info("Job '{}' ({}) attempt {} starts {} task(s) from {}", name, jobId, next.number, tasks.size(),
+                    restore == null ? "the beginning (no checkpoint completed yet)" : restore);
+            status.set(JobStatus.RUNNING);
+            run(next, tasks);
+        }
+    }
+
+    /**
+     * The newest checkpoint of this job that is complete and intact (checksums verified; damaged
+     * ones are skipped with a warning), else the state the job started with.
+     */
+    private RestoredState latestState() throws IOException {
+        if (coordinator == null) {
+            return initialState;
+        }
+        RecoveryScan scan = coordinator.storage().scanForRecovery();
+        if (!scan.skipped().isEmpty()) {
+            LOG.warn("Job '{}' ({}) skips {} damaged or incomplete checkpoint(s) on restart: {}", name, jobId,
+                    scan.skipped().size(), scan.skipped());
+        }
+        if (scan.latest().isPresent()) {
+            CompletedCheckpoint latest = scan.latest().get();
+            return new RestoredState(latest, serializer.get());
+        }
+        return initialState;
+    }
+
+    /** The job ended for good. Holds the lock. */
+    private void end(JobStatus end, Throwable failure) {
+        if (result.isDone()) {
+            return;
+        }
+        status.set(end);
+        if (coordinator != null) {
+            boolean discard = end != JobStatus.FAILED && !checkpointConfig.isRetainOnCancel();
+            coordinator.shutdown(discard);
+        }
+        Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
+        LOG.info("Job '{}' ({}) {} after {} ms{}", name, jobId, end, duration.toMillis(),
+                attemptNumber == 0 ? "" : " and " + attemptNumber + " restart(s)");
+        result.complete(new JobResult(jobId, name, end, duration, failure));
+    }
+
+    /** Called by the coordinator when checkpoints keep failing. */
+    void tooManyCheckpointFailures(Exception reason) {
+        failAttempt(reason);
     }
 }

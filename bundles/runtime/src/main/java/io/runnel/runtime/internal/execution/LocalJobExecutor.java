@@ -4,20 +4,32 @@ import io.runnel.api.stream.JobClient;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.StreamJob;
 import io.runnel.spi.control.JobExecutor;
+import java.nio.file.Path;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 
-/** Runs jobs in this JVM with the framework's connectors. */
-@Component(service = JobExecutor.class)
+/**
+ * Runs jobs in this JVM with the framework's connectors. Jobs that do not set
+ * {@code state.checkpoints.dir} keep their checkpoints under the node's data directory
+ * ({@code <node.data-dir>/checkpoints}, from the TaskManager's configuration), or under the
+ * temporary directory when the node has none.
+ */
+@Component(service = JobExecutor.class, configurationPid = "io.runnel.taskmanager",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class LocalJobExecutor implements JobExecutor {
 
     private final ConnectorServices connectors;
+    private final Path checkpointDirectory;
 
     @Activate
-    public LocalJobExecutor(@Reference ConnectorServices connectors) {
+    public LocalJobExecutor(@Reference ConnectorServices connectors, Map<String, Object> properties) {
         this.connectors = connectors;
+        Object dataDir = properties.get("node.data-dir");
+        this.checkpointDirectory = dataDir != null ? Path.of(dataDir.toString(), "checkpoints")
+                : Path.of(System.getProperty("java.io.tmpdir"), "runnel-checkpoints");
     }
 
     @Override
@@ -25,11 +37,8 @@ public final class LocalJobExecutor implements JobExecutor {
             throws JobSubmissionException {
         LocalStreamEnvironment env = new LocalStreamEnvironment(connectors.registry(), slots);
         env.setParallelism(parallelism);
-        try {
-            job.build(env, Map.copyOf(parameters));
-        } catch (IllegalArgumentException e) {
-            throw new JobSubmissionException("Job '" + jobName + "' could not be built: " + e.getMessage(), e);
-        }
+        env.setDefaultCheckpointDirectory(checkpointDirectory);
+        env.build(job, jobName, parameters);
         LocalJob started = env.submit(jobName);
         return new Execution() {
             @Override
@@ -49,11 +58,7 @@ public final class LocalJobExecutor implements JobExecutor {
             throws JobSubmissionException {
         LocalStreamEnvironment env = new LocalStreamEnvironment(connectors.registry(), Integer.MAX_VALUE);
         env.setParallelism(parallelism);
-        try {
-            job.build(env, Map.copyOf(parameters));
-        } catch (IllegalArgumentException e) {
-            throw new JobSubmissionException("Job '" + jobName + "' could not be built: " + e.getMessage(), e);
-        }
+        env.build(job, jobName, parameters);
         return env.plan(jobName);
     }
 }

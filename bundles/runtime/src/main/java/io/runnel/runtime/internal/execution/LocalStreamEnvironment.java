@@ -1,13 +1,23 @@
 package io.runnel.runtime.internal.execution;
 
 import io.runnel.api.JobId;
+import io.runnel.api.stream.CheckpointConfig;
 import io.runnel.api.stream.DataStream;
+import io.runnel.api.stream.ExecutionOptions;
+import io.runnel.api.stream.StreamJob;
 import io.runnel.api.stream.JobClient;
 import io.runnel.api.stream.RuntimeExecutionMode;
 import io.runnel.api.stream.JobSubmissionException;
+import io.runnel.api.stream.RestartStrategy;
+import io.runnel.api.stream.SavepointRestore;
 import io.runnel.api.stream.SourceDescriptor;
 import io.runnel.api.stream.StreamEnvironment;
+import io.runnel.api.types.TypeSerializer;
 import io.runnel.api.types.Types;
+import io.runnel.runtime.internal.checkpoint.CheckpointCoordinator;
+import io.runnel.runtime.internal.checkpoint.CheckpointStorage;
+import io.runnel.runtime.internal.checkpoint.CompletedCheckpoint;
+import io.runnel.runtime.internal.checkpoint.RestoredState;
 import io.runnel.runtime.internal.graph.JobGraph;
 import io.runnel.runtime.internal.graph.JobGraphBuilder;
 import io.runnel.runtime.internal.graph.Transformation;
@@ -15,8 +25,12 @@ import io.runnel.runtime.internal.network.DataClient;
 import io.runnel.runtime.internal.network.DataServer;
 import io.runnel.runtime.internal.network.RecordSerializer;
 import io.runnel.spi.connector.SourceProvider;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs jobs in this JVM, one thread per parallel subtask, within a fixed number of task slots.
@@ -26,6 +40,8 @@ import java.util.List;
  */
 public final class LocalStreamEnvironment implements StreamEnvironment {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStreamEnvironment.class);
+
     private final MapConnectorRegistry connectors;
     private final int slots;
     private final List<Transformation.Sink> sinks = new ArrayList<>();
@@ -34,6 +50,11 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
     private int maxParallelism = 128;
     private java.time.Duration autoWatermarkInterval = java.time.Duration.ofMillis(200);
     private RuntimeExecutionMode mode = RuntimeExecutionMode.STREAMING;
+    private CheckpointConfig checkpointConfig = new CheckpointConfig();
+    private RestartStrategy restartStrategy;
+    private SavepointRestore savepointRestore;
+    private Path defaultCheckpointDirectory = Path.of(System.getProperty("java.io.tmpdir"), "runnel-checkpoints");
+    private ClassLoader jobClassLoader;
 
     /**
      * @param connectors where sources and sinks are found by name
@@ -97,6 +118,76 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
         return mode;
     }
 
+    /**
+     * Builds a packaged job into this environment: the Runnel options among {@code parameters} (see
+     * {@code ExecutionOptions}) configure the environment, the others are the job's own parameters.
+     * The job's class loader becomes the one state is read back through.
+     *
+     * @throws JobSubmissionException naming the bad option or parameter and its value
+     */
+    public void build(StreamJob job, String jobName, java.util.Map<String, String> parameters) throws JobSubmissionException {
+        java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> own = new java.util.LinkedHashMap<>();
+        parameters.forEach((key, value) -> (ExecutionOptions.isExecutionOption(key) ? options : own).put(key, value));
+        setJobClassLoader(job.getClass().getClassLoader());
+        try {
+            configure(options);
+            job.build(this, java.util.Map.copyOf(own));
+        } catch (IllegalArgumentException e) {
+            throw new JobSubmissionException("Job '" + jobName + "' could not be built: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public CheckpointConfig getCheckpointConfig() {
+        return checkpointConfig;
+    }
+
+    @Override
+    public StreamEnvironment setRestartStrategy(RestartStrategy strategy) {
+        this.restartStrategy = strategy;
+        return this;
+    }
+
+    @Override
+    public RestartStrategy getRestartStrategy() {
+        return restartStrategy;
+    }
+
+    @Override
+    public StreamEnvironment setSavepointRestore(SavepointRestore restore) {
+        this.savepointRestore = restore;
+        return this;
+    }
+
+    @Override
+    public SavepointRestore getSavepointRestore() {
+        return savepointRestore;
+    }
+
+    /** Where checkpoints go when the job does not set {@code state.checkpoints.dir}. */
+    public LocalStreamEnvironment setDefaultCheckpointDirectory(Path directory) {
+        this.defaultCheckpointDirectory = java.util.Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
+    /**
+     * The class loader that sees the job's record and state types; state in checkpoints is read back
+     * through it. Default: the thread's context class loader, else the runtime's.
+     */
+    public LocalStreamEnvironment setJobClassLoader(ClassLoader loader) {
+        this.jobClassLoader = loader;
+        return this;
+    }
+
+    private ClassLoader jobClassLoader() {
+        if (jobClassLoader != null) {
+            return jobClassLoader;
+        }
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : LocalStreamEnvironment.class.getClassLoader();
+    }
+
     @Override
     public <T> DataStream<T> fromSource(SourceDescriptor<T> source, String name) {
         return new DataStreamImpl<>(this, new Transformation.Source(nextId(), name, source));
@@ -116,8 +207,37 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
                     + " are available: lower the parallelism or add TaskManager slots");
         }
         JobDeployment deployment = prepare(jobName, graph);
-        LocalJob job = new LocalJob(jobName, graph.requiredSlots());
-        job.start(deployment.createTasks(job));
+        JobId jobId = JobId.generate();
+        TypeSerializer<Object> serializer = Types.dynamic(jobClassLoader());
+        CheckpointConfig config = checkpointConfig.copy();
+        if (deployment.isBatch() && config.isEnabled()) {
+            LOG.info("Job '{}' runs in BATCH mode: it takes no periodic checkpoints (a failed batch job restarts from"
+                    + " its beginning)", jobName);
+            config.setInterval(java.time.Duration.ZERO);
+        }
+        Path base = config.getDirectory() != null ? Path.of(config.getDirectory()) : defaultCheckpointDirectory;
+        CheckpointStorage storage = new CheckpointStorage(base.toAbsolutePath(), jobId.value());
+        RestoredState initial = null;
+        SavepointRestore restore = savepointRestore;
+        savepointRestore = null; // it applies to this job only
+        if (restore != null) {
+            try {
+                CompletedCheckpoint savepoint = storage.open(Path.of(restore.path()));
+                initial = new RestoredState(savepoint, serializer);
+            } catch (IOException e) {
+                throw new JobSubmissionException(e.getMessage(), e);
+            }
+            deployment.restoreFrom(initial, restore.allowNonRestoredState());
+        }
+        RestartStrategy strategy = restartStrategy != null ? restartStrategy
+                : config.isEnabled() ? RestartStrategy.exponentialDelay() : RestartStrategy.none();
+        CheckpointCoordinator coordinator = new CheckpointCoordinator(jobId.value(), jobName, config, storage, serializer,
+                graph.maxParallelism(), initial == null ? null : initial.checkpoint());
+        LocalJob job = new LocalJob(jobId, jobName, graph.requiredSlots(), (listener, state) -> {
+            deployment.restoreFrom(state, true);
+            return deployment.createTasks(listener);
+        }, strategy, coordinator, config, initial, () -> serializer).withPlanner(deployment::plans);
+        job.start();
         return job;
     }
 
@@ -154,8 +274,13 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
         JobDeployment deployment = prepare(jobName, graph);
         ChannelWiring wiring = ChannelWiring.placed(graph, placement, localNode, dataServer, dataClient,
                 RecordSerializer.of(Types.dynamic(jobClassLoader)));
-        LocalJob job = new LocalJob(new JobId(placement.jobId()), jobName, placement.slotsOf(localNode).size());
-        job.start(deployment.createTasks(job, wiring));
+        if (checkpointConfig.isEnabled() || savepointRestore != null) {
+            throw new JobSubmissionException("Job '" + jobName + "' is placed over several TaskManagers, which does not"
+                    + " support checkpoints or starting from a savepoint yet; run it within one node's slots");
+        }
+        LocalJob job = new LocalJob(new JobId(placement.jobId()), jobName, placement.slotsOf(localNode).size(),
+                (listener, state) -> deployment.createTasks(listener, wiring));
+        job.start();
         return job;
     }
 
@@ -180,6 +305,7 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
     private JobDeployment prepare(String jobName, JobGraph graph) throws JobSubmissionException {
         JobDeployment deployment = new JobDeployment(graph, connectors);
         deployment.validateConnectors();
+        deployment.validateUids();
         List<String> unbounded = deployment.unboundedSources();
         if (mode == RuntimeExecutionMode.BATCH && !unbounded.isEmpty()) {
             throw new JobSubmissionException("Job '" + jobName + "' runs in BATCH mode, but these sources do not end by "

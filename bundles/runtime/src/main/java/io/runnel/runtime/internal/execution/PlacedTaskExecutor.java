@@ -67,11 +67,7 @@ public final class PlacedTaskExecutor implements TaskExecutor {
             throws JobSubmissionException {
         LocalStreamEnvironment env = new LocalStreamEnvironment(connectors.registry(), deployment.slotNodes().size());
         env.setParallelism(deployment.parallelism());
-        try {
-            job.build(env, deployment.parameters());
-        } catch (IllegalArgumentException e) {
-            throw new JobSubmissionException("Job '" + deployment.jobName() + "' could not be built: " + e.getMessage(), e);
-        }
+        env.build(job, deployment.jobName(), deployment.parameters());
         List<String> slotNodes = deployment.slotNodes().stream().map(NodeId::value).toList();
         Map<String, String> addresses = new LinkedHashMap<>();
         deployment.dataAddresses().forEach((node, address) -> addresses.put(node.value(), address));

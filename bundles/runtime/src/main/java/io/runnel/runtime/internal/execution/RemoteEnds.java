@@ -82,6 +82,9 @@ final class RemoteEnds {
 
             @Override
             public void taskFailed(StreamTask task, Throwable error) {
+                // The job records its own failure before the released channels make other nodes fail
+                // and cancel, which would otherwise race back here as a channel failure.
+                job.failureNoticed(task, error);
                 try {
                     release(error);
                 } finally {

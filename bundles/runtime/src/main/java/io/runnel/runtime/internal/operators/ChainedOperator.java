@@ -1,5 +1,6 @@
 package io.runnel.runtime.internal.operators;
 
+import io.runnel.api.functions.CheckpointListener;
 import io.runnel.api.functions.CheckpointedFunction;
 import io.runnel.api.functions.FunctionInitializationContext;
 import io.runnel.api.functions.FunctionSnapshotContext;
@@ -21,6 +22,7 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
     protected final Output<Object> output;
     private OperatorStateBackend operatorState;
     private CheckpointedFunction checkpointedFunction;
+    private CheckpointListener checkpointListener;
 
     protected ChainedOperator(OperatorContext context, Output<Object> output) {
         this.context = context;
@@ -51,6 +53,9 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
      * in {@code open} before the function's own {@code open}.
      */
     protected final void initializeFunctionState(Object function, OperatorServices services) {
+        if (function instanceof CheckpointListener listener) {
+            this.checkpointListener = listener;
+        }
         if (!(function instanceof CheckpointedFunction checkpointed)) {
             return;
         }
@@ -116,5 +121,19 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
             return OperatorSnapshot.NONE;
         }
         return new OperatorSnapshot(keyed, operatorState == null ? null : operatorState.snapshot());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        if (checkpointListener == null) {
+            return;
+        }
+        try {
+            checkpointListener.notifyCheckpointComplete(checkpointId);
+        } catch (UserFunctionException | TaskCancelledException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new UserFunctionException(context.describe() + " (notifyCheckpointComplete)", e);
+        }
     }
 }

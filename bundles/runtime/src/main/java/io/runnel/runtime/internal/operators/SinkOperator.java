@@ -1,14 +1,22 @@
 package io.runnel.runtime.internal.operators;
 
+import io.runnel.runtime.internal.state.OperatorStateSnapshot;
 import io.runnel.spi.connector.SinkWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /** Hands records to a connector's {@link SinkWriter}; the end of a chain. */
-public final class SinkOperator implements StreamOperator<Object> {
+public final class SinkOperator implements StreamOperator<Object>, StatefulOperator {
+
+    /** The operator-state list in which a writer's checkpoint state is kept, one element per byte array. */
+    static final String WRITER_STATE = "sink writer state";
 
     /** Creates the writer on the task thread, when the operator opens. */
     @FunctionalInterface
     public interface WriterFactory {
-        SinkWriter<Object> create() throws Exception;
+        /** @param restoredState the writer state of a restored job (possibly empty), or null for a fresh start */
+        SinkWriter<Object> create(List<byte[]> restoredState) throws Exception;
     }
 
     private final WriterFactory factory;
@@ -22,7 +30,22 @@ public final class SinkOperator implements StreamOperator<Object> {
 
     @Override
     public void open(OperatorServices services) throws Exception {
-        writer = factory.create();
+        List<byte[]> state = null;
+        if (services.restored() != null) {
+            state = new ArrayList<>();
+            OperatorStateSnapshot operatorState = services.restored().operator();
+            if (operatorState != null) {
+                for (Object bytes : operatorState.splitLists().getOrDefault(WRITER_STATE, List.of())) {
+                    state.add((byte[]) bytes);
+                }
+            }
+        }
+        try {
+            writer = factory.create(state);
+        } catch (Exception e) {
+            throw new UserFunctionException(context.describe() + (state == null ? " (creating the writer)"
+                    : " (restoring the writer from " + state.size() + " saved state element(s))"), e);
+        }
     }
 
     @Override
@@ -42,6 +65,30 @@ public final class SinkOperator implements StreamOperator<Object> {
     @Override
     public void emitIdle(boolean idle) {
         // Nothing downstream to tell.
+    }
+
+    @Override
+    public OperatorSnapshot snapshotState(long checkpointId, long timestamp) {
+        List<byte[]> state;
+        try {
+            state = writer.snapshotState(checkpointId);
+        } catch (Exception e) {
+            throw new UserFunctionException(context.describe() + " (snapshotState)", e);
+        }
+        if (state == null) {
+            return OperatorSnapshot.NONE;
+        }
+        return new OperatorSnapshot(null, new OperatorStateSnapshot(Map.of(WRITER_STATE, List.<Object>copyOf(state)), Map.of(),
+                Map.of()));
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        try {
+            writer.notifyCheckpointComplete(checkpointId);
+        } catch (Exception e) {
+            throw new UserFunctionException(context.describe() + " (notifyCheckpointComplete)", e);
+        }
     }
 
     @Override

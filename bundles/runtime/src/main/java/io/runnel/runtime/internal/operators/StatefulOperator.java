@@ -13,4 +13,10 @@ public interface StatefulOperator {
      * @param timestamp when it was triggered, in epoch milliseconds
      */
     OperatorSnapshot snapshotState(long checkpointId, long timestamp);
+
+    /**
+     * Checkpoint {@code checkpointId} is complete: every task saved its state for it. Called on the
+     * task thread between records; user functions that are {@code CheckpointListener}s hear of it.
+     */
+    default void notifyCheckpointComplete(long checkpointId) throws Exception {}
 }

@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * Taking one snapshots the chain, hands the snapshots to the {@link CheckpointHandler} and sends the
  * barrier to every consumer.
  *
+ * <p>Work from other threads (a checkpoint trigger, a checkpoint's completion) goes through the
+ * task's mailbox and runs on the task thread between records, so operators never see two threads.
+ *
  * <pre>
  * open all operators -> process until the input ends (or cancel/failure)
  *   -> endInput on each operator, head to tail -> finish writers (end-of-partition downstream)
@@ -37,6 +40,12 @@ public final class StreamTask implements Runnable {
         void taskFinished(StreamTask task);
 
         void taskFailed(StreamTask task, Throwable error);
+
+        /**
+         * The task is failing with {@code error} and is about to release its resources; called before
+         * {@link #taskFailed} by wrappers that release resources other parts of the job observe.
+         */
+        default void failureNoticed(StreamTask task, Throwable error) {}
 
         void taskCancelled(StreamTask task);
     }
@@ -78,9 +87,20 @@ public final class StreamTask implements Runnable {
     private volatile CheckpointHandler checkpointHandler;
     /** The reader of a source task once it is open; only the task thread uses it. */
     private SourceReader<Object> reader;
-    /** Checkpoints a source task is asked to take, in order; taken between two polls of its reader. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Long> triggeredCheckpoints =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Work handed to the task thread, run between records in the order it came. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Mail> mailbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** The snapshots to restore the chain from, one per operator (null entries for none); null for a fresh start. */
+    private final List<OperatorSnapshot> restored;
+    /** A source stopped by a stop-with-savepoint waits for this savepoint to complete; -1 otherwise. */
+    private long stopSavepoint = -1;
+    /** Set when the savepoint a stopped source waits for completed: the source then ends its input. */
+    private boolean stopConfirmed;
+
+    /** Work for the task thread. */
+    @FunctionalInterface
+    private interface Mail {
+        void run() throws Exception;
+    }
 
     /**
      * @param readerFactory the source of a source task, else null
@@ -96,6 +116,16 @@ public final class StreamTask implements Runnable {
     /** @param batch whether the job runs in batch mode, see {@link OperatorServices#batch()} */
     public StreamTask(String description, ReaderFactory readerFactory, InputGate inputGate, Output<Object> head,
             List<StreamOperator<Object>> operators, List<RecordWriter> writers, Listener listener, boolean batch) {
+        this(description, readerFactory, inputGate, head, operators, writers, listener, batch, null);
+    }
+
+    /**
+     * @param restored what each operator of the chain restores from, head to tail (an entry is null
+     *     for an operator without saved state), or null for a fresh start
+     */
+    public StreamTask(String description, ReaderFactory readerFactory, InputGate inputGate, Output<Object> head,
+            List<StreamOperator<Object>> operators, List<RecordWriter> writers, Listener listener, boolean batch,
+            List<OperatorSnapshot> restored) {
         if ((readerFactory == null) == (inputGate == null)) {
             throw new IllegalArgumentException("A task reads either a source or an input gate: " + description);
         }
@@ -107,6 +137,11 @@ public final class StreamTask implements Runnable {
         this.writers = List.copyOf(writers);
         this.listener = listener;
         this.batch = batch;
+        if (restored != null && restored.size() != operators.size()) {
+            throw new IllegalArgumentException(description + ": " + restored.size() + " snapshots to restore for "
+                    + operators.size() + " operators");
+        }
+        this.restored = restored == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(restored));
     }
 
     public String description() {
@@ -117,14 +152,13 @@ public final class StreamTask implements Runnable {
     public void run() {
         thread = Thread.currentThread();
         try {
-            OperatorServices services = new OperatorServices(timers, null, batch);
-            for (StreamOperator<Object> operator : operators) {
-                operator.open(services);
+            for (int i = 0; i < operators.size(); i++) {
+                operators.get(i).open(new OperatorServices(timers, restored == null ? null : restored.get(i), batch));
             }
             if (readerFactory != null) {
                 reader = readerFactory.create();
                 readSource();
-                if (!cancelled) {
+                if (!cancelled && stopSavepoint < 0) {
                     head.emitWatermark(Long.MAX_VALUE); // a finished source completes event time
                 }
             } else {
@@ -141,7 +175,8 @@ public final class StreamTask implements Runnable {
             }
             closeAll(reader);
             listener.taskFinished(this);
-        } catch (Throwable error) {
+        } catch (Throwable thrown) {
+            Throwable error = thrown instanceof MailFailure ? thrown.getCause() : thrown;
             closeAll(reader);
             if (cancelled) {
                 listener.taskCancelled(this);
@@ -163,13 +198,84 @@ public final class StreamTask implements Runnable {
      * the barriers arrive instead. May be called from any thread.
      */
     public void triggerCheckpoint(long checkpointId) {
+        triggerCheckpoint(checkpointId, CheckpointType.CHECKPOINT);
+    }
+
+    /**
+     * Asks a source task to take a checkpoint or savepoint of the given type before its next record.
+     * After a stopping savepoint the source reads nothing more; it ends its input when told the
+     * savepoint completed ({@link #notifyCheckpointComplete}), or fails if told it was abandoned
+     * ({@link #notifyCheckpointAborted}).
+     */
+    public void triggerCheckpoint(long checkpointId, CheckpointType type) {
         if (readerFactory == null) {
             throw new IllegalStateException("Only source tasks are triggered; " + description + " reads barriers");
         }
-        triggeredCheckpoints.add(checkpointId);
+        send(() -> {
+            if (stopSavepoint >= 0) {
+                return; // stopping already: the source has sent its last barrier
+            }
+            if (type == CheckpointType.SAVEPOINT_DRAIN) {
+                head.emitWatermark(Long.MAX_VALUE); // fire every window and timer before the cut
+            }
+            takeCheckpoint(checkpointId);
+            if (type.stopsSource()) {
+                stopSavepoint = checkpointId;
+                flushWriters();
+            }
+        });
+    }
+
+    /**
+     * Tells every operator of the chain, and a source's reader, that checkpoint {@code checkpointId}
+     * is complete. Runs on the task thread between records; may be called from any thread.
+     */
+    public void notifyCheckpointComplete(long checkpointId) {
+        send(() -> {
+            if (reader != null) {
+                reader.notifyCheckpointComplete(checkpointId);
+            }
+            for (StreamOperator<Object> operator : operators) {
+                if (operator instanceof StatefulOperator stateful) {
+                    stateful.notifyCheckpointComplete(checkpointId);
+                }
+            }
+            if (stopSavepoint >= 0 && checkpointId >= stopSavepoint) {
+                stopConfirmed = true;
+            }
+        });
+    }
+
+    /**
+     * Tells a source stopped by a stop-with-savepoint that the savepoint was abandoned. Without drain
+     * it goes on reading; after a drain its event time is complete, so it fails and the job restarts
+     * from its latest checkpoint.
+     */
+    public void notifyCheckpointAborted(long checkpointId, CheckpointType type, String reason) {
+        send(() -> {
+            if (stopSavepoint != checkpointId) {
+                return;
+            }
+            if (type == CheckpointType.SAVEPOINT_DRAIN) {
+                throw new IllegalStateException("The savepoint to stop the job with (drained) failed: " + reason);
+            }
+            stopSavepoint = -1;
+        });
+    }
+
+    private void send(Mail mail) {
+        mailbox.add(mail);
         Thread current = thread;
         if (current != null) {
             LockSupport.unpark(current);
+        }
+    }
+
+    /** Runs the work other threads handed over; on the task thread, between records. */
+    private void processMail() throws Exception {
+        Mail mail;
+        while ((mail = mailbox.poll()) != null) {
+            mail.run();
         }
     }
 
@@ -203,9 +309,14 @@ public final class StreamTask implements Runnable {
     private void readSource() throws Exception {
         Collector<Object> output = record -> head.emit(record, Output.NO_TIMESTAMP);
         while (!cancelled) {
-            Long checkpoint;
-            while ((checkpoint = triggeredCheckpoints.poll()) != null) {
-                takeCheckpoint(checkpoint);
+            processMail();
+            if (stopSavepoint >= 0) {
+                if (stopConfirmed) {
+                    return;
+                }
+                LockSupport.parkNanos(this, Math.min(IDLE_SOURCE_PARK_NANOS, timers.nanosToNext()));
+                timers.runDue();
+                continue;
             }
             SourceReader.Status status = reader.poll(output);
             timers.runDue();
@@ -244,16 +355,33 @@ public final class StreamTask implements Runnable {
                 case END_OF_PARTITION -> throw new IllegalStateException("the gate consumes end-of-partition itself");
             }
             timers.runDue();
+            processMail();
             if (cancelled) {
                 return;
             }
         }
     }
 
-    /** Before the task parks for input: run due timers, and push out what is in half-full batches. */
+    /** Before the task parks for input: run mail and due timers, and push out what is in half-full batches. */
     private void beforeWaiting() {
+        try {
+            processMail();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new MailFailure(e);
+        }
         timers.runDue();
         flushWritersOrCancel();
+    }
+
+    /** Carries a checked exception of mail run inside the input gate's wait out to {@link #run}. */
+    private static final class MailFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MailFailure(Exception cause) {
+            super(cause);
+        }
     }
 
     private void flushWriters() throws InterruptedException {

@@ -1,0 +1,488 @@
+package io.runnel.runtime.internal.checkpoint;
+
+import io.runnel.api.stream.CheckpointConfig;
+import io.runnel.api.stream.ExecutionOptions;
+import io.runnel.api.types.TypeSerializer;
+import io.runnel.runtime.internal.operators.OperatorSnapshot;
+import io.runnel.runtime.internal.task.CheckpointType;
+import io.runnel.runtime.internal.task.StreamTask;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes the checkpoints and savepoints of one job whose tasks run in this JVM.
+ *
+ * <p>A checkpoint goes: trigger every source task ({@link StreamTask#triggerCheckpoint}) -> each
+ * task, at its barrier, hands its synchronous snapshots over -> they are written to state files on
+ * this coordinator's I/O threads while the task runs on -> once every task's files are written the
+ * checkpoint's {@code _metadata} is written atomically, older checkpoints beyond the retained count
+ * are deleted, and every task hears {@code notifyCheckpointComplete}.
+ *
+ * <p>A checkpoint that does not complete within the timeout, or whose state cannot be written, is
+ * abandoned; more failures in a row than the tolerable number fail the job (through the
+ * {@link FailureListener}), whose restart strategy then restarts it from the latest completed
+ * checkpoint. Once any task has finished no further checkpoint is triggered, since a finished task
+ * cannot take part.
+ *
+ * <p>Each run of the job's tasks (an attempt) is {@link #attach}ed; what tasks of an earlier attempt
+ * still hand over is ignored. Thread safety: all methods may be called from any thread.
+ */
+public final class CheckpointCoordinator implements AutoCloseable {
+
+    /** Told when checkpoints fail more often in a row than tolerated. */
+    @FunctionalInterface
+    public interface FailureListener {
+        void tooManyCheckpointFailures(Exception reason);
+    }
+
+    /** One checkpoint or savepoint in progress. */
+    private final class Pending {
+        final long id;
+        final CheckpointType type;
+        final CheckpointWriter writer;
+        final long triggerMillis = System.currentTimeMillis();
+        final long triggerNanos = System.nanoTime();
+        final Set<StreamTask> awaiting;
+        final Map<String, Map<Integer, StateHandle>> handles = new TreeMap<>();
+        final Map<String, Integer> parallelisms = new HashMap<>();
+        final CompletableFuture<CompletedCheckpoint> result = new CompletableFuture<>();
+        ScheduledFuture<?> timeout;
+
+        Pending(long id, CheckpointType type, CheckpointWriter writer, Set<StreamTask> awaiting) {
+            this.id = id;
+            this.type = type;
+            this.writer = writer;
+            this.awaiting = awaiting;
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
+
+    private final String jobId;
+    private final String jobName;
+    private final CheckpointConfig config;
+    private final CheckpointStorage storage;
+    private final TypeSerializer<Object> serializer;
+    private final int maxParallelism;
+    private volatile FailureListener failureListener = reason -> { };
+    private final ScheduledExecutorService timer;
+    private final ExecutorService io;
+    private final Map<Long, Pending> pending = new LinkedHashMap<>();
+    private final List<Long> completedDurationsMillis = new ArrayList<>();
+    private List<TaskCheckpointPlan> tasks = List.of();
+    private Map<StreamTask, TaskCheckpointPlan> plans = Map.of();
+    private long nextId;
+    private int consecutiveFailures;
+    private long lastCompletionNanos;
+    private boolean anyTaskFinished;
+    /** Set once a stop-with-savepoint is under way: sources stop, so no further checkpoint is triggered. */
+    private boolean stopping;
+    private boolean closed;
+    private ScheduledFuture<?> periodic;
+    private CompletedCheckpoint latest;
+
+    /**
+     * @param serializer writes keys of keyed state and elements of operator state (the job's dynamic
+     *     serializer)
+     * @param startedFrom the savepoint or checkpoint the job starts from, or null; checkpoint ids
+     *     continue after its id, so ids never repeat along a job's history
+     */
+    public CheckpointCoordinator(String jobId, String jobName, CheckpointConfig config, CheckpointStorage storage,
+            TypeSerializer<Object> serializer, int maxParallelism, CompletedCheckpoint startedFrom) {
+        this.jobId = jobId;
+        this.jobName = jobName;
+        this.config = config.copy();
+        this.storage = storage;
+        this.serializer = serializer;
+        this.maxParallelism = maxParallelism;
+        this.nextId = startedFrom == null ? 1 : startedFrom.checkpointId() + 1;
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "checkpoint timer"));
+        this.io = Executors.newFixedThreadPool(2, runnable -> daemon(runnable, "checkpoint writer"));
+        this.lastCompletionNanos = System.nanoTime();
+    }
+
+    private Thread daemon(Runnable runnable, String role) {
+        Thread thread = new Thread(runnable, "runnel " + jobName + " " + role);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** Who hears of too many failed checkpoints in a row (the job, which then fails its tasks). */
+    public void setFailureListener(FailureListener listener) {
+        this.failureListener = listener;
+    }
+
+    /** Where the job's checkpoints are written. */
+    public CheckpointStorage storage() {
+        return storage;
+    }
+
+    /**
+     * Takes the tasks of a new attempt: checkpoints of the previous one are abandoned, and each task's
+     * snapshots come here from now on.
+     */
+    public synchronized void attach(List<TaskCheckpointPlan> attempt) {
+        abortAll("the job's tasks were restarted");
+        tasks = List.copyOf(attempt);
+        Map<StreamTask, TaskCheckpointPlan> byTask = new HashMap<>();
+        for (TaskCheckpointPlan plan : tasks) {
+            byTask.put(plan.task(), plan);
+            List<TaskCheckpointPlan> current = tasks;
+            plan.task().setCheckpointHandler((task, id, splits, snapshots) -> taken(current, task, id, splits, snapshots));
+        }
+        plans = byTask;
+        anyTaskFinished = false;
+        stopping = false;
+    }
+
+    /** Starts triggering checkpoints every interval, if the job has checkpoints on. */
+    public synchronized void startPeriodic() {
+        if (!config.isEnabled() || periodic != null || closed) {
+            return;
+        }
+        long interval = config.getInterval().toMillis();
+        periodic = timer.scheduleWithFixedDelay(this::periodicTrigger, interval, interval, TimeUnit.MILLISECONDS);
+        LOG.info("Job '{}' ({}) takes {} into {}", jobName, jobId, config, storage.jobDirectory());
+    }
+
+    private synchronized void periodicTrigger() {
+        if (closed || anyTaskFinished || stopping || tasks.isEmpty()) {
+            return;
+        }
+        long periodicPending = pending.values().stream().filter(p -> p.type == CheckpointType.CHECKPOINT).count();
+        if (periodicPending >= config.getMaxConcurrent()) {
+            return;
+        }
+        if (System.nanoTime() - lastCompletionNanos < config.getMinPause().toNanos()) {
+            return;
+        }
+        try {
+            trigger(CheckpointType.CHECKPOINT, null);
+        } catch (IOException e) {
+            failed(null, "checkpoint " + (nextId - 1) + " could not be started: " + e.getMessage(), true);
+        }
+    }
+
+    /**
+     * Takes a savepoint into a new directory below {@code directory}.
+     *
+     * @return completes with the savepoint once every task's state is written, or exceptionally
+     */
+    public synchronized CompletableFuture<CompletedCheckpoint> triggerSavepoint(Path directory, CheckpointType type) {
+        if (type == CheckpointType.CHECKPOINT) {
+            throw new IllegalArgumentException("not a savepoint type: " + type);
+        }
+        if (closed || tasks.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Job '" + jobName + "' is not running"));
+        }
+        if (anyTaskFinished || stopping) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Job '" + jobName
+                    + "' cannot take a savepoint: " + (stopping ? "it is being stopped with a savepoint already"
+                    : "some of its tasks have finished already")));
+        }
+        stopping = type.stopsSource();
+        try {
+            Path target = directory.resolve("savepoint-" + jobId.substring(0, Math.min(6, jobId.length())) + "-"
+                    + Long.toHexString(System.nanoTime() ^ Double.doubleToLongBits(Math.random())));
+            return trigger(type, target).result;
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Triggers every source task of the current attempt; with {@code savepointTarget} for a savepoint. */
+    private Pending trigger(CheckpointType type, Path savepointTarget) throws IOException {
+        long id = nextId++;
+        CheckpointWriter writer = savepointTarget == null ? storage.begin(id) : storage.beginSavepoint(savepointTarget);
+        Set<StreamTask> awaiting = new HashSet<>();
+        for (TaskCheckpointPlan plan : tasks) {
+            awaiting.add(plan.task());
+        }
+        Pending checkpoint = new Pending(id, type, writer, awaiting);
+        pending.put(id, checkpoint);
+        checkpoint.timeout = timer.schedule(() -> timedOut(checkpoint), config.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        LOG.debug("Job '{}' triggers {} {}", jobName, describe(checkpoint), id);
+        for (TaskCheckpointPlan plan : tasks) {
+            if (plan.sourceUid() != null) {
+                plan.task().triggerCheckpoint(id, type);
+            }
+        }
+        return checkpoint;
+    }
+
+    /** On a task thread: the task took its snapshots; write them on an I/O thread. */
+    private void taken(List<TaskCheckpointPlan> attempt, StreamTask task, long id, List<byte[]> splits,
+            List<OperatorSnapshot> snapshots) {
+        Pending checkpoint;
+        TaskCheckpointPlan plan;
+        synchronized (this) {
+            checkpoint = pending.get(id);
+            plan = plans.get(task);
+            if (attempt != tasks || checkpoint == null || plan == null) {
+                return; // an abandoned checkpoint, or a task of an earlier attempt
+            }
+        }
+        io.execute(() -> {
+            Map<String, StateHandle> written;
+            try {
+                written = write(checkpoint.writer, plan, splits, snapshots);
+            } catch (Exception e) {
+                failed(checkpoint, "the state of " + task.description() + " could not be written: " + e.getMessage(), true);
+                return;
+            }
+            acknowledged(checkpoint, plan, written);
+        });
+    }
+
+    private Map<String, StateHandle> write(CheckpointWriter writer, TaskCheckpointPlan plan, List<byte[]> splits,
+            List<OperatorSnapshot> snapshots) throws IOException {
+        Map<String, StateHandle> written = new LinkedHashMap<>();
+        if (plan.sourceUid() != null && splits != null) {
+            written.put(plan.sourceUid(), writeFile(writer, plan.sourceUid(), plan.subtask(), null, splits));
+        }
+        for (int i = 0; i < snapshots.size(); i++) {
+            OperatorSnapshot snapshot = snapshots.get(i);
+            if (snapshot == null || (snapshot.keyed() == null && snapshot.operator() == null)) {
+                continue;
+            }
+            String uid = plan.operatorUids().get(i);
+            written.put(uid, writeFile(writer, uid, plan.subtask(), snapshot, null));
+        }
+        return written;
+    }
+
+    private StateHandle writeFile(CheckpointWriter writer, String uid, int subtask, OperatorSnapshot snapshot,
+            List<byte[]> splits) throws IOException {
+        StateFile file = writer.newStateFile(uid, subtask);
+        try (DataOutputStream out = new DataOutputStream(file)) {
+            SubtaskStateCodec.write(snapshot, splits, serializer, serializer, out);
+        }
+        return file.handle();
+    }
+
+    private void acknowledged(Pending checkpoint, TaskCheckpointPlan plan, Map<String, StateHandle> written) {
+        synchronized (this) {
+            if (pending.get(checkpoint.id) != checkpoint) {
+                return; // abandoned meanwhile
+            }
+            written.forEach((uid, handle) -> {
+                checkpoint.handles.computeIfAbsent(uid, u -> new TreeMap<>()).put(plan.subtask(), handle);
+                checkpoint.parallelisms.put(uid, plan.parallelism());
+            });
+            checkpoint.awaiting.remove(plan.task());
+            if (!checkpoint.awaiting.isEmpty()) {
+                return;
+            }
+            pending.remove(checkpoint.id);
+            checkpoint.timeout.cancel(false);
+        }
+        complete(checkpoint);
+    }
+
+    /** On an I/O thread, once every task acknowledged: writes {@code _metadata} and tells the tasks. */
+    private void complete(Pending checkpoint) {
+        List<OperatorState> operators = new ArrayList<>();
+        checkpoint.handles.forEach((uid, handles) -> operators.add(new OperatorState(uid, checkpoint.parallelisms.get(uid),
+                Math.max(maxParallelism, checkpoint.parallelisms.get(uid)), handles)));
+        CheckpointMetadata metadata = checkpoint.type == CheckpointType.CHECKPOINT
+                ? CheckpointMetadata.checkpoint(jobId, checkpoint.id, checkpoint.triggerMillis, 0, operators)
+                : CheckpointMetadata.savepoint(jobId, checkpoint.id, checkpoint.triggerMillis, 0, operators);
+        CompletedCheckpoint completed;
+        try {
+            completed = checkpoint.writer.complete(metadata);
+        } catch (IOException | RuntimeException e) {
+            checkpoint.writer.abort();
+            failed(checkpoint, "its metadata could not be written: " + e.getMessage(), false);
+            return;
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - checkpoint.triggerNanos);
+        List<TaskCheckpointPlan> notify;
+        synchronized (this) {
+            consecutiveFailures = 0;
+            lastCompletionNanos = System.nanoTime();
+            if (checkpoint.type == CheckpointType.CHECKPOINT) {
+                latest = completed;
+                completedDurationsMillis.add(millis);
+                // An older checkpoint still pending can only complete as a stale one: drop it.
+                for (Pending older : List.copyOf(pending.values())) {
+                    if (older.id < checkpoint.id && older.type == CheckpointType.CHECKPOINT) {
+                        abort(older, "checkpoint " + checkpoint.id + " completed first");
+                    }
+                }
+            }
+            notify = tasks;
+        }
+        LOG.info("Job '{}' completed {} {} in {} ms ({} operator(s) with state) at {}", jobName, describe(checkpoint),
+                checkpoint.id, millis, operators.size(), completed.directory());
+        if (checkpoint.type == CheckpointType.CHECKPOINT) {
+            try {
+                storage.retain(config.getNumRetained());
+            } catch (IOException e) {
+                LOG.warn("Job '{}': deleting checkpoints beyond the {} retained failed: {}", jobName,
+                        config.getNumRetained(), e.toString());
+            }
+        }
+        for (TaskCheckpointPlan plan : notify) {
+            plan.task().notifyCheckpointComplete(checkpoint.id);
+        }
+        checkpoint.result.complete(completed);
+    }
+
+    private void timedOut(Pending checkpoint) {
+        List<String> waitingFor;
+        synchronized (this) {
+            if (pending.get(checkpoint.id) != checkpoint) {
+                return;
+            }
+            waitingFor = checkpoint.awaiting.stream().map(StreamTask::description).sorted().toList();
+        }
+        failed(checkpoint, "it did not complete within " + config.getTimeout().toMillis() + " ms ("
+                + ExecutionOptions.CHECKPOINTING_TIMEOUT + "); still waiting for " + waitingFor, true);
+    }
+
+    /**
+     * A checkpoint failed: abandon it and, for periodic checkpoints, count the failure; beyond the
+     * tolerable number the job fails.
+     */
+    private void failed(Pending checkpoint, String reason, boolean count) {
+        boolean failJob = false;
+        String message;
+        synchronized (this) {
+            long id = checkpoint == null ? nextId - 1 : checkpoint.id;
+            message = "Job '" + jobName + "': " + (checkpoint == null ? "checkpoint" : describe(checkpoint)) + " " + id
+                    + " failed: " + reason;
+            if (checkpoint != null) {
+                if (pending.get(checkpoint.id) != checkpoint) {
+                    return;
+                }
+                abort(checkpoint, reason);
+            }
+            if (closed) {
+                return;
+            }
+            boolean periodicCheckpoint = checkpoint == null || checkpoint.type == CheckpointType.CHECKPOINT;
+            if (count && periodicCheckpoint) {
+                consecutiveFailures++;
+                failJob = consecutiveFailures > config.getTolerableFailures();
+            }
+        }
+        LOG.warn(message);
+        if (failJob) {
+            failureListener.tooManyCheckpointFailures(new IOException(message + " (" + consecutiveFailures
+                    + " failed checkpoint(s) in a row, " + config.getTolerableFailures() + " tolerated by "
+                    + ExecutionOptions.CHECKPOINTING_TOLERABLE_FAILURES + ")"));
+        }
+    }
+
+    /** Drops a pending checkpoint: deletes what was written and tells whoever waits for it. Holds the lock. */
+    private void abort(Pending checkpoint, String reason) {
+        pending.remove(checkpoint.id);
+        if (checkpoint.timeout != null) {
+            checkpoint.timeout.cancel(false);
+        }
+        checkpoint.writer.abort();
+        if (checkpoint.type.stopsSource()) {
+            stopping = false;
+            for (TaskCheckpointPlan plan : tasks) {
+                if (plan.sourceUid() != null) {
+                    plan.task().notifyCheckpointAborted(checkpoint.id, checkpoint.type, reason);
+                }
+            }
+        }
+        checkpoint.result.completeExceptionally(new IOException(describe(checkpoint) + " " + checkpoint.id
+                + " of job '" + jobName + "' failed: " + reason));
+    }
+
+    private void abortAll(String reason) {
+        for (Pending checkpoint : List.copyOf(pending.values())) {
+            abort(checkpoint, reason);
+        }
+    }
+
+    /**
+     * A task of the current attempt finished: checkpoints waiting for it will not complete, and no
+     * new one is triggered.
+     */
+    public synchronized void taskFinished(StreamTask task) {
+        if (!plans.containsKey(task)) {
+            return;
+        }
+        if (!anyTaskFinished && config.isEnabled()) {
+            LOG.info("Job '{}': {} finished; no further checkpoints are taken", jobName, task.description());
+        }
+        anyTaskFinished = true;
+        for (Pending checkpoint : List.copyOf(pending.values())) {
+            if (checkpoint.awaiting.contains(task) && !checkpoint.type.stopsSource()) {
+                abort(checkpoint, task.description() + " finished before taking part");
+            }
+        }
+    }
+
+    /** The newest completed checkpoint of this job run (not savepoints), if any. */
+    public synchronized Optional<CompletedCheckpoint> latestCompleted() {
+        return Optional.ofNullable(latest);
+    }
+
+    /** How long each completed checkpoint took from trigger to metadata, oldest first, in milliseconds. */
+    public synchronized List<Long> completedDurationsMillis() {
+        return List.copyOf(completedDurationsMillis);
+    }
+
+    /**
+     * Stops triggering and abandons checkpoints in progress. With {@code discard}, also deletes the
+     * job's checkpoints (a job cancelled or finished without retaining them).
+     */
+    public void shutdown(boolean discard) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (periodic != null) {
+                periodic.cancel(false);
+            }
+            abortAll("the job ended");
+        }
+        timer.shutdownNow();
+        io.shutdown();
+        try {
+            io.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (discard) {
+            try {
+                storage.discardAll();
+            } catch (IOException e) {
+                LOG.warn("Job '{}': deleting its checkpoints in {} failed: {}", jobName, storage.jobDirectory(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(false);
+    }
+
+    private static String describe(Pending checkpoint) {
+        return checkpoint.type == CheckpointType.CHECKPOINT ? "checkpoint" : "savepoint";
+    }
+}
