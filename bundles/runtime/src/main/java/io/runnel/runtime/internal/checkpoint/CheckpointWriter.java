@@ -139,7 +139,7 @@ public final class CheckpointWriter {
                 throw e;
             }
             phase = Phase.COMPLETED;
-            LOG.info("{} {} completed in {}", savepoint ? "Savepoint" : "Checkpoint", metadata.checkpointId(), directory);
+            LOG.debug("{} {} completed in {}", savepoint ? "Savepoint" : "Checkpoint", metadata.checkpointId(), directory);
             return new CompletedCheckpoint(directory, metadata);
         }
     }

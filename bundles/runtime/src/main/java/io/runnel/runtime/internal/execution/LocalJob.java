@@ -66,6 +66,8 @@ final class LocalJob implements JobClient {
     private final Supplier<io.runnel.api.types.TypeSerializer<Object>> serializer;
     private Attempt attempt;
     private int attemptNumber;
+    /** The id of the checkpoint each restart started from (-1: none, started from the job's initial state). */
+    private final List<Long> restoredFrom = new java.util.ArrayList<>();
 
     /** A job without checkpoints that does not restart: one node's share of a placed job. */
     LocalJob(JobId jobId, String name, int slots, TaskFactory factory) {
@@ -229,6 +231,11 @@ final class LocalJob implements JobClient {
         return attempt == null ? List.of() : attempt.tasks;
     }
 
+    /** For each restart, the id of the checkpoint it started from, or -1 if it started from the job's initial state. */
+    synchronized List<Long> restoredFrom() {
+        return List.copyOf(restoredFrom);
+    }
+
     /** How many times the job was restarted. */
     synchronized int restarts() {
         return attemptNumber;
@@ -366,6 +373,7 @@ final class LocalJob implements JobClient {
             }
             LOG.info("Job '{}' ({}) attempt {} starts {} task(s) from {}", name, jobId, next.number, tasks.size(),
                     restore == null ? "the beginning (no checkpoint completed yet)" : restore);
+            restoredFrom.add(restore == null || restore == initialState ? -1L : restore.checkpointId());
             status.set(JobStatus.RUNNING);
             run(next, tasks);
         }

@@ -17,7 +17,8 @@ import java.io.IOException;
  * WATERMARK         1, watermark long
  * IDLE              2
  * ACTIVE            3
- * END_OF_PARTITION  4
+ * END_OF_PARTITION  4, suspended byte (1: the producer stopped for a savepoint without draining)
+ * BARRIER           5, checkpoint id long
  * </pre>
  *
  * The kind codes are written out here rather than taken from the enum's order, so reordering the
@@ -70,7 +71,10 @@ final class BufferFrames {
                 }
                 case IDLE -> frame.writeByte(IDLE);
                 case ACTIVE -> frame.writeByte(ACTIVE);
-                case END_OF_PARTITION -> frame.writeByte(END_OF_PARTITION);
+                case END_OF_PARTITION -> {
+                    frame.writeByte(END_OF_PARTITION);
+                    frame.writeByte(buffer.isSuspended() ? 1 : 0);
+                }
                 case BARRIER -> {
                     frame.writeByte(BARRIER);
                     frame.writeLong(buffer.checkpointId());
@@ -97,7 +101,7 @@ final class BufferFrames {
             case WATERMARK -> Buffer.watermark(frame.readLong());
             case IDLE -> Buffer.IDLE;
             case ACTIVE -> Buffer.ACTIVE;
-            case END_OF_PARTITION -> Buffer.END_OF_PARTITION;
+            case END_OF_PARTITION -> frame.readByte() == 1 ? Buffer.END_OF_PARTITION_SUSPENDED : Buffer.END_OF_PARTITION;
             case BARRIER -> Buffer.barrier(frame.readLong());
             default -> throw new Protocol.ProtocolException("a buffer of unknown kind " + kind);
         };

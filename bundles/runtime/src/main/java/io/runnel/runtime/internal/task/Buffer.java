@@ -19,6 +19,12 @@ public final class Buffer {
 
     /** The last buffer of a channel: its producer finished. */
     public static final Buffer END_OF_PARTITION = new Buffer(Kind.END_OF_PARTITION, null, null, 0);
+    /**
+     * The last buffer of a channel whose producer stopped for a savepoint without draining: its
+     * event time is not complete, so consumers must not advance their watermark for it, nor treat
+     * the end as the end of their input (no final results).
+     */
+    public static final Buffer END_OF_PARTITION_SUSPENDED = new Buffer(Kind.END_OF_PARTITION, null, null, 1);
     /** The producer's stream became idle: it holds back no consumer's event time. */
     public static final Buffer IDLE = new Buffer(Kind.IDLE, null, null, 0);
     /** The producer's stream is active again after {@link #IDLE}. */
@@ -64,6 +70,11 @@ public final class Buffer {
             case END_OF_PARTITION -> END_OF_PARTITION;
             case DATA, WATERMARK, BARRIER -> throw new IllegalArgumentException(kind + " buffers carry a payload");
         };
+    }
+
+    /** Whether an END_OF_PARTITION comes from a producer stopped for a savepoint (see {@link #END_OF_PARTITION_SUSPENDED}). */
+    public boolean isSuspended() {
+        return kind == Kind.END_OF_PARTITION && watermark == 1;
     }
 
     public Kind kind() {

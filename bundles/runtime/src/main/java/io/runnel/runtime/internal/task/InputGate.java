@@ -50,6 +50,8 @@ public final class InputGate {
     /** Channels that delivered the barrier of {@link #alignedCheckpoint} and wait for the others. */
     private boolean[] blocked = new boolean[0];
     private int blockedChannels;
+    /** Whether a channel ended because its producer stopped for a savepoint without draining. */
+    private boolean suspended;
 
     /** Adds the channel from one more producer subtask. Only before the task starts. */
     public InputChannel addChannel(String description) {
@@ -97,6 +99,14 @@ public final class InputGate {
             flushed = false;
         }
         return null;
+    }
+
+    /**
+     * Whether some channel ended because its producer stopped for a savepoint without draining; the
+     * task then stops the same way instead of ending its input.
+     */
+    boolean endedSuspended() {
+        return suspended;
     }
 
     /** Whether every channel has ended and everything has been reported. */
@@ -152,7 +162,13 @@ public final class InputGate {
             case END_OF_PARTITION -> {
                 channel.markEnded();
                 endedChannels++;
-                channelWatermarks[index] = Long.MAX_VALUE;
+                if (buffer.isSuspended()) {
+                    // Its event time is not complete: keep its last watermark as a floor, so the
+                    // task's watermark does not run ahead of what the savepoint holds.
+                    suspended = true;
+                } else {
+                    channelWatermarks[index] = Long.MAX_VALUE;
+                }
                 channelIdle[index] = false;
                 if (blockedChannels > 0 && blockedChannels == channels.size() - endedChannels) {
                     // The channels still running have all delivered the barrier: alignment is done. The
@@ -264,8 +280,11 @@ public final class InputGate {
         try {
             // Re-check after announcing: a producer that put a buffer just before sees the flag
             // too late to unpark us, so look once more; the timeout bounds any remaining race.
+            // Channels blocked for barrier alignment do not count: their data must wait, and
+            // returning for them would spin without ever parking, so the consumer would not even
+            // notice that it was cancelled (interrupted).
             for (InputChannel channel : channels) {
-                if (!channel.isEnded() && channel.hasData()) {
+                if (!channel.isEnded() && !blocked[channel.index()] && channel.hasData()) {
                     return;
                 }
             }

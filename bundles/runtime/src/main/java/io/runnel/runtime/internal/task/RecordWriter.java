@@ -90,9 +90,17 @@ public final class RecordWriter implements Output<Object> {
 
     /** Flushes and tells every consumer that this producer is done. */
     public void finish() throws InterruptedException {
+        finish(false);
+    }
+
+    /**
+     * Flushes and tells every consumer that this producer is done; {@code suspended} when it stopped
+     * for a savepoint without completing its input (see {@link Buffer#END_OF_PARTITION_SUSPENDED}).
+     */
+    public void finish(boolean suspended) throws InterruptedException {
         flush();
         for (OutputChannel channel : channels) {
-            channel.put(Buffer.END_OF_PARTITION);
+            channel.put(suspended ? Buffer.END_OF_PARTITION_SUSPENDED : Buffer.END_OF_PARTITION);
         }
     }
 

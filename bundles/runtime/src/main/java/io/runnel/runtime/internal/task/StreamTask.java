@@ -93,6 +93,8 @@ public final class StreamTask implements Runnable {
     private final List<OperatorSnapshot> restored;
     /** A source stopped by a stop-with-savepoint waits for this savepoint to complete; -1 otherwise. */
     private long stopSavepoint = -1;
+    /** Whether the stop-with-savepoint drained event time first; the source then ends like a finished one. */
+    private boolean stopDrains;
     /** Set when the savepoint a stopped source waits for completed: the source then ends its input. */
     private boolean stopConfirmed;
 
@@ -167,11 +169,16 @@ public final class StreamTask implements Runnable {
             if (cancelled) {
                 throw new TaskCancelledException();
             }
-            for (StreamOperator<Object> operator : operators) {
-                operator.endInput();
+            // Stopped for a savepoint without draining: the input did not end, it was suspended, so
+            // no final results (endInput) and consumers are told the same.
+            boolean suspended = readerFactory != null ? stopSavepoint >= 0 && !stopDrains : inputGate.endedSuspended();
+            if (!suspended) {
+                for (StreamOperator<Object> operator : operators) {
+                    operator.endInput();
+                }
             }
             for (RecordWriter writer : writers) {
-                writer.finish();
+                writer.finish(suspended);
             }
             closeAll(reader);
             listener.taskFinished(this);
@@ -221,6 +228,7 @@ public final class StreamTask implements Runnable {
             takeCheckpoint(checkpointId);
             if (type.stopsSource()) {
                 stopSavepoint = checkpointId;
+                stopDrains = type == CheckpointType.SAVEPOINT_DRAIN;
                 flushWriters();
             }
         });

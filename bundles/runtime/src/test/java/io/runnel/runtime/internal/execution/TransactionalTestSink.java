@@ -1,0 +1,142 @@
+package io.runnel.runtime.internal.execution;
+
+import io.runnel.api.stream.SinkDescriptor;
+import io.runnel.spi.connector.SinkProvider;
+import io.runnel.spi.connector.SinkWriter;
+import io.runnel.spi.connector.SubtaskInfo;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * A sink with the two-phase commit a transactional sink (Kafka's) has, writing into memory: records
+ * go into an open transaction; at a checkpoint's snapshot the transaction is pre-committed (its
+ * records kept in the writer state under its id); when the checkpoint completes it is committed;
+ * a restored writer commits the transactions in its state. Committing a transaction id twice
+ * keeps the first, as a broker would. So what is committed is each record exactly once, if the
+ * runtime drives the sink correctly; tests compare it with a failure-free run.
+ */
+final class TransactionalTestSink implements SinkProvider {
+
+    static final String CONNECTOR = "transactional";
+    private static final String OUTPUT = "output";
+
+    /** Committed transactions by output name, then transaction id. */
+    private static final ConcurrentMap<String, ConcurrentMap<String, List<String>>> COMMITTED = new ConcurrentHashMap<>();
+
+    static <T> SinkDescriptor<T> into(String output) {
+        COMMITTED.put(output, new ConcurrentHashMap<>());
+        return new SinkDescriptor<>(CONNECTOR, Map.of(OUTPUT, output));
+    }
+
+    /** The committed transactions of {@code output}, to {@link #reset} it to later. */
+    static Map<String, List<String>> transactions(String output) {
+        return Map.copyOf(COMMITTED.get(output));
+    }
+
+    /** Makes {@code output} hold exactly {@code transactions}, and returns a descriptor writing to it. */
+    static <T> SinkDescriptor<T> reset(String output, Map<String, List<String>> transactions) {
+        COMMITTED.put(output, new ConcurrentHashMap<>(transactions));
+        return new SinkDescriptor<>(CONNECTOR, Map.of(OUTPUT, output));
+    }
+
+    /** Every committed record of {@code output}, in no particular order. */
+    static List<String> committed(String output) {
+        List<String> all = new ArrayList<>();
+        COMMITTED.getOrDefault(output, new ConcurrentHashMap<>()).values().forEach(all::addAll);
+        return all;
+    }
+
+    @Override
+    public <T> SinkWriter<T> createWriter(SinkDescriptor<T> descriptor, SubtaskInfo subtask) {
+        return new Writer<>((String) descriptor.parameters().get(OUTPUT), subtask.subtaskIndex());
+    }
+
+    @Override
+    public <T> SinkWriter<T> restoreWriter(SinkDescriptor<T> descriptor, SubtaskInfo subtask, List<byte[]> state) {
+        TreeMap<String, List<String>> pending = new TreeMap<>();
+        for (byte[] bytes : state) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+                String id = in.readUTF();
+                List<String> records = new ArrayList<>();
+                for (int count = in.readInt(); count > 0; count--) {
+                    records.add(in.readUTF());
+                }
+                pending.put(id, records);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Writer<T> writer = new Writer<>((String) descriptor.parameters().get(OUTPUT), subtask.subtaskIndex());
+        pending.forEach(writer::commit); // the checkpoint restored from completed: its transactions count
+        return writer;
+    }
+
+    private static final class Writer<T> implements SinkWriter<T> {
+        private final String output;
+        private final int subtask;
+        /** Pre-committed transactions by the checkpoint that pre-committed them. */
+        private final TreeMap<Long, Map.Entry<String, List<String>>> precommitted = new TreeMap<>();
+        private List<String> open = new ArrayList<>();
+
+        Writer(String output, int subtask) {
+            this.output = output;
+            this.subtask = subtask;
+        }
+
+        @Override
+        public void write(T record) {
+            open.add(String.valueOf(record));
+        }
+
+        @Override
+        public List<byte[]> snapshotState(long checkpointId) {
+            precommitted.put(checkpointId, Map.entry(subtask + "-" + checkpointId + "-" + UUID.randomUUID(), open));
+            open = new ArrayList<>();
+            List<byte[]> state = new ArrayList<>();
+            for (Map.Entry<String, List<String>> transaction : precommitted.values()) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                try (DataOutputStream out = new DataOutputStream(bytes)) {
+                    out.writeUTF(transaction.getKey());
+                    out.writeInt(transaction.getValue().size());
+                    for (String record : transaction.getValue()) {
+                        out.writeUTF(record);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                state.add(bytes.toByteArray());
+            }
+            return state;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            var done = precommitted.headMap(checkpointId, true);
+            done.values().forEach(transaction -> commit(transaction.getKey(), transaction.getValue()));
+            done.clear();
+        }
+
+        @Override
+        public void finish() {
+            precommitted.values().forEach(transaction -> commit(transaction.getKey(), transaction.getValue()));
+            precommitted.clear();
+            commit(subtask + "-final-" + UUID.randomUUID(), open);
+            open = new ArrayList<>();
+        }
+
+        void commit(String id, List<String> records) {
+            COMMITTED.computeIfAbsent(output, o -> new ConcurrentHashMap<>()).putIfAbsent(id, List.copyOf(records));
+        }
+    }
+}
