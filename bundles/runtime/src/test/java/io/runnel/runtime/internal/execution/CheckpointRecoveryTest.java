@@ -326,4 +326,54 @@ class CheckpointRecoveryTest {
         assertThat(run(kept).status()).isEqualTo(JobStatus.FINISHED);
         assertThat(checkpoints.resolve(kept.jobId().value())).isDirectory();
     }
+
+    /** Records the checkpoints it hears completed. */
+    static final class Listening implements MapFunction<Long, Long>, io.runnel.api.functions.CheckpointListener, Serializable {
+        private static final long serialVersionUID = 1L;
+        static final List<Long> COMPLETED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public Long map(Long value) {
+            return value;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            COMPLETED.add(checkpointId);
+        }
+    }
+
+    @Test
+    void completedCheckpointsReachCheckpointListenerFunctions() throws Exception {
+        LocalStreamEnvironment env = environment();
+        Listening.COMPLETED.clear();
+        env.fromSource(Sources.generator(COUNT, RATE, i -> i), "numbers").map(new Listening())
+                .sinkTo(TransactionalTestSink.into("listening"), "sink");
+        LocalJob job = env.submit("listening");
+        assertThat(run(job).status()).isEqualTo(JobStatus.FINISHED);
+        assertThat(Listening.COMPLETED).as("both subtasks hear of checkpoints").hasSizeGreaterThan(2);
+        assertThat(Listening.COMPLETED.stream().distinct().count()).isLessThan(Listening.COMPLETED.size());
+        assertThat(TransactionalTestSink.committed("listening")).hasSize((int) COUNT);
+    }
+
+    @Test
+    void checkpointsThatTimeOutFailTheJobBeyondTheTolerableNumber() throws Exception {
+        LocalStreamEnvironment env = environment();
+        env.setRestartStrategy(RestartStrategy.none());
+        env.getCheckpointConfig().setTimeout(Duration.ofMillis(100)).setTolerableFailures(1);
+        env.fromSource(Sources.generator(Long.MAX_VALUE, i -> i), "numbers")
+                .keyBy(value -> value % 2)
+                .map(value -> {
+                    Thread.sleep(1); // far slower than the source: the channels fill and barriers wait behind
+                    return value;
+                })
+                .sinkTo(TransactionalTestSink.into("slow"), "sink");
+        LocalJob job = env.submit("slow");
+
+        JobResult result = run(job);
+
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(result.failure()).hasMessageContaining("did not complete within 100 ms")
+                .hasMessageContaining("2 failed checkpoint(s) in a row, 1 tolerated");
+    }
 }
