@@ -37,6 +37,7 @@ public final class Bench {
         long warmup = Math.min(events, 2_000_000);
         long expected = Workloads.runBaseline(workload, events)[0];
         long[] result;
+        java.util.List<Long> checkpoints = java.util.List.of();
         String label = workload;
         if (engine.equals("baseline")) {
             Workloads.runBaseline(workload, warmup);
@@ -45,7 +46,9 @@ public final class Bench {
             parallelism = 1;
         } else if (engine.equals("runnel")) {
             Workloads.runRunnel(workload, warmup, parallelism);
-            result = Workloads.runRunnel(workload, events, parallelism);
+            Workloads.Run run = Workloads.measure(workload, events, parallelism);
+            result = new long[] {run.checksum(), run.nanos()};
+            checkpoints = run.checkpointMillis();
         } else {
             usage("unknown engine '" + engine + "': use runnel or baseline");
             return;
@@ -55,13 +58,26 @@ public final class Bench {
             System.exit(1);
         }
         double seconds = result[1] / 1e9;
-        System.out.printf(Locale.ROOT, "RESULT workload=%s events=%d parallelism=%d seconds=%.3f events_per_sec=%.0f%n",
-                label, events, parallelism, seconds, events / seconds);
+        String checkpointFigures = "";
+        if (workload.endsWith("-ckpt") && engine.equals("runnel")) {
+            java.util.List<Long> sorted = checkpoints.stream().sorted().toList();
+            checkpointFigures = sorted.isEmpty() ? " checkpoints=0"
+                    : String.format(Locale.ROOT, " checkpoints=%d checkpoint_p50_ms=%d checkpoint_p99_ms=%d", sorted.size(),
+                            percentile(sorted, 0.50), percentile(sorted, 0.99));
+        }
+        System.out.printf(Locale.ROOT, "RESULT workload=%s events=%d parallelism=%d seconds=%.3f events_per_sec=%.0f%s%n",
+                label, events, parallelism, seconds, events / seconds, checkpointFigures);
+    }
+
+    /** The value at {@code fraction} of a sorted list (nearest rank). */
+    private static long percentile(java.util.List<Long> sorted, double fraction) {
+        int rank = (int) Math.ceil(fraction * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 
     private static void usage(String problem) {
         System.err.println("bench: " + problem);
-        System.err.println("usage: ./runnel bench <passthrough|window> [--events N] [--parallelism P] [--engine runnel|baseline]");
+        System.err.println("usage: ./runnel bench <passthrough|window|window-heap-ckpt> [--events N] [--parallelism P] [--engine runnel|baseline]");
         System.exit(2);
     }
 }

@@ -20,6 +20,8 @@ import java.util.Map;
  *       checksum = records reaching the sink.
  *   <li>{@code window}: generator -> keyBy(key) -> 1 s tumbling event-time window -> count and sum
  *       -> counting sink; checksum = sum of the window counts, which must equal the event count.
+ *   <li>{@code window-heap-ckpt}: {@code window} with exactly-once checkpoints every second into a
+ *       temporary directory on local disk, heap state; same checksum.
  * </ul>
  * At parallelism P, generator subtask i makes events i, i+P, i+2P, ...
  */
@@ -30,33 +32,62 @@ public final class Workloads {
 
     private Workloads() {}
 
+    /** What a measured run took: its checksum, its time, and the durations of its checkpoints (ms). */
+    public record Run(long checksum, long nanos, java.util.List<Long> checkpointMillis) {}
+
     /** Runs a workload on Runnel's engine and returns {checksum, nanoseconds from submission to end}. */
     public static long[] runRunnel(String workload, long events, int parallelism) throws Exception {
+        Run run = measure(workload, events, parallelism);
+        return new long[] {run.checksum(), run.nanos()};
+    }
+
+    /** Runs a workload on Runnel's engine. */
+    public static Run measure(String workload, long events, int parallelism) throws Exception {
         CountingSink sink = new CountingSink();
         MapConnectorRegistry connectors = new MapConnectorRegistry()
                 .withSource(Sources.COLLECTION, new CollectionSource())
                 .withSource(Sources.DATAGEN, new DatagenSource())
                 .withSink(CountingSink.NAME, sink);
         StreamEnvironment env = new LocalStreamEnvironment(connectors, parallelism).setParallelism(parallelism);
+        java.nio.file.Path checkpoints = null;
+        if (workload.equals("window-heap-ckpt")) {
+            checkpoints = java.nio.file.Files.createTempDirectory("runnel-bench-checkpoints");
+            env.enableCheckpointing(Duration.ofSeconds(1));
+            env.getCheckpointConfig().setDirectory(checkpoints.toString());
+        }
         SinkDescriptor<Object> counting = new SinkDescriptor<>(CountingSink.NAME, Map.of());
         switch (workload) {
             case "passthrough" -> env.fromSource(Sources.generator(events, Event::of), "events")
                     .map(e -> new Event(e.key(), e.time(), e.value() * 2)).name("double")
                     .filter(e -> e.key() != 0).name("drop key 0")
                     .sinkTo(counting, "count");
-            case "window" -> env.fromSource(Sources.generator(events, Event::of), "events")
+            case "window", "window-heap-ckpt" -> env.fromSource(Sources.generator(events, Event::of), "events")
                     .assignTimestampsAndWatermarks(WatermarkStrategy.<Event>forMonotonousTimestamps()
                             .withTimestampAssigner((e, previous) -> e.time()))
                     .keyBy(Event::key)
                     .window(TumblingWindows.<Event>ofEventTime(Duration.ofSeconds(1)))
                     .aggregate(new CountAndSum()).name("count and sum")
                     .sinkTo(counting, "count");
-            default -> throw new IllegalArgumentException("Unknown workload '" + workload + "': use passthrough or window");
+            default -> throw new IllegalArgumentException("Unknown workload '" + workload
+                    + "': use passthrough, window or window-heap-ckpt");
         }
         long start = System.nanoTime();
-        env.execute(workload);
+        io.runnel.api.stream.JobClient job = env.executeAsync(workload);
+        job.waitForResult();
         long nanos = System.nanoTime() - start;
-        return new long[] {workload.equals("window") ? sink.windowCounts() : sink.records(), nanos};
+        java.util.List<Long> durations = LocalStreamEnvironment.checkpointDurationsMillis(job);
+        if (checkpoints != null) {
+            deleteRecursively(checkpoints);
+        }
+        return new Run(workload.startsWith("window") ? sink.windowCounts() : sink.records(), nanos, durations);
+    }
+
+    private static void deleteRecursively(java.nio.file.Path directory) throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(directory)) {
+            for (java.nio.file.Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(path);
+            }
+        }
     }
 
     /** The same computation as a plain single-threaded loop; returns {checksum, nanoseconds}. */
@@ -73,7 +104,7 @@ public final class Workloads {
                     }
                 }
             }
-            case "window" -> {
+            case "window", "window-heap-ckpt" -> {
                 // Events arrive in time order, so each key's window is complete once time passes its end.
                 long[] counts = new long[(int) Event.KEYS];
                 long[] sums = new long[(int) Event.KEYS];
@@ -89,7 +120,8 @@ public final class Workloads {
                 }
                 checksum += flush(counts, sums);
             }
-            default -> throw new IllegalArgumentException("Unknown workload '" + workload + "': use passthrough or window");
+            default -> throw new IllegalArgumentException("Unknown workload '" + workload
+                    + "': use passthrough, window or window-heap-ckpt");
         }
         return new long[] {checksum, System.nanoTime() - start};
     }

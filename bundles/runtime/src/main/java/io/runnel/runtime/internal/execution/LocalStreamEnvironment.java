@@ -165,6 +165,17 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
         return savepointRestore;
     }
 
+    /**
+     * How long each completed checkpoint of a job started here took, from trigger to metadata, in
+     * milliseconds and in order; empty for a job without checkpoints. For benchmarks and tools.
+     */
+    public static List<Long> checkpointDurationsMillis(JobClient job) {
+        if (job instanceof LocalJob local && local.coordinator() != null) {
+            return local.coordinator().completedDurationsMillis();
+        }
+        return List.of();
+    }
+
     /** Where checkpoints go when the job does not set {@code state.checkpoints.dir}. */
     public LocalStreamEnvironment setDefaultCheckpointDirectory(Path directory) {
         this.defaultCheckpointDirectory = java.util.Objects.requireNonNull(directory, "directory");
