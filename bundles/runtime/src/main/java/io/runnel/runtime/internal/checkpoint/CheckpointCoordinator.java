@@ -97,6 +97,8 @@ public final class CheckpointCoordinator implements AutoCloseable {
     private boolean stopping;
     private boolean closed;
     private ScheduledFuture<?> periodic;
+    /** Checkpoints acknowledged by every task whose metadata is being written right now. */
+    private int completing;
     private CompletedCheckpoint latest;
 
     /**
@@ -293,8 +295,34 @@ public final class CheckpointCoordinator implements AutoCloseable {
             }
             pending.remove(checkpoint.id);
             checkpoint.timeout.cancel(false);
+            completing++;
         }
-        complete(checkpoint);
+        try {
+            complete(checkpoint);
+        } finally {
+            synchronized (this) {
+                completing--;
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Abandons the checkpoints in progress and waits (up to 10 s) for those already acknowledged by
+     * every task to finish writing their metadata, so that what the job restarts from is settled: a
+     * checkpoint cannot complete after a restart has chosen an older one.
+     */
+    public synchronized void settle() throws InterruptedException {
+        abortAll("the job's tasks are restarting");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (completing > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                LOG.warn("Job '{}': {} checkpoint(s) still completing after 10 s; restarting anyway", jobName, completing);
+                return;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
     }
 
     /** On an I/O thread, once every task acknowledged: writes {@code _metadata} and tells the tasks. */

@@ -387,6 +387,12 @@ final class LocalJob implements JobClient {
         if (coordinator == null) {
             return initialState;
         }
+        try {
+            coordinator.settle();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while checkpoints in progress were settling", e);
+        }
         RecoveryScan scan = coordinator.storage().scanForRecovery();
         if (!scan.skipped().isEmpty()) {
             LOG.warn("Job '{}' ({}) skips {} damaged or incomplete checkpoint(s) on restart: {}", name, jobId,
