@@ -6,6 +6,7 @@ import io.runnel.api.cluster.SlotId;
 import io.runnel.api.cluster.SlotInfo;
 import io.runnel.api.cluster.SlotState;
 import io.runnel.api.stream.JobClient;
+import io.runnel.api.stream.JobStatus;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.StreamJob;
 import io.runnel.spi.cluster.SlotRegistry;
@@ -14,7 +15,10 @@ import io.runnel.spi.control.JobManagerGateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -204,6 +208,59 @@ final class JobRuns {
         }
         run.client().cancel();
         return true;
+    }
+
+    /**
+     * Takes a savepoint of a running job through its client; the job goes on running.
+     *
+     * @return the client's answer, or a failed future naming the id if no such job runs or it is not RUNNING
+     */
+    CompletableFuture<String> triggerSavepoint(JobId id, String directory) {
+        return whenRunning(id, "take a savepoint", client -> client.triggerSavepoint(directory));
+    }
+
+    /** Stops a running job with a savepoint through its client; failures as for {@link #triggerSavepoint}. */
+    CompletableFuture<String> stopWithSavepoint(JobId id, boolean drain, String directory) {
+        return whenRunning(id, "stop with a savepoint", client -> client.stopWithSavepoint(drain, directory));
+    }
+
+    /**
+     * Hands the client of job {@code id} to {@code request} if the job is RUNNING; else a future failed
+     * with an {@link IllegalArgumentException} (no such job) or {@link IllegalStateException} (not RUNNING).
+     * What the client throws instead of returning a failed future is turned into one.
+     */
+    private CompletableFuture<String> whenRunning(JobId id, String action,
+            Function<JobClient, CompletableFuture<String>> request) {
+        Run run = running.get(id);
+        if (run == null) {
+            return CompletableFuture.failedFuture(ended.stream().filter(job -> job.id().equals(id)).findFirst()
+                    .<RuntimeException>map(job -> new IllegalStateException("Job " + id + " ('" + job.name() + "') has "
+                            + "ended (" + job.status() + "): only a RUNNING job can " + action))
+                    .orElseGet(() -> new IllegalArgumentException(unknownJob(id))));
+        }
+        JobClient client = run.client();
+        JobStatus status = client.status();
+        if (status != JobStatus.RUNNING) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Job " + id + " ('" + client.jobName()
+                    + "') is " + status + ": only a RUNNING job can " + action
+                    + (status == JobStatus.CANCELLING ? "" : "; try again once it runs")));
+        }
+        try {
+            CompletableFuture<String> answer = request.apply(client);
+            return answer != null ? answer : CompletableFuture.failedFuture(new IllegalStateException("Job " + id
+                    + " ('" + client.jobName() + "') gave no answer to the request to " + action));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Says that no job {@code id} runs on this node, and which ones do. */
+    private String unknownJob(JobId id) {
+        String jobs = running.values().stream()
+                .map(run -> run.client().jobId() + " (" + run.client().jobName() + ")")
+                .sorted().collect(Collectors.joining(", "));
+        return "No job " + id + " runs on the JobManager of node " + node + "; "
+                + (jobs.isEmpty() ? "no job runs here at the moment" : "running jobs: " + jobs);
     }
 
     /** Cancels every running job, as the JobManager stops. */
