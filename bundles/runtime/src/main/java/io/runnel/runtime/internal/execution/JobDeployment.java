@@ -87,7 +87,9 @@ final class JobDeployment {
     void restoreFrom(RestoredState state, boolean allowNonRestoredState) throws JobSubmissionException {
         if (state != null) {
             java.util.Set<String> unclaimed = new TreeSet<>(state.operatorUids());
-            unclaimed.removeAll(uids.values());
+            // uids is an IdentityHashMap, whose values() compares with ==, while the uids read back from
+            // a savepoint are other String instances: compare through a set of equal strings.
+            unclaimed.removeAll(new java.util.HashSet<>(uids.values()));
             if (!unclaimed.isEmpty() && !allowNonRestoredState) {
                 throw new JobSubmissionException("Cannot start job '" + graph.name() + "' from " + state + ": it holds state"
                         + " for operator uid(s) " + unclaimed + " that the job does not have (its uids: "
