@@ -166,13 +166,8 @@ public class RunnelNodeIT {
         String output = java.nio.file.Files.createTempDirectory("runnel-it-sessions").toString();
         String started = run("runnel:run clickstream 2 events=3000 output=" + output);
         assertTrue(started, started.startsWith("started job "));
-        await("the job to finish", () -> {
-            try {
-                return run("runnel:jobs").contains("FINISHED");
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        String job = started.split(" ")[2];
+        await("the job to finish", () -> "FINISHED".equals(statusOf(job)));
         String jobs = run("runnel:jobs");
         assertTrue(jobs, jobs.contains("clickstream") && jobs.contains("deployed jobs: [clickstream]"));
         await("the slots free again", () -> countFree(slotRegistry.slots()) == SLOTS);
@@ -180,6 +175,69 @@ public class RunnelNodeIT {
         assertTrue("session files written", parts != null && parts.length == 2);
         String refused = run("runnel:run nosuch");
         assertTrue(refused, refused.contains("No job named 'nosuch' is deployed (deployed: [clickstream])"));
+    }
+
+    @Test
+    public void aJobWithCheckpointsTakesSavepointsFromTheShellStopsWithOneAndResumesFromIt() throws Exception {
+        await("slots registered", () -> countFree(slotRegistry.slots()) == SLOTS && jobManager.isLeader());
+        Path work = java.nio.file.Files.createTempDirectory("runnel-it-savepoints");
+        String options = " execution.checkpointing.interval=300ms state.savepoints.dir=" + work.resolve("savepoints");
+
+        String started = run("runnel:run clickstream 1 events=0 rate=500 output=" + work.resolve("out-1") + options);
+        assertTrue(started, started.startsWith("started job "));
+        String job = started.split(" ")[2];
+        await("the job to run", () -> "RUNNING".equals(statusOf(job)));
+
+        String savepoint = run("runnel:savepoint " + job);
+        assertTrue(savepoint, savepoint.startsWith("savepoint of job " + job + " written to " + work.resolve("savepoints")));
+        assertTrue(savepoint, java.nio.file.Files.isRegularFile(Path.of(pathIn(savepoint)).resolve("_metadata")));
+        assertEquals("RUNNING", statusOf(job));
+
+        String stopped = run("runnel:stop " + job + " " + work.resolve("final"));
+        assertTrue(stopped, stopped.startsWith("job " + job + " stopped with savepoint " + work.resolve("final")));
+        Path last = Path.of(pathIn(stopped));
+        assertTrue(stopped, java.nio.file.Files.isRegularFile(last.resolve("_metadata")));
+        await("the stopped job to end", () -> "FINISHED".equals(statusOf(job)));
+        String again = run("runnel:savepoint " + job);
+        assertTrue(again, again.startsWith("cannot take a savepoint of job " + job + ": Job " + job
+                + " ('clickstream') has ended (FINISHED)"));
+
+        String resumed = run("runnel:run clickstream 1 events=0 rate=500 output=" + work.resolve("out-2") + options
+                + " execution.savepoint.path=" + last);
+        assertTrue(resumed, resumed.startsWith("started job "));
+        String next = resumed.split(" ")[2];
+        await("the resumed job to run", () -> "RUNNING".equals(statusOf(next)));
+        String fromResumed = run("runnel:savepoint " + next);
+        assertTrue(fromResumed, fromResumed.startsWith("savepoint of job " + next + " written to "));
+        String cancelled = run("runnel:cancel " + next);
+        assertEquals(cancelled, "CANCELED", awaitEnd(next));
+        await("the slots free again", () -> countFree(slotRegistry.slots()) == SLOTS);
+
+        String unknown = run("runnel:stop 0123456789abcdef0123456789abcdef --drain");
+        assertTrue(unknown, unknown.startsWith("cannot stop job 0123456789abcdef0123456789abcdef: No job "
+                + "0123456789abcdef0123456789abcdef runs on the JobManager of node paxexam-node"));
+    }
+
+    /** The savepoint path at the end of a runnel:savepoint or runnel:stop answer. */
+    private static String pathIn(String answer) {
+        String line = answer.strip();
+        return line.substring(line.lastIndexOf(' ') + 1);
+    }
+
+    /** The STATUS column of {@code job}'s row in runnel:jobs, or null if it has none. */
+    private String statusOf(String job) {
+        try {
+            return run("runnel:jobs").lines().filter(line -> line.startsWith(job + " ")).findFirst()
+                    .map(line -> line.trim().split("\\s+")[2]).orElse(null);
+        } catch (Exception e) {
+            throw new AssertionError("runnel:jobs failed", e);
+        }
+    }
+
+    /** Waits for {@code job} to end and returns its final status. */
+    private String awaitEnd(String job) {
+        await("job " + job + " to end", () -> List.of("FINISHED", "CANCELED", "FAILED").contains(statusOf(job)));
+        return statusOf(job);
     }
 
     private String run(String command) throws Exception {
