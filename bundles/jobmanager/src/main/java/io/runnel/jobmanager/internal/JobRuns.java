@@ -130,12 +130,13 @@ final class JobRuns {
         running.put(client.jobId(), new Run(client, held));
         LOG.info("Job '{}' ({}) runs at parallelism {} in slot(s) {}", name, client.jobId(), parallelism, held);
         client.result().whenComplete((result, error) -> {
+            // Listed as ended before it leaves the running jobs, so jobs() never misses it in between.
+            ended.addFirst(new JobManagerGateway.JobInfo(client.jobId(), name, client.status(), List.of(),
+                    result == null ? String.valueOf(error) : result.failureCause().map(Throwable::getMessage).orElse(null)));
             running.remove(client.jobId());
             for (SlotId slot : held) {
                 slotRegistry.release(slot, client.jobId());
             }
-            ended.addFirst(new JobManagerGateway.JobInfo(client.jobId(), name, client.status(), List.of(),
-                    result == null ? String.valueOf(error) : result.failureCause().map(Throwable::getMessage).orElse(null)));
             while (ended.size() > ENDED_KEPT) {
                 ended.removeLast();
             }
@@ -189,14 +190,20 @@ final class JobRuns {
         return List.copyOf(running.values());
     }
 
-    /** Running jobs, then ended ones, newest first. */
+    /** Running jobs, then ended ones, newest first; each job once. */
     List<JobManagerGateway.JobInfo> jobs() {
         List<JobManagerGateway.JobInfo> jobs = new ArrayList<>();
+        java.util.Set<JobId> listed = new java.util.HashSet<>();
         for (Run run : running.values()) {
             jobs.add(new JobManagerGateway.JobInfo(run.client().jobId(), run.client().jobName(), run.client().status(),
                     run.slots(), null));
+            listed.add(run.client().jobId());
         }
-        jobs.addAll(ended);
+        for (JobManagerGateway.JobInfo job : ended) {
+            if (!listed.contains(job.id())) {
+                jobs.add(job); // a job that has just ended may still be among the running ones for a moment
+            }
+        }
         return jobs;
     }
 
@@ -234,16 +241,13 @@ final class JobRuns {
         Run run = running.get(id);
         if (run == null) {
             return CompletableFuture.failedFuture(ended.stream().filter(job -> job.id().equals(id)).findFirst()
-                    .<RuntimeException>map(job -> new IllegalStateException("Job " + id + " ('" + job.name() + "') has "
-                            + "ended (" + job.status() + "): only a RUNNING job can " + action))
+                    .<RuntimeException>map(job -> notRunning(id, job.name(), job.status(), action))
                     .orElseGet(() -> new IllegalArgumentException(unknownJob(id))));
         }
         JobClient client = run.client();
         JobStatus status = client.status();
         if (status != JobStatus.RUNNING) {
-            return CompletableFuture.failedFuture(new IllegalStateException("Job " + id + " ('" + client.jobName()
-                    + "') is " + status + ": only a RUNNING job can " + action
-                    + (status == JobStatus.CANCELLING ? "" : "; try again once it runs")));
+            return CompletableFuture.failedFuture(notRunning(id, client.jobName(), status, action));
         }
         try {
             CompletableFuture<String> answer = request.apply(client);
@@ -252,6 +256,14 @@ final class JobRuns {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** Says where job {@code id} is instead of RUNNING, and whether waiting helps. */
+    private static IllegalStateException notRunning(JobId id, String name, JobStatus status, String action) {
+        String where = status.isTerminal() ? "has ended (" + status + ")" : "is " + status;
+        String hint = status == JobStatus.RESTARTING || status == JobStatus.CREATED ? "; try again once it runs" : "";
+        return new IllegalStateException("Job " + id + " ('" + name + "') " + where + ": only a RUNNING job can "
+                + action + hint);
     }
 
     /** Says that no job {@code id} runs on this node, and which ones do. */

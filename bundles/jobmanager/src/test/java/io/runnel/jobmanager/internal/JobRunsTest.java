@@ -109,7 +109,18 @@ class JobRunsTest {
                 .isInstanceOf(IllegalStateException.class)
                 .withMessage("Job " + id + " ('job') is RESTARTING: only a RUNNING job can take a savepoint; try again once it runs");
 
+        execution.client.status = JobStatus.CANCELLING;
+        assertThat(runs.triggerSavepoint(id, null)).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class).havingCause()
+                .withMessage("Job " + id + " ('job') is CANCELLING: only a RUNNING job can take a savepoint");
+
+        execution.client.status = JobStatus.FINISHED; // ended, but its end is not handled yet
+        assertThat(runs.triggerSavepoint(id, null)).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class).havingCause()
+                .withMessage("Job " + id + " ('job') has ended (FINISHED): only a RUNNING job can take a savepoint");
+
         execution.client.finish();
+        assertThat(runs.jobs()).singleElement().satisfies(job -> assertThat(job.status()).isEqualTo(JobStatus.FINISHED));
         assertThat(runs.stopWithSavepoint(id, false, "/savepoints")).failsWithin(Duration.ofSeconds(5))
                 .withThrowableOfType(ExecutionException.class).havingCause()
                 .isInstanceOf(IllegalStateException.class)
