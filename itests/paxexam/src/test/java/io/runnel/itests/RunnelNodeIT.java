@@ -178,7 +178,8 @@ public class RunnelNodeIT {
     @Test
     public void aJobWithCheckpointsTakesSavepointsFromTheShellStopsWithOneAndResumesFromIt() throws Exception {
         await("slots registered", () -> countFree(slotRegistry.slots()) == SLOTS && jobManager.isLeader());
-        Path work = java.nio.file.Files.createTempDirectory("runnel-it-savepoints");
+        Path work = java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(
+                Path.of(System.getProperty("runnel.itests.work", "target/it-work")).toAbsolutePath()), "savepoints-");
         String options = " execution.checkpointing.interval=300ms state.savepoints.dir=" + work.resolve("savepoints");
         List<String> jobs = new ArrayList<>();
         try {
