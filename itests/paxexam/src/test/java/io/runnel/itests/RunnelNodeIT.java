@@ -164,15 +164,8 @@ public class RunnelNodeIT {
     public void aDeployedJobStartsFromTheShellRunsInTheSlotsAndFreesThem() throws Exception {
         await("slots registered", () -> countFree(slotRegistry.slots()) == SLOTS && jobManager.isLeader());
         String output = java.nio.file.Files.createTempDirectory("runnel-it-sessions").toString();
-        String started = run("runnel:run clickstream 2 events=3000 output=" + output);
-        assertTrue(started, started.startsWith("started job "));
-        await("the job to finish", () -> {
-            try {
-                return run("runnel:jobs").contains("FINISHED");
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        String job = startedJob(run("runnel:run clickstream 2 events=3000 output=" + output));
+        await("the job to finish", () -> "FINISHED".equals(statusOf(job)));
         String jobs = run("runnel:jobs");
         assertTrue(jobs, jobs.contains("clickstream") && jobs.contains("deployed jobs: [clickstream]"));
         await("the slots free again", () -> countFree(slotRegistry.slots()) == SLOTS);
@@ -180,6 +173,97 @@ public class RunnelNodeIT {
         assertTrue("session files written", parts != null && parts.length == 2);
         String refused = run("runnel:run nosuch");
         assertTrue(refused, refused.contains("No job named 'nosuch' is deployed (deployed: [clickstream])"));
+    }
+
+    @Test
+    public void aJobWithCheckpointsTakesSavepointsFromTheShellStopsWithOneAndResumesFromIt() throws Exception {
+        await("slots registered", () -> countFree(slotRegistry.slots()) == SLOTS && jobManager.isLeader());
+        Path work = java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(
+                Path.of(System.getProperty("runnel.itests.work", "target/it-work")).toAbsolutePath()), "savepoints-");
+        String options = " execution.checkpointing.interval=300ms state.savepoints.dir=" + work.resolve("savepoints");
+        List<String> jobs = new ArrayList<>();
+        try {
+            String job = startedJob(run("runnel:run clickstream 2 events=0 rate=500 output=" + work.resolve("out-1") + options));
+            jobs.add(job);
+            await("the job to run", () -> "RUNNING".equals(statusOf(job)));
+
+            String savepoint = run("runnel:savepoint " + job);
+            assertTrue(savepoint, savepoint.startsWith("savepoint of job " + job + " written to " + work.resolve("savepoints")));
+            assertTrue(savepoint, java.nio.file.Files.isRegularFile(Path.of(pathIn(savepoint)).resolve("_metadata")));
+            assertEquals("RUNNING", statusOf(job));
+
+            String stopped = run("runnel:stop " + job + " " + work.resolve("final"));
+            assertTrue(stopped, stopped.startsWith("job " + job + " stopped with savepoint " + work.resolve("final")));
+            Path last = Path.of(pathIn(stopped));
+            assertTrue(stopped, java.nio.file.Files.isRegularFile(last.resolve("_metadata")));
+            await("the stopped job to end", () -> "FINISHED".equals(statusOf(job)));
+            String again = run("runnel:savepoint " + job);
+            assertTrue(again, again.startsWith("cannot take a savepoint of job " + job + ": Job " + job
+                    + " ('clickstream') has ended (FINISHED)"));
+
+            // At a lower parallelism: keyed state moves by key group, and one source subtask takes both splits.
+            String next = startedJob(run("runnel:run clickstream 1 events=0 rate=500 output=" + work.resolve("out-2")
+                    + options + " execution.savepoint.path=" + last));
+            jobs.add(next);
+            await("the resumed job to run", () -> "RUNNING".equals(statusOf(next)));
+            String fromResumed = run("runnel:savepoint " + next);
+            assertTrue(fromResumed, fromResumed.startsWith("savepoint of job " + next + " written to "));
+            String cancelled = run("runnel:cancel " + next);
+            assertEquals(cancelled, "CANCELED", awaitEnd(next));
+
+            String unknown = run("runnel:stop 0123456789abcdef0123456789abcdef --drain");
+            assertTrue(unknown, unknown.startsWith("cannot stop job 0123456789abcdef0123456789abcdef: No job "
+                    + "0123456789abcdef0123456789abcdef runs on the JobManager of node paxexam-node"));
+        } finally {
+            cancelAndAwaitFreeSlots(jobs);
+        }
+    }
+
+    /** Cancels {@code jobs} and waits (bounded) for every slot to be free, so a failure here does not spill into other tests. */
+    private void cancelAndAwaitFreeSlots(List<String> jobs) {
+        try {
+            for (String job : jobs) {
+                run("runnel:cancel " + job);
+            }
+            await("the slots free again", () -> countFree(slotRegistry.slots()) == SLOTS);
+        } catch (Exception | AssertionError e) {
+            System.err.println("RunnelNodeIT: cleaning up jobs " + jobs + " failed: " + e);
+        }
+    }
+
+    /**
+     * The job id in runnel:run's answer. The answer may follow lines the job printed already: threads
+     * a command starts inherit its session's output.
+     */
+    private static String startedJob(String output) {
+        return output.lines().filter(line -> line.startsWith("started job ")).findFirst()
+                .map(line -> line.split(" ")[2])
+                .orElseThrow(() -> new AssertionError("runnel:run did not start a job: " + output));
+    }
+
+    /** The savepoint path at the end of a runnel:savepoint or runnel:stop answer. */
+    private static String pathIn(String answer) {
+        String line = answer.strip();
+        return line.substring(line.lastIndexOf(' ') + 1);
+    }
+
+    /** The STATUS column of {@code job}'s row in runnel:jobs, or null if it has none. */
+    private String statusOf(String job) {
+        try {
+            return run("runnel:jobs").lines().filter(line -> line.startsWith(job + " ")).findFirst()
+                    .map(line -> line.trim().split("\\s+")[2]).orElse(null);
+        } catch (Exception e) {
+            throw new AssertionError("runnel:jobs failed", e);
+        }
+    }
+
+    /** Waits for {@code job} to end and returns its final status. */
+    private String awaitEnd(String job) {
+        await("job " + job + " to end", () -> {
+            String status = statusOf(job);
+            return status != null && List.of("FINISHED", "CANCELED", "FAILED").contains(status);
+        });
+        return statusOf(job);
     }
 
     private String run(String command) throws Exception {

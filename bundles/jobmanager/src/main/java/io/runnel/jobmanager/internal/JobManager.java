@@ -1,5 +1,6 @@
 package io.runnel.jobmanager.internal;
 
+import io.runnel.api.JobId;
 import io.runnel.api.cluster.NodeId;
 import io.runnel.api.cluster.SlotInfo;
 import io.runnel.spi.cluster.ClusterMembership;
@@ -15,6 +16,7 @@ import io.runnel.spi.control.JobManagerGateway;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -158,6 +160,26 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
     @Override
     public boolean cancel(io.runnel.api.JobId id) {
         return runs.cancel(id);
+    }
+
+    @Override
+    public CompletableFuture<String> triggerSavepoint(JobId id, String directory) {
+        return standbyRefusal().orElseGet(() -> runs.triggerSavepoint(id, directory));
+    }
+
+    @Override
+    public CompletableFuture<String> stopWithSavepoint(JobId id, boolean drain, String directory) {
+        return standbyRefusal().orElseGet(() -> runs.stopWithSavepoint(id, drain, directory));
+    }
+
+    /** On a standby that runs no jobs, a failed future that points at the leader; else empty. */
+    private Optional<CompletableFuture<String>> standbyRefusal() {
+        if (isLeader() || !runs.running().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(CompletableFuture.failedFuture(new IllegalArgumentException(
+                "This JobManager (node " + node + ") stands by and runs no jobs; ask the leader: "
+                        + leader.map(l -> "node " + l.leader()).orElse("none is elected right now"))));
     }
 
     @Override

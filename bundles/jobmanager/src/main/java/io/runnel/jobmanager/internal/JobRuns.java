@@ -6,6 +6,7 @@ import io.runnel.api.cluster.SlotId;
 import io.runnel.api.cluster.SlotInfo;
 import io.runnel.api.cluster.SlotState;
 import io.runnel.api.stream.JobClient;
+import io.runnel.api.stream.JobStatus;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.StreamJob;
 import io.runnel.spi.cluster.SlotRegistry;
@@ -14,7 +15,10 @@ import io.runnel.spi.control.JobManagerGateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,12 +130,13 @@ final class JobRuns {
         running.put(client.jobId(), new Run(client, held));
         LOG.info("Job '{}' ({}) runs at parallelism {} in slot(s) {}", name, client.jobId(), parallelism, held);
         client.result().whenComplete((result, error) -> {
+            // Listed as ended before it leaves the running jobs, so jobs() never misses it in between.
+            ended.addFirst(new JobManagerGateway.JobInfo(client.jobId(), name, client.status(), List.of(),
+                    result == null ? String.valueOf(error) : result.failureCause().map(Throwable::getMessage).orElse(null)));
             running.remove(client.jobId());
             for (SlotId slot : held) {
                 slotRegistry.release(slot, client.jobId());
             }
-            ended.addFirst(new JobManagerGateway.JobInfo(client.jobId(), name, client.status(), List.of(),
-                    result == null ? String.valueOf(error) : result.failureCause().map(Throwable::getMessage).orElse(null)));
             while (ended.size() > ENDED_KEPT) {
                 ended.removeLast();
             }
@@ -185,14 +190,20 @@ final class JobRuns {
         return List.copyOf(running.values());
     }
 
-    /** Running jobs, then ended ones, newest first. */
+    /** Running jobs, then ended ones, newest first; each job once. */
     List<JobManagerGateway.JobInfo> jobs() {
         List<JobManagerGateway.JobInfo> jobs = new ArrayList<>();
+        java.util.Set<JobId> listed = new java.util.HashSet<>();
         for (Run run : running.values()) {
             jobs.add(new JobManagerGateway.JobInfo(run.client().jobId(), run.client().jobName(), run.client().status(),
                     run.slots(), null));
+            listed.add(run.client().jobId());
         }
-        jobs.addAll(ended);
+        for (JobManagerGateway.JobInfo job : ended) {
+            if (!listed.contains(job.id())) {
+                jobs.add(job); // a job that has just ended may still be among the running ones for a moment
+            }
+        }
         return jobs;
     }
 
@@ -204,6 +215,64 @@ final class JobRuns {
         }
         run.client().cancel();
         return true;
+    }
+
+    /**
+     * Takes a savepoint of a running job through its client; the job goes on running.
+     *
+     * @return the client's answer, or a failed future naming the id if no such job runs or it is not RUNNING
+     */
+    CompletableFuture<String> triggerSavepoint(JobId id, String directory) {
+        return whenRunning(id, "take a savepoint", client -> client.triggerSavepoint(directory));
+    }
+
+    /** Stops a running job with a savepoint through its client; failures as for {@link #triggerSavepoint}. */
+    CompletableFuture<String> stopWithSavepoint(JobId id, boolean drain, String directory) {
+        return whenRunning(id, "stop with a savepoint", client -> client.stopWithSavepoint(drain, directory));
+    }
+
+    /**
+     * Hands the client of job {@code id} to {@code request} if the job is RUNNING; else a future failed
+     * with an {@link IllegalArgumentException} (no such job) or {@link IllegalStateException} (not RUNNING).
+     * What the client throws instead of returning a failed future is turned into one.
+     */
+    private CompletableFuture<String> whenRunning(JobId id, String action,
+            Function<JobClient, CompletableFuture<String>> request) {
+        Run run = running.get(id);
+        if (run == null) {
+            return CompletableFuture.failedFuture(ended.stream().filter(job -> job.id().equals(id)).findFirst()
+                    .<RuntimeException>map(job -> notRunning(id, job.name(), job.status(), action))
+                    .orElseGet(() -> new IllegalArgumentException(unknownJob(id))));
+        }
+        JobClient client = run.client();
+        JobStatus status = client.status();
+        if (status != JobStatus.RUNNING) {
+            return CompletableFuture.failedFuture(notRunning(id, client.jobName(), status, action));
+        }
+        try {
+            CompletableFuture<String> answer = request.apply(client);
+            return answer != null ? answer : CompletableFuture.failedFuture(new IllegalStateException("Job " + id
+                    + " ('" + client.jobName() + "') gave no answer to the request to " + action));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Says where job {@code id} is instead of RUNNING, and whether waiting helps. */
+    private static IllegalStateException notRunning(JobId id, String name, JobStatus status, String action) {
+        String where = status.isTerminal() ? "has ended (" + status + ")" : "is " + status;
+        String hint = status == JobStatus.RESTARTING || status == JobStatus.CREATED ? "; try again once it runs" : "";
+        return new IllegalStateException("Job " + id + " ('" + name + "') " + where + ": only a RUNNING job can "
+                + action + hint);
+    }
+
+    /** Says that no job {@code id} runs on this node, and which ones do. */
+    private String unknownJob(JobId id) {
+        String jobs = running.values().stream()
+                .map(run -> run.client().jobId() + " (" + run.client().jobName() + ")")
+                .sorted().collect(Collectors.joining(", "));
+        return "No job " + id + " runs on the JobManager of node " + node + "; "
+                + (jobs.isEmpty() ? "no job runs here at the moment" : "running jobs: " + jobs);
     }
 
     /** Cancels every running job, as the JobManager stops. */

@@ -15,6 +15,8 @@ import io.runnel.spi.control.JobExecutor;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class JobRunsTest {
@@ -60,6 +62,89 @@ class JobRunsTest {
                 .hasMessageContaining("there are no free task slots on node here");
     }
 
+    @Test
+    void savepointRequestsReachTheJobsClientAndAnswerWithItsPath() throws Exception {
+        FakeExecution execution = new FakeExecution(1);
+        JobRuns runs = oneSlotRuns(execution);
+        JobId id = runs.start("job", (env, parameters) -> {}, 1, Map.of()).jobId();
+
+        CompletableFuture<String> taken = runs.triggerSavepoint(id, "/savepoints");
+        CompletableFuture<String> stopped = runs.stopWithSavepoint(id, true, null);
+        assertThat(taken).isNotDone();
+        execution.client.savepoint.complete("/savepoints/savepoint-1");
+
+        assertThat(taken.get(5, TimeUnit.SECONDS)).isEqualTo("/savepoints/savepoint-1");
+        assertThat(stopped.get(5, TimeUnit.SECONDS)).isEqualTo("/savepoints/savepoint-1");
+        assertThat(execution.client.requests).containsExactly("savepoint into /savepoints", "stop draining into null");
+    }
+
+    @Test
+    void aSavepointOfAnUnknownJobNamesTheIdAndTheRunningJobs() throws Exception {
+        FakeExecution execution = new FakeExecution(1);
+        JobRuns runs = oneSlotRuns(execution);
+        JobId running = runs.start("job", (env, parameters) -> {}, 1, Map.of()).jobId();
+        JobId unknown = JobId.generate();
+
+        assertThat(runs.triggerSavepoint(unknown, null)).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class).havingCause()
+                .isInstanceOf(IllegalArgumentException.class)
+                .withMessage("No job " + unknown + " runs on the JobManager of node here; running jobs: " + running + " (job)");
+        execution.client.finish();
+        assertThat(runs.stopWithSavepoint(unknown, false, null)).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class).havingCause()
+                .withMessageEndingWith("no job runs here at the moment");
+        assertThat(execution.client.requests).isEmpty();
+    }
+
+    @Test
+    void aSavepointOfAJobThatIsNotRunningSaysWhereTheJobIs() throws Exception {
+        FakeExecution execution = new FakeExecution(1);
+        JobRuns runs = oneSlotRuns(execution);
+        JobId id = runs.start("job", (env, parameters) -> {}, 1, Map.of()).jobId();
+
+        execution.client.status = JobStatus.RESTARTING;
+        assertThat(runs.jobs()).singleElement().satisfies(job -> assertThat(job.status()).isEqualTo(JobStatus.RESTARTING));
+        assertThat(runs.triggerSavepoint(id, "/savepoints")).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class).havingCause()
+                .isInstanceOf(IllegalStateException.class)
+                .withMessage("Job " + id + " ('job') is RESTARTING: only a RUNNING job can take a savepoint; try again once it runs");
+
+        execution.client.status = JobStatus.CANCELLING;
+        assertThat(runs.triggerSavepoint(id, null)).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class).havingCause()
+                .withMessage("Job " + id + " ('job') is CANCELLING: only a RUNNING job can take a savepoint");
+
+        execution.client.status = JobStatus.FINISHED; // ended, but its end is not handled yet
+        assertThat(runs.triggerSavepoint(id, null)).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class).havingCause()
+                .withMessage("Job " + id + " ('job') has ended (FINISHED): only a RUNNING job can take a savepoint");
+
+        execution.client.finish();
+        assertThat(runs.jobs()).singleElement().satisfies(job -> assertThat(job.status()).isEqualTo(JobStatus.FINISHED));
+        assertThat(runs.stopWithSavepoint(id, false, "/savepoints")).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class).havingCause()
+                .isInstanceOf(IllegalStateException.class)
+                .withMessage("Job " + id + " ('job') has ended (FINISHED): only a RUNNING job can stop with a savepoint");
+        assertThat(execution.client.requests).isEmpty();
+    }
+
+    @Test
+    void aClientThatThrowsInsteadOfFailingItsFutureStillAnswersWithAFailedFuture() throws Exception {
+        FakeExecution execution = new FakeExecution(1);
+        JobRuns runs = oneSlotRuns(execution);
+        JobId id = runs.start("job", (env, parameters) -> {}, 1, Map.of()).jobId();
+        execution.client.refusal = new IllegalArgumentException("No savepoint directory");
+
+        assertThat(runs.triggerSavepoint(id, null)).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class).havingCause().withMessage("No savepoint directory");
+    }
+
+    /** Runs with one free slot on this node, starting every job as {@code execution}. */
+    private JobRuns oneSlotRuns(FakeExecution execution) {
+        registry.offerSlots(HERE, 1);
+        return new JobRuns(HERE, registry, executor((job, name, parallelism, parameters, slots) -> execution, 1), null);
+    }
+
     /** How a fake executor starts a job here. */
     @FunctionalInterface
     interface Starter {
@@ -103,21 +188,33 @@ class JobRunsTest {
         }
     }
 
+    /** A job whose status and savepoints the test decides; it remembers the savepoint requests it got. */
     private static final class FakeClient implements JobClient {
+        private final JobId id = JobId.generate();
+        private final CompletableFuture<JobResult> result = new CompletableFuture<>();
+        volatile JobStatus status = JobStatus.RUNNING;
+        final CompletableFuture<String> savepoint = new CompletableFuture<>();
+        final java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** Thrown by a savepoint request instead of answering it, if set. */
+        volatile RuntimeException refusal;
+
         @Override
         public CompletableFuture<String> triggerSavepoint(String directory) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException("fake"));
+            if (refusal != null) {
+                throw refusal;
+            }
+            requests.add("savepoint into " + directory);
+            return savepoint;
         }
 
         @Override
         public CompletableFuture<String> stopWithSavepoint(boolean drain, String directory) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException("fake"));
+            requests.add("stop " + (drain ? "draining" : "suspending") + " into " + directory);
+            return savepoint;
         }
 
-        private final JobId id = JobId.generate();
-        private final CompletableFuture<JobResult> result = new CompletableFuture<>();
-
         void finish() {
+            status = JobStatus.FINISHED;
             result.complete(new JobResult(id, "job", JobStatus.FINISHED, Duration.ofMillis(5), null));
         }
 
@@ -133,7 +230,7 @@ class JobRunsTest {
 
         @Override
         public JobStatus status() {
-            return result.isDone() ? JobStatus.FINISHED : JobStatus.RUNNING;
+            return status;
         }
 
         @Override

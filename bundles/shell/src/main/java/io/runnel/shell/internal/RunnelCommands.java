@@ -1,5 +1,6 @@
 package io.runnel.shell.internal;
 
+import io.runnel.api.JobId;
 import io.runnel.api.cluster.NodeId;
 import io.runnel.api.cluster.NodeInfo;
 import io.runnel.api.cluster.NodeRole;
@@ -12,9 +13,16 @@ import io.runnel.spi.cluster.SlotRegistry;
 import io.runnel.spi.control.JobManagerGateway;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.Bundle;
@@ -26,8 +34,10 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * {@code runnel:nodes}, {@code runnel:slots} and {@code runnel:bundles}: what the cluster looks like
- * from this node. Each command returns its table as text, which Gogo prints.
+ * The {@code runnel:*} Gogo commands: what the cluster looks like from this node ({@code nodes},
+ * {@code slots}, {@code bundles}) and its jobs ({@code jobs}, {@code run}, {@code cancel},
+ * {@code savepoint}, {@code stop}). Each command returns its answer as text, which Gogo prints; a
+ * failure is one line saying what went wrong, never a stack trace.
  */
 @Component(service = RunnelCommands.class, property = {
     "osgi.command.scope=runnel",
@@ -36,12 +46,20 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.command.function=bundles",
     "osgi.command.function=jobs",
     "osgi.command.function=run",
-    "osgi.command.function=cancel"
+    "osgi.command.function=cancel",
+    "osgi.command.function=savepoint",
+    "osgi.command.function=stop"
 })
 public final class RunnelCommands {
 
     private static final String NOT_JOINED = "This node has not joined a cluster (yet): see the node's log.";
     private static final String NO_JOBMANAGER = "This node runs no JobManager (its role is taskmanager).";
+    /**
+     * How long {@code savepoint} and {@code stop} wait for their answer. A savepoint fails by itself
+     * after the job's {@code execution.checkpointing.timeout} (10 minutes unless set); one that takes
+     * longer still completes, and the node's log shows its path.
+     */
+    static final Duration SAVEPOINT_WAIT = Duration.ofMinutes(10);
 
     private final BundleContext context;
 
@@ -111,17 +129,18 @@ public final class RunnelCommands {
     @Descriptor("lists the jobs this node's JobManager runs and ran, and the jobs deployed that can be run")
     public String jobs() {
         JobManagerGateway gateway = jobManager;
-        if (gateway == null) {
-            return NO_JOBMANAGER;
-        }
+        return gateway == null ? NO_JOBMANAGER : formatJobs(gateway.jobs(), gateway.deployedJobs());
+    }
+
+    static String formatJobs(List<JobManagerGateway.JobInfo> jobs, Set<String> deployed) {
         List<String[]> rows = new ArrayList<>();
-        for (JobManagerGateway.JobInfo job : gateway.jobs()) {
+        for (JobManagerGateway.JobInfo job : jobs) {
             rows.add(new String[] {job.id().value(), job.name(), job.status().name(),
                 job.slots().stream().map(Object::toString).collect(Collectors.joining(",")),
                 job.failure() == null ? "" : job.failure()});
         }
         return table(new String[] {"JOB", "NAME", "STATUS", "SLOTS", "FAILURE"}, rows)
-                + "deployed jobs: " + gateway.deployedJobs() + "\n";
+                + "deployed jobs: " + deployed + "\n";
     }
 
     @Descriptor("starts a deployed job: run <name> [parallelism] [key=value ...]")
@@ -159,6 +178,99 @@ public final class RunnelCommands {
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
+    }
+
+    @Descriptor("takes a savepoint of a running job, which goes on running, and prints the savepoint's path")
+    public String savepoint(@Descriptor("job id (see runnel:jobs)") String jobId,
+            @Descriptor("[directory]: where to create the savepoint; default: the job's state.savepoints.dir")
+            String... more) {
+        JobManagerGateway gateway = jobManager;
+        return gateway == null ? NO_JOBMANAGER : savepoint(gateway, jobId, List.of(more), SAVEPOINT_WAIT);
+    }
+
+    @Descriptor("stops a running job with a savepoint it can resume from, and prints the savepoint's path")
+    public String stop(@Descriptor("job id (see runnel:jobs)") String jobId,
+            @Descriptor("[--drain] [directory]: --drain fires every window and timer first (for a job that will not be"
+                    + " resumed); directory as for runnel:savepoint") String... more) {
+        JobManagerGateway gateway = jobManager;
+        return gateway == null ? NO_JOBMANAGER : stop(gateway, jobId, List.of(more), SAVEPOINT_WAIT);
+    }
+
+    /** {@code runnel:savepoint}, waiting at most {@code wait} for the answer. */
+    static String savepoint(JobManagerGateway gateway, String jobId, List<String> more, Duration wait) {
+        String usage = "usage: runnel:savepoint <job id> [directory]";
+        if (more.size() > 1 || more.stream().anyMatch(each -> each.startsWith("-"))) {
+            return "runnel:savepoint takes a job id and at most one directory, but got " + more + "; " + usage;
+        }
+        JobId id;
+        try {
+            id = new JobId(jobId);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage() + "; see runnel:jobs";
+        }
+        String directory = more.isEmpty() ? null : more.get(0);
+        return await(gateway.triggerSavepoint(id, directory), wait,
+                "savepoint of job " + id + " written to ", "take a savepoint of job " + id);
+    }
+
+    /** {@code runnel:stop}, waiting at most {@code wait} for the answer. */
+    static String stop(JobManagerGateway gateway, String jobId, List<String> more, Duration wait) {
+        String usage = "usage: runnel:stop <job id> [--drain] [directory]";
+        boolean drain = false;
+        List<String> directories = new ArrayList<>();
+        for (String each : more) {
+            if (each.equals("--drain") || each.equals("-d")) {
+                drain = true;
+            } else if (each.startsWith("-")) {
+                return "'" + each + "' is not an option of runnel:stop (it knows --drain); " + usage;
+            } else {
+                directories.add(each);
+            }
+        }
+        if (directories.size() > 1) {
+            return "runnel:stop takes at most one directory, but got " + directories + "; " + usage;
+        }
+        JobId id;
+        try {
+            id = new JobId(jobId);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage() + "; see runnel:jobs";
+        }
+        String directory = directories.isEmpty() ? null : directories.get(0);
+        return await(gateway.stopWithSavepoint(id, drain, directory), wait,
+                "job " + id + (drain ? " drained and" : "") + " stopped with savepoint ", "stop job " + id);
+    }
+
+    /**
+     * Waits for a savepoint's path and says {@code success} followed by it; or says that it could not
+     * {@code action}, and why, in one line.
+     */
+    static String await(CompletableFuture<String> answer, Duration wait, String success, String action) {
+        try {
+            return success + answer.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            return "cannot " + action + ": " + reason(e.getCause());
+        } catch (TimeoutException e) {
+            return "still waiting to " + action + " after " + wait.toSeconds() + " s; it goes on, and the node's log"
+                    + " shows the savepoint's path once it is complete";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "stopped waiting to " + action + "; it goes on, and the node's log shows the savepoint's path once"
+                    + " it is complete";
+        }
+    }
+
+    /** The failure's message, unwrapped from the futures' wrappers; its class name if it has none. */
+    static String reason(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException || cause instanceof ExecutionException) {
+            if (cause.getCause() == null) {
+                break;
+            }
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
     }
 
     static String formatNodes(List<NodeInfo> nodes, NodeId self, Optional<Leadership> leader) {

@@ -87,6 +87,8 @@ final class JobDeployment {
     void restoreFrom(RestoredState state, boolean allowNonRestoredState) throws JobSubmissionException {
         if (state != null) {
             java.util.Set<String> unclaimed = new TreeSet<>(state.operatorUids());
+            // uids is an IdentityHashMap, whose values() compares with ==, while the uids read back from
+            // a savepoint are other String instances: compare through a set of equal strings.
             unclaimed.removeAll(new java.util.HashSet<>(uids.values()));
             if (!unclaimed.isEmpty() && !allowNonRestoredState) {
                 throw new JobSubmissionException("Cannot start job '" + graph.name() + "' from " + state + ": it holds state"
