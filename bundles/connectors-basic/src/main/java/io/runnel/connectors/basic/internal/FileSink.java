@@ -61,10 +61,23 @@ public final class FileSink implements SinkProvider {
     public <T> SinkWriter<T> restoreWriter(SinkDescriptor<T> descriptor, SubtaskInfo subtask, List<byte[]> state)
             throws IOException {
         List<PendingPartFile> promised = new ArrayList<>(state.size());
+        long restoredCheckpoint = -1;
         for (byte[] element : state) {
-            promised.add(PendingPartFile.fromBytes(element, subtask.operatorName()));
+            byte type = element.length == 0 ? 0 : element[0];
+            if (type == PendingPartFile.TYPE) {
+                promised.add(PendingPartFile.fromBytes(element, subtask.operatorName()));
+            } else if (type == CheckpointMarker.TYPE) {
+                // All markers of one restore come from one checkpoint; the highest is the safe bound anyway.
+                restoredCheckpoint = Math.max(restoredCheckpoint, CheckpointMarker.fromBytes(element,
+                        subtask.operatorName()).checkpointId());
+            } else {
+                throw new IllegalArgumentException("The file sink '" + subtask.operatorName() + "' cannot read a "
+                        + element.length + "-byte element of type " + type + " in its writer state (it writes types "
+                        + PendingPartFile.TYPE + " and " + CheckpointMarker.TYPE + "): the checkpoint was written by "
+                        + "another sink or a newer version of this one.");
+            }
         }
-        return PartFileWriter.restore(directory(descriptor), subtask, promised);
+        return PartFileWriter.restore(directory(descriptor), subtask, promised, restoredCheckpoint);
     }
 
     private static PartFileDirectory directory(SinkDescriptor<?> descriptor) throws IOException {

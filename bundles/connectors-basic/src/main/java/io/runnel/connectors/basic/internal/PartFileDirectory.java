@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -81,17 +82,17 @@ final class PartFileDirectory {
     }
 
     /**
-     * Deletes the sink's files of the given stages whose namespace {@code owned} accepts, except the
-     * names in {@code keep}.
+     * Deletes the sink's files that {@code which} selects and whose namespace {@code owned} accepts,
+     * except the names in {@code keep}.
      *
      * @return the names deleted
      * @throws IOException naming the file that could not be deleted
      */
-    List<String> delete(IntPredicate owned, Set<PartFileName.Kind> kinds, Set<String> keep) throws IOException {
+    List<String> delete(IntPredicate owned, Predicate<PartFileName> which, Set<String> keep) throws IOException {
         List<String> deleted = new ArrayList<>();
         for (var file : list().entrySet()) {
             PartFileName name = file.getValue();
-            if (kinds.contains(name.kind()) && owned.test(name.subtask()) && !keep.contains(file.getKey())) {
+            if (which.test(name) && owned.test(name.subtask()) && !keep.contains(file.getKey())) {
                 Path target = path.resolve(file.getKey());
                 try {
                     if (Files.deleteIfExists(target)) {

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -22,8 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * write: append to the in-progress file (opened on the first record after a checkpoint)
- * snapshotState(n): flush + fsync + close it, rename it to its pending name for n; state = every
- *                   pending file not committed yet
+ * snapshotState(n): flush + fsync + close it, rename it to its pending name for n; state = a
+ *                   marker of checkpoint n and every pending file not committed yet
  * notifyCheckpointComplete(n): rename every pending file up to n to its committed name
  * finish(): commit every pending file and the in-progress one
  * close() without finish(): leave the in-progress file hidden (the run failed or was cancelled)
@@ -34,9 +33,13 @@ import org.slf4j.LoggerFactory;
  * (subtasks that no longer exist after a downscale). Only the namespace's own subtask ever creates
  * files in it, so cleaning never races with a running writer. In-progress files are never in any
  * checkpoint, so they are deleted when the writer starts. Pending files may be in the restored
- * state held by another subtask (state is spread over subtasks as list state), so they are deleted
- * only after this writer has seen a checkpoint it took part in complete: by then every subtask of
- * the run has restored, and committed what its share of the state promised.
+ * state held by another subtask (state is spread over subtasks as list state), so a restored writer
+ * deletes at once only those closed for a checkpoint later than the restored one, which it knows
+ * from a {@link CheckpointMarker} in its share of the state (every writer adds one per checkpoint,
+ * so every subtask gets one unless the job was scaled up beyond the number of state elements).
+ * Whatever pending leftovers remain (a share without marker, or files of another run's history)
+ * are deleted once a checkpoint this writer took part in completes: by then every subtask of the run
+ * has restored and committed what its share of the state promised.
  *
  * <p>Thread safety: called from the subtask's thread only.
  */
@@ -76,7 +79,7 @@ final class PartFileWriter<T> implements SinkWriter<T> {
      * output.
      */
     static <T> PartFileWriter<T> start(PartFileDirectory directory, SubtaskInfo subtask) throws IOException {
-        List<String> deleted = directory.delete(ownedNamespaces(subtask), EnumSet.allOf(PartFileName.Kind.class), Set.of());
+        List<String> deleted = directory.delete(ownedNamespaces(subtask), file -> true, Set.of());
         if (!deleted.isEmpty()) {
             directory.sync();
             LOG.info("File sink {} starts without state and replaced {} file(s) of an earlier run in {}", subtask,
@@ -87,23 +90,29 @@ final class PartFileWriter<T> implements SinkWriter<T> {
 
     /**
      * A writer for a run restored from a checkpoint: commits the pending files of its share of the
-     * checkpoint's state (idempotently), deletes in-progress files in its namespaces, and continues
-     * its namespace's numbering after every file there.
+     * checkpoint's state (idempotently), deletes in-progress files in its namespaces and, when it
+     * knows the checkpoint, pending files of later checkpoints there; then it continues its
+     * namespace's numbering after every file there.
+     *
+     * @param restoredCheckpoint the checkpoint restored, from a marker in the share, or -1 if the
+     *     share has none
      */
-    static <T> PartFileWriter<T> restore(PartFileDirectory directory, SubtaskInfo subtask, List<PendingPartFile> promised)
-            throws IOException {
+    static <T> PartFileWriter<T> restore(PartFileDirectory directory, SubtaskInfo subtask, List<PendingPartFile> promised,
+            long restoredCheckpoint) throws IOException {
         boolean renamed = false;
         for (PendingPartFile file : promised) {
             renamed |= file.commit(directory.path());
         }
-        List<String> deleted = directory.delete(ownedNamespaces(subtask), EnumSet.of(PartFileName.Kind.IN_PROGRESS),
+        List<String> deleted = directory.delete(ownedNamespaces(subtask),
+                file -> file.kind() == PartFileName.Kind.IN_PROGRESS || (restoredCheckpoint >= 0
+                        && file.kind() == PartFileName.Kind.PENDING && file.checkpointId() > restoredCheckpoint),
                 Set.of());
         if (renamed || !deleted.isEmpty()) {
             directory.sync();
         }
         if (!deleted.isEmpty()) {
-            LOG.info("File sink {} deleted {} in-progress file(s) written after the checkpoint it restores: {}", subtask,
-                    deleted.size(), deleted);
+            LOG.info("File sink {} deleted {} file(s) written after the checkpoint it restores{}: {}", subtask,
+                    deleted.size(), restoredCheckpoint >= 0 ? " (" + restoredCheckpoint + ")" : "", deleted);
         }
         return new PartFileWriter<>(directory, subtask, directory.nextCounter(subtask.subtaskIndex()), true);
     }
@@ -132,7 +141,8 @@ final class PartFileWriter<T> implements SinkWriter<T> {
                     PartFileName.committed(subtask.subtaskIndex(), currentCounter)));
             current = null;
         }
-        List<byte[]> state = new ArrayList<>(pending.size());
+        List<byte[]> state = new ArrayList<>(pending.size() + 1);
+        state.add(new CheckpointMarker(subtask.subtaskIndex(), checkpointId).toBytes());
         for (PendingPartFile file : pending) {
             state.add(file.toBytes());
         }
@@ -171,7 +181,7 @@ final class PartFileWriter<T> implements SinkWriter<T> {
             mine.add(file.pendingName());
         }
         try {
-            List<String> deleted = directory.delete(owned, EnumSet.of(PartFileName.Kind.PENDING), mine);
+            List<String> deleted = directory.delete(owned, file -> file.kind() == PartFileName.Kind.PENDING, mine);
             if (!deleted.isEmpty()) {
                 LOG.info("File sink {} deleted {} pending file(s) of checkpoints an earlier run never completed: {}",
                         subtask, deleted.size(), deleted);

@@ -16,8 +16,9 @@ import java.nio.file.StandardCopyOption;
  * file sink writer's checkpointed state. It names both the hidden pending file and the visible name
  * it gets, so whichever subtask holds it after a restore, at any parallelism, can commit it.
  *
- * <p>Bytes: a format byte, the checkpoint id, the file's length, the pending and the committed file
- * name (each as {@link DataOutputStream#writeUTF}). Names are relative to the sink's directory.
+ * <p>Bytes: the element type {@value #TYPE}, the checkpoint id, the file's length, the pending and
+ * the committed file name (each as {@link DataOutputStream#writeUTF}). Names are relative to the
+ * sink's directory.
  *
  * @param checkpointId the checkpoint whose completion commits the file
  * @param length the file's size in bytes when it was closed
@@ -26,12 +27,13 @@ import java.nio.file.StandardCopyOption;
  */
 record PendingPartFile(long checkpointId, long length, String pendingName, String committedName) {
 
-    private static final byte FORMAT = 1;
+    /** First byte of this kind of writer state element. */
+    static final byte TYPE = 1;
 
     byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 2 * pendingName.length());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
+            out.writeByte(TYPE);
             out.writeLong(checkpointId);
             out.writeLong(length);
             out.writeUTF(pendingName);
@@ -48,11 +50,8 @@ record PendingPartFile(long checkpointId, long length, String pendingName, Strin
     static PendingPartFile fromBytes(byte[] bytes, String operatorName) {
         PendingPartFile file;
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            int format = in.readByte();
-            if (format != FORMAT) {
-                throw new IllegalArgumentException("The file sink '" + operatorName + "' cannot read writer state of "
-                        + "format " + format + " (it reads " + FORMAT + "): the checkpoint was written by another sink "
-                        + "or a newer version of this one.");
+            if (in.readByte() != TYPE) {
+                throw new IOException("not a pending file");
             }
             file = new PendingPartFile(in.readLong(), in.readLong(), in.readUTF(), in.readUTF());
             if (in.available() > 0) {

@@ -47,7 +47,7 @@ class FileSinkTest {
         assertThat(hidden()).containsExactly(".part-0-0.txt.inprogress");
 
         List<byte[]> state = writer.snapshotState(1);
-        assertThat(state).hasSize(1);
+        assertThat(state).as("a marker of checkpoint 1 and the pending file").hasSize(2);
         assertThat(visible()).isEmpty();
         assertThat(hidden()).containsExactly(".part-0-0.txt.pending-cp1");
 
@@ -61,7 +61,7 @@ class FileSinkTest {
         writer.notifyCheckpointComplete(2);
         assertThat(visible()).containsExactly("part-0-0.txt", "part-0-1.txt");
         assertThat(hidden()).containsExactly(".part-0-2.txt.inprogress");
-        assertThat(writer.snapshotState(3)).as("\"d\" is pending for checkpoint 3").hasSize(1);
+        assertThat(writer.snapshotState(3)).as("\"d\" is pending for checkpoint 3").hasSize(2);
 
         writer.finish();
         writer.close();
@@ -78,7 +78,7 @@ class FileSinkTest {
         writer.snapshotState(2);
         writer.notifyCheckpointComplete(2); // 1 was never notified
         assertThat(visible()).containsExactly("part-0-0.txt", "part-0-1.txt");
-        assertThat(writer.snapshotState(3)).isEmpty();
+        assertThat(writer.snapshotState(3)).as("only the marker: nothing is pending").hasSize(1);
         writer.close();
     }
 
@@ -97,8 +97,8 @@ class FileSinkTest {
 
         SinkWriter<String> second = restored(0, 1, checkpoint1);
         assertThat(visible()).containsExactly("part-0-0.txt");
-        // The in-progress file goes at once; the pending file of checkpoint 2 once a checkpoint of this run completes.
-        assertThat(hidden()).containsExactly(".part-0-1.txt.pending-cp2");
+        assertThat(hidden()).as("the in-progress file and the pending file of checkpoint 2 came after 1").isEmpty();
+        second.write("b");
         second.close(); // crashes again before any checkpoint
 
         SinkWriter<String> third = restored(0, 1, checkpoint1); // the same state again: committed already, fine
@@ -111,8 +111,7 @@ class FileSinkTest {
         third.close();
         assertThat(committedLines()).containsExactly("a", "b", "c");
         assertThat(hidden()).isEmpty();
-        assertThat(visible()).as("numbering goes on after the leftover's number").containsExactly("part-0-0.txt",
-                "part-0-2.txt");
+        assertThat(visible()).containsExactly("part-0-0.txt", "part-0-1.txt");
     }
 
     @Test
@@ -145,46 +144,51 @@ class FileSinkTest {
 
         SinkWriter<String> only = restored(0, 1, checkpoint5);
         assertThat(visible()).containsExactly("part-0-0.txt", "part-1-0.txt");
-        assertThat(hidden()).containsExactly(".part-0-1.txt.pending-cp6", ".part-1-1.txt.pending-cp6");
+        assertThat(hidden()).as("subtask 0 cleans the namespace of the subtask that is gone too").isEmpty();
         only.write("replayed");
         only.snapshotState(7);
         only.notifyCheckpointComplete(7);
         only.finish();
         only.close();
         assertThat(committedLines()).containsExactlyInAnyOrder("s0 before", "s1 before", "replayed");
-        assertThat(hidden()).as("subtask 0 cleans the namespace of the subtask that is gone").isEmpty();
-        assertThat(visible()).containsExactly("part-0-0.txt", "part-0-2.txt", "part-1-0.txt");
+        assertThat(hidden()).isEmpty();
+        assertThat(visible()).containsExactly("part-0-0.txt", "part-0-1.txt", "part-1-0.txt");
     }
 
     @Test
-    void upscaledFromOneToTwoNoSubtaskDeletesAFileAnotherMustCommit() throws Exception {
+    void upscaledNoSubtaskDeletesAFileAnotherMustCommit() throws Exception {
         SinkWriter<String> old = fresh(0, 1);
         old.write("one");
-        List<byte[]> checkpoint3 = old.snapshotState(3); // a single pending file
+        List<byte[]> checkpoint3 = old.snapshotState(3); // the marker and one pending file
         old.write("two");
+        old.snapshotState(4); // never completes
+        old.write("three");
         old.close();
-        assertThat(checkpoint3).hasSize(1);
+        assertThat(checkpoint3).hasSize(2);
 
-        // Spread as list state: subtask 0 gets nothing, subtask 1 the pending file of namespace 0.
-        // Subtask 0 restores first and must leave that file alone.
-        SinkWriter<String> zero = restored(0, 2, List.of());
-        assertThat(hidden()).containsExactly(".part-0-0.txt.pending-cp3");
-        SinkWriter<String> one = restored(1, 2, checkpoint3);
+        // Spread as list state over 3 subtasks: 0 gets nothing, 1 the marker, 2 the pending file of
+        // namespace 0. Subtask 0 owns namespace 0 but does not know the checkpoint: it deletes the
+        // in-progress file and leaves both pending files until a checkpoint of its own completes.
+        SinkWriter<String> zero = restored(0, 3, List.of());
+        assertThat(hidden()).containsExactly(".part-0-0.txt.pending-cp3", ".part-0-1.txt.pending-cp4");
+        SinkWriter<String> one = restored(1, 3, checkpoint3.subList(0, 1));
+        SinkWriter<String> two = restored(2, 3, checkpoint3.subList(1, 2));
         assertThat(visible()).containsExactly("part-0-0.txt");
+        assertThat(hidden()).containsExactly(".part-0-1.txt.pending-cp4");
 
-        zero.write("z");
-        one.write("y");
-        zero.snapshotState(4);
-        one.snapshotState(4);
-        zero.notifyCheckpointComplete(4);
-        one.notifyCheckpointComplete(4);
-        zero.finish();
-        one.finish();
-        zero.close();
-        one.close();
-        assertThat(visible()).containsExactly("part-0-0.txt", "part-0-1.txt", "part-1-0.txt");
-        assertThat(committedLines()).containsExactlyInAnyOrder("one", "z", "y");
+        List<SinkWriter<String>> writers = List.of(zero, one, two);
+        for (int subtask = 0; subtask < 3; subtask++) {
+            writers.get(subtask).write("new " + subtask);
+            writers.get(subtask).snapshotState(5);
+        }
+        for (SinkWriter<String> writer : writers) {
+            writer.notifyCheckpointComplete(5);
+            writer.finish();
+            writer.close();
+        }
         assertThat(hidden()).isEmpty();
+        assertThat(visible()).containsExactly("part-0-0.txt", "part-0-2.txt", "part-1-0.txt", "part-2-0.txt");
+        assertThat(committedLines()).containsExactlyInAnyOrder("one", "new 0", "new 1", "new 2");
     }
 
     @Test
