@@ -62,18 +62,36 @@ final class DemoResults {
                 .toList();
     }
 
-    /** The sessions written to the part files in {@code directory}, as user and start to count. */
+    /**
+     * The sessions written to the committed part files in {@code directory}, as user and start to
+     * count. A session written twice (a repeated commit) fails instead of hiding in the map.
+     */
     static Map<String, Long> writtenSessions(Path directory) throws IOException {
         Map<String, Long> written = new HashMap<>();
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.toList()) {
-                for (String line : Files.readAllLines(file)) {
-                    String[] words = line.trim().split("\\s+");
-                    written.put(words[1] + " " + parseClock(words[2].substring(1, words[2].length() - 1)), lastNumber(line));
-                }
+        for (String line : committedLines(directory)) {
+            String[] words = line.trim().split("\\s+");
+            String session = words[1] + " " + parseClock(words[2].substring(1, words[2].length() - 1));
+            if (written.put(session, lastNumber(line)) != null) {
+                throw new AssertionError("session " + session + " written twice to " + directory);
             }
         }
         return written;
+    }
+
+    /**
+     * The lines of the file sink's committed part files ({@code part-<subtask>-<n>.txt}) in
+     * {@code directory}; hidden in-progress or pending files are not output yet and are left out.
+     */
+    static List<String> committedLines(Path directory) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.sorted().toList()) {
+                if (file.getFileName().toString().matches("part-\\d+-\\d+\\.txt")) {
+                    lines.addAll(Files.readAllLines(file));
+                }
+            }
+        }
+        return lines;
     }
 
     static long lastNumber(String line) {

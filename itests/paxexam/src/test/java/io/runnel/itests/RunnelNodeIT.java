@@ -169,8 +169,12 @@ public class RunnelNodeIT {
         String jobs = run("runnel:jobs");
         assertTrue(jobs, jobs.contains("clickstream") && jobs.contains("deployed jobs: [clickstream]"));
         await("the slots free again", () -> countFree(slotRegistry.slots()) == SLOTS);
-        java.io.File[] parts = new java.io.File(output).listFiles();
-        assertTrue("session files written", parts != null && parts.length == 2);
+        // Parallelism 2, no checkpoints: each subtask that received sessions committed part-<subtask>-0.txt at the end.
+        String[] names = new java.io.File(output).list();
+        assertTrue("output directory listed", names != null);
+        java.util.List<String> sorted = java.util.Arrays.stream(names).sorted().toList();
+        assertTrue("session files committed, none left hidden: " + sorted, !sorted.isEmpty()
+                && sorted.stream().allMatch(name -> name.equals("part-0-0.txt") || name.equals("part-1-0.txt")));
         String refused = run("runnel:run nosuch");
         assertTrue(refused, refused.contains("No job named 'nosuch' is deployed (deployed: [clickstream])"));
     }

@@ -2,6 +2,8 @@ package io.runnel.runtime.internal;
 
 import io.runnel.connectors.basic.internal.CollectionSource;
 import io.runnel.connectors.basic.internal.DatagenSource;
+import io.runnel.connectors.basic.internal.FileSink;
+import io.runnel.connectors.basic.internal.FileSource;
 import io.runnel.connectors.basic.internal.PrintSink;
 import io.runnel.runtime.internal.execution.LocalStreamEnvironment;
 import io.runnel.runtime.internal.execution.MapConnectorRegistry;
@@ -15,7 +17,9 @@ final class Jobs {
         return new MapConnectorRegistry()
                 .withSource("collection", new CollectionSource())
                 .withSource("datagen", new DatagenSource())
-                .withSink("print", new PrintSink());
+                .withSource("file", new FileSource())
+                .withSink("print", new PrintSink())
+                .withSink("file", new FileSink());
     }
 
     static LocalStreamEnvironment environment(int slots) {

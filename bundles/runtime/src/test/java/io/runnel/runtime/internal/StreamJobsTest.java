@@ -150,7 +150,7 @@ class StreamJobsTest {
         LocalStreamEnvironment other = Jobs.environment(2);
         other.fromElements(1, 2).sinkTo(new SinkDescriptor<>("nosuch", Map.of()), "out");
         assertThatThrownBy(() -> other.executeAsync("unknown"))
-                .hasMessageContaining("connector 'nosuch'").hasMessageContaining("installed: [print]");
+                .hasMessageContaining("connector 'nosuch'").hasMessageContaining("installed: [file, print]");
     }
 
     @Test

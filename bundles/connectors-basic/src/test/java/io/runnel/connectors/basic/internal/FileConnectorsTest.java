@@ -31,7 +31,7 @@ class FileConnectorsTest {
                 writer.finish();
             }
         }
-        assertThat(Files.readAllLines(dir.resolve("part-1.txt"))).containsExactly("s1-0", "s1-1", "s1-2");
+        assertThat(Files.readAllLines(dir.resolve("part-1-0.txt"))).containsExactly("s1-0", "s1-1", "s1-2");
 
         FileSource source = new FileSource();
         List<String> read = new ArrayList<>();
