@@ -87,7 +87,8 @@ final class JobDeployment {
     void restoreFrom(RestoredState state, boolean allowNonRestoredState) throws JobSubmissionException {
         if (state != null) {
             java.util.Set<String> unclaimed = new TreeSet<>(state.operatorUids());
-            unclaimed.removeAll(uids.values());
+            // By equality: the values of the identity map would compare the uid strings by identity.
+            unclaimed.removeAll(new java.util.HashSet<>(uids.values()));
             if (!unclaimed.isEmpty() && !allowNonRestoredState) {
                 throw new JobSubmissionException("Cannot start job '" + graph.name() + "' from " + state + ": it holds state"
                         + " for operator uid(s) " + unclaimed + " that the job does not have (its uids: "
