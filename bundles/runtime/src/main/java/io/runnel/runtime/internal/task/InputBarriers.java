@@ -62,6 +62,10 @@ final class InputBarriers {
         this.copier = copier;
     }
 
+    CheckpointingMode mode() {
+        return mode;
+    }
+
     void addChannel() {
         arrived = Arrays.copyOf(arrived, arrived.length + 1);
     }

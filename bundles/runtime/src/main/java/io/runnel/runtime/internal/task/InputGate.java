@@ -77,6 +77,11 @@ public final class InputGate {
         this.barriers = new InputBarriers(java.util.Objects.requireNonNull(mode, "mode"), inFlightCopier);
     }
 
+    /** How this gate treats the barriers of checkpoints that are not unaligned. */
+    public CheckpointingMode checkpointingMode() {
+        return barriers.mode();
+    }
+
     /** Adds the channel from one more producer subtask. Only before the task starts. */
     public InputChannel addChannel(String description) {
         return addChannel(description, 0);
