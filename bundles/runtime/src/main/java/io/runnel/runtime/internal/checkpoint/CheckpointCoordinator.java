@@ -1,10 +1,12 @@
 package io.runnel.runtime.internal.checkpoint;
 
 import io.runnel.api.stream.CheckpointConfig;
+import io.runnel.api.stream.CheckpointingMode;
 import io.runnel.api.stream.ExecutionOptions;
 import io.runnel.api.types.TypeSerializer;
 import io.runnel.runtime.internal.operators.OperatorSnapshot;
 import io.runnel.runtime.internal.task.CheckpointType;
+import io.runnel.runtime.internal.task.InFlightRecords;
 import io.runnel.runtime.internal.task.StreamTask;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -44,6 +46,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each run of the job's tasks (an attempt) is {@link #attach}ed; what tasks of an earlier attempt
  * still hand over is ignored. Thread safety: all methods may be called from any thread.
+ *
+ * <p>With unaligned checkpoints on (exactly-once mode only), periodic checkpoints are triggered as
+ * unaligned: a task acknowledges with its in-flight records, which go into the state file of its
+ * chain's first operator. Savepoints are always aligned, and no periodic checkpoint is triggered
+ * while one is in progress (its overtaking barriers would end the savepoint's alignment).
  */
 public final class CheckpointCoordinator implements AutoCloseable {
 
@@ -91,6 +98,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     private Map<StreamTask, TaskCheckpointPlan> plans = Map.of();
     private long nextId;
     private int consecutiveFailures;
+    private int failedCheckpoints;
     private long lastCompletionNanos;
     private boolean anyTaskFinished;
     /** Set once a stop-with-savepoint is under way: sources stop, so no further checkpoint is triggered. */
@@ -148,7 +156,18 @@ public final class CheckpointCoordinator implements AutoCloseable {
         for (TaskCheckpointPlan plan : tasks) {
             byTask.put(plan.task(), plan);
             List<TaskCheckpointPlan> current = tasks;
-            plan.task().setCheckpointHandler((task, id, splits, snapshots) -> taken(current, task, id, splits, snapshots));
+            plan.task().setCheckpointHandler(new StreamTask.CheckpointHandler() {
+                @Override
+                public void checkpointTaken(StreamTask task, long id, List<byte[]> splits, List<OperatorSnapshot> snapshots) {
+                    taken(current, task, id, splits, snapshots, null);
+                }
+
+                @Override
+                public void unalignedCheckpointTaken(StreamTask task, long id, List<OperatorSnapshot> snapshots,
+                        InFlightRecords inFlight) {
+                    taken(current, task, id, null, snapshots, inFlight);
+                }
+            });
         }
         plans = byTask;
         anyTaskFinished = false;
@@ -163,6 +182,10 @@ public final class CheckpointCoordinator implements AutoCloseable {
         long interval = config.getInterval().toMillis();
         periodic = timer.scheduleWithFixedDelay(this::periodicTrigger, interval, interval, TimeUnit.MILLISECONDS);
         LOG.info("Job '{}' ({}) takes {} into {}", jobName, jobId, config, storage.jobDirectory());
+        if (config.isUnaligned() && config.getMode() == CheckpointingMode.AT_LEAST_ONCE) {
+            LOG.warn("Job '{}': unaligned checkpoints apply to EXACTLY_ONCE only; in AT_LEAST_ONCE mode barriers are"
+                    + " not aligned anyway, so its checkpoints are taken at least once", jobName);
+        }
     }
 
     private synchronized void periodicTrigger() {
@@ -170,8 +193,8 @@ public final class CheckpointCoordinator implements AutoCloseable {
             return;
         }
         long periodicPending = pending.values().stream().filter(p -> p.type == CheckpointType.CHECKPOINT).count();
-        if (periodicPending >= config.getMaxConcurrent()) {
-            return;
+        if (periodicPending >= config.getMaxConcurrent() || periodicPending < pending.size()) {
+            return; // enough in progress, or a savepoint is
         }
         if (System.nanoTime() - lastCompletionNanos < config.getMinPause().toNanos()) {
             return;
@@ -224,15 +247,20 @@ public final class CheckpointCoordinator implements AutoCloseable {
         LOG.debug("Job '{}' triggers {} {}", jobName, describe(checkpoint), id);
         for (TaskCheckpointPlan plan : tasks) {
             if (plan.sourceUid() != null) {
-                plan.task().triggerCheckpoint(id, type);
+                plan.task().triggerCheckpoint(id, type, unaligned(type));
             }
         }
         return checkpoint;
     }
 
+    /** Whether a checkpoint of this type is taken unaligned: periodic ones, if so configured; savepoints never. */
+    private boolean unaligned(CheckpointType type) {
+        return type == CheckpointType.CHECKPOINT && config.isUnaligned() && config.getMode() == CheckpointingMode.EXACTLY_ONCE;
+    }
+
     /** On a task thread: the task took its snapshots; write them on an I/O thread. */
     private void taken(List<TaskCheckpointPlan> attempt, StreamTask task, long id, List<byte[]> splits,
-            List<OperatorSnapshot> snapshots) {
+            List<OperatorSnapshot> snapshots, InFlightRecords inFlight) {
         Pending checkpoint;
         TaskCheckpointPlan plan;
         synchronized (this) {
@@ -245,7 +273,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
         io.execute(() -> {
             Map<String, StateHandle> written;
             try {
-                written = write(checkpoint.writer, plan, splits, snapshots);
+                written = write(checkpoint.writer, plan, splits, snapshots, inFlight);
             } catch (Exception e) {
                 failed(checkpoint, "the state of " + task.description() + " could not be written: " + e.getMessage(), true);
                 return;
@@ -254,28 +282,30 @@ public final class CheckpointCoordinator implements AutoCloseable {
         });
     }
 
+    /** @param inFlight the task's in-flight records, filed with the chain's first operator; null if none */
     private Map<String, StateHandle> write(CheckpointWriter writer, TaskCheckpointPlan plan, List<byte[]> splits,
-            List<OperatorSnapshot> snapshots) throws IOException {
+            List<OperatorSnapshot> snapshots, InFlightRecords inFlight) throws IOException {
         Map<String, StateHandle> written = new LinkedHashMap<>();
         if (plan.sourceUid() != null && splits != null) {
-            written.put(plan.sourceUid(), writeFile(writer, plan.sourceUid(), plan.subtask(), null, splits));
+            written.put(plan.sourceUid(), writeFile(writer, plan.sourceUid(), plan.subtask(), null, splits, null));
         }
         for (int i = 0; i < snapshots.size(); i++) {
             OperatorSnapshot snapshot = snapshots.get(i);
-            if (snapshot == null || (snapshot.keyed() == null && snapshot.operator() == null)) {
+            InFlightRecords records = i == 0 && inFlight != null && !inFlight.isEmpty() ? inFlight : null;
+            if (records == null && (snapshot == null || (snapshot.keyed() == null && snapshot.operator() == null))) {
                 continue;
             }
             String uid = plan.operatorUids().get(i);
-            written.put(uid, writeFile(writer, uid, plan.subtask(), snapshot, null));
+            written.put(uid, writeFile(writer, uid, plan.subtask(), snapshot, null, records));
         }
         return written;
     }
 
     private StateHandle writeFile(CheckpointWriter writer, String uid, int subtask, OperatorSnapshot snapshot,
-            List<byte[]> splits) throws IOException {
+            List<byte[]> splits, InFlightRecords inFlight) throws IOException {
         StateFile file = writer.newStateFile(uid, subtask);
         try (DataOutputStream out = new DataOutputStream(file)) {
-            SubtaskStateCodec.write(snapshot, splits, serializer, serializer, out);
+            SubtaskStateCodec.write(snapshot, splits, inFlight, serializer, serializer, out);
         }
         return file.handle();
     }
@@ -408,6 +438,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
             }
             boolean periodicCheckpoint = checkpoint == null || checkpoint.type == CheckpointType.CHECKPOINT;
             if (count && periodicCheckpoint) {
+                failedCheckpoints++;
                 consecutiveFailures++;
                 failJob = consecutiveFailures > config.getTolerableFailures();
             }
@@ -467,6 +498,11 @@ public final class CheckpointCoordinator implements AutoCloseable {
     /** The newest completed checkpoint of this job run (not savepoints), if any. */
     public synchronized Optional<CompletedCheckpoint> latestCompleted() {
         return Optional.ofNullable(latest);
+    }
+
+    /** How many periodic checkpoints failed (timed out, could not be written) since the job started; for tests. */
+    public synchronized int failedCheckpoints() {
+        return failedCheckpoints;
     }
 
     /** How long each completed checkpoint took from trigger to metadata, oldest first, in milliseconds. */

@@ -1,6 +1,8 @@
 package io.runnel.runtime.internal.execution;
 
+import io.runnel.api.stream.CheckpointingMode;
 import io.runnel.api.stream.JobSubmissionException;
+import io.runnel.api.types.TypeSerializer;
 import io.runnel.runtime.internal.graph.JobEdge;
 import io.runnel.runtime.internal.graph.JobGraph;
 import io.runnel.runtime.internal.graph.JobVertex;
@@ -48,7 +50,11 @@ import java.util.Objects;
  * others every consumer. A record writer's channels are indexed by consumer subtask within that
  * range.
  *
- * <p>Use, on the deploying thread: {@link #connectInputs()} once, then {@link #gate}, {@link #writer}
+ * <p>Every gate gets the job's checkpointing mode ({@link #checkpointing}), which decides how it treats
+ * barriers: aligned or unaligned (exactly-once) or counted without blocking (at-least-once).
+ *
+ * <p>Use, on the deploying thread: {@link #checkpointing} if the job has checkpoints, then
+ * {@link #connectInputs()} once, then {@link #gate}, {@link #writer}
  * and {@link #listenerFor} for each subtask that {@link #runsHere}; if the deployment fails half way,
  * {@link #releaseAll} gives up the network ends made so far.
  */
@@ -72,6 +78,8 @@ final class ChannelWiring {
     private final Map<ChannelKey, InputChannel> localChannels = new HashMap<>();
     private final Map<Subtask, RemoteEnds> remoteEnds = new HashMap<>();
     private final Map<String, InetSocketAddress> dataAddresses = new HashMap<>();
+    private CheckpointingMode checkpointingMode = CheckpointingMode.EXACTLY_ONCE;
+    private TypeSerializer<Object> inFlightCopier;
 
     private ChannelWiring(JobGraph graph, Placement placement, String localNode, DataServer dataServer,
             DataClient dataClient, RecordSerializer records) {
@@ -101,6 +109,18 @@ final class ChannelWiring {
                 Objects.requireNonNull(dataClient, "dataClient"), Objects.requireNonNull(records, "records"));
     }
 
+    /**
+     * How the gates made from now on treat checkpoint barriers.
+     *
+     * @param inFlightCopier copies the records a gate keeps as in-flight state of an unaligned
+     *     checkpoint (the job's serializer); null keeps the records themselves
+     */
+    ChannelWiring checkpointing(CheckpointingMode mode, TypeSerializer<Object> inFlightCopier) {
+        this.checkpointingMode = Objects.requireNonNull(mode, "mode");
+        this.inFlightCopier = inFlightCopier;
+        return this;
+    }
+
     /** Whether subtask {@code subtask} of {@code vertex} runs on this node. */
     boolean runsHere(JobVertex vertex, int subtask) {
         return placement == null || placement.nodeOf(vertex, subtask).equals(localNode);
@@ -128,7 +148,7 @@ final class ChannelWiring {
     }
 
     private InputGate gateOf(JobVertex consumer, int subtask, List<JobEdge> inputs) throws JobSubmissionException {
-        InputGate gate = new InputGate();
+        InputGate gate = new InputGate(checkpointingMode, inFlightCopier);
         for (int inputEdge = 0; inputEdge < inputs.size(); inputEdge++) {
             JobEdge edge = inputs.get(inputEdge);
             JobVertex producer = edge.source();

@@ -1,5 +1,6 @@
 package io.runnel.runtime.internal.execution;
 
+import io.runnel.api.stream.CheckpointingMode;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.SinkDescriptor;
 import io.runnel.api.stream.SourceDescriptor;
@@ -15,7 +16,9 @@ import io.runnel.runtime.internal.operators.OperatorContext;
 import io.runnel.runtime.internal.operators.OperatorSnapshot;
 import io.runnel.runtime.internal.operators.SinkOperator;
 import io.runnel.runtime.internal.operators.StreamOperator;
+import io.runnel.api.types.TypeSerializer;
 import io.runnel.runtime.internal.task.FanOut;
+import io.runnel.runtime.internal.task.InFlightRecords;
 import io.runnel.runtime.internal.task.Output;
 import io.runnel.runtime.internal.task.RecordWriter;
 import io.runnel.runtime.internal.task.RoutingOutput;
@@ -44,7 +47,8 @@ import java.util.TreeSet;
  * <p>Every operator has a uid, under which checkpoints file its state: the one the user gave, else
  * one made of its position in the job and its name ({@code auto-3-parse}), which stays the same as
  * long as the job is built the same way. A deployment restored from a checkpoint gives each
- * operator subtask its share of the state saved under its uid.
+ * operator subtask its share of the state saved under its uid; the task of a chain whose first
+ * operator has in-flight records (an unaligned checkpoint) processes those first.
  */
 final class JobDeployment {
 
@@ -54,6 +58,8 @@ final class JobDeployment {
     private final Map<StreamTask, TaskCheckpointPlan> plans = new IdentityHashMap<>();
     private boolean batch;
     private RestoredState restore;
+    private CheckpointingMode checkpointingMode = CheckpointingMode.EXACTLY_ONCE;
+    private TypeSerializer<Object> inFlightCopier;
 
     JobDeployment(JobGraph graph, ConnectorRegistry connectors) {
         this.graph = graph;
@@ -164,6 +170,18 @@ final class JobDeployment {
         return this;
     }
 
+    /**
+     * How the tasks created from now on treat checkpoint barriers (see {@code InputGate}).
+     *
+     * @param records the job's serializer: it copies records kept as in-flight state of unaligned
+     *     checkpoints
+     */
+    JobDeployment checkpointing(CheckpointingMode mode, TypeSerializer<Object> records) {
+        this.checkpointingMode = java.util.Objects.requireNonNull(mode, "mode");
+        this.inFlightCopier = records;
+        return this;
+    }
+
     /** Creates every subtask's task, all in this JVM, joined by in-JVM channels. */
     List<StreamTask> createTasks(StreamTask.Listener listener) throws JobSubmissionException {
         return createTasks(listener, ChannelWiring.allLocal(graph));
@@ -176,7 +194,7 @@ final class JobDeployment {
     List<StreamTask> createTasks(StreamTask.Listener listener, ChannelWiring wiring) throws JobSubmissionException {
         plans.clear();
         try {
-            wiring.connectInputs();
+            wiring.checkpointing(checkpointingMode, inFlightCopier).connectInputs();
             List<StreamTask> tasks = new ArrayList<>();
             for (JobVertex vertex : graph.vertices()) {
                 for (int subtask = 0; subtask < vertex.parallelism(); subtask++) {
@@ -223,6 +241,7 @@ final class JobDeployment {
         List<String> operatorUids = new ArrayList<>();
         String sourceUid = null;
         StreamTask.ReaderFactory reader = null;
+        InFlightRecords inFlight = null;
         for (int i = chain.size() - 1; i >= 0; i--) {
             Transformation operator = chain.get(i);
             OperatorContext context = contextFor(operator, subtask, vertex.parallelism());
@@ -237,11 +256,15 @@ final class JobDeployment {
                 if (restored != null) {
                     restored.add(0, state == null ? null : state.snapshot());
                 }
+                if (i == 0 && state != null) {
+                    inFlight = state.inFlight();
+                }
                 output = created;
             }
         }
         StreamTask task = new StreamTask(description, reader, wiring.gate(vertex, subtask), output, operators, writers,
                 wiring.listenerFor(vertex, subtask, listener), batch, restored);
+        task.replayFirst(inFlight);
         plans.put(task, new TaskCheckpointPlan(task, subtask, vertex.parallelism(), sourceUid, operatorUids));
         return task;
     }

@@ -221,6 +221,7 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
         JobId jobId = JobId.generate();
         TypeSerializer<Object> serializer = Types.dynamic(jobClassLoader());
         CheckpointConfig config = checkpointConfig.copy();
+        deployment.checkpointing(config.getMode(), serializer);
         if (deployment.isBatch() && config.isEnabled()) {
             LOG.info("Job '{}' runs in BATCH mode: it takes no periodic checkpoints (a failed batch job restarts from"
                     + " its beginning)", jobName);

@@ -19,7 +19,12 @@ import java.io.IOException;
  * ACTIVE            3
  * END_OF_PARTITION  4, suspended byte (1: the producer stopped for a savepoint without draining)
  * BARRIER           5, checkpoint id long
+ * UNALIGNED_BARRIER 6, checkpoint id long
  * </pre>
+ *
+ * Barriers travel in order over the network, also those of unaligned checkpoints: a remote channel
+ * does not let a barrier overtake the buffers sent before it, so the consumer gets the records before
+ * it first (and keeps them as in-flight state), but it does not block its other channels meanwhile.
  *
  * The kind codes are written out here rather than taken from the enum's order, so reordering the
  * enum cannot change the wire format. Stateless; encoding runs on the producer's task thread,
@@ -33,6 +38,7 @@ final class BufferFrames {
     private static final byte ACTIVE = 3;
     private static final byte END_OF_PARTITION = 4;
     private static final byte BARRIER = 5;
+    private static final byte UNALIGNED_BARRIER = 6;
 
     /** First guess of a DATA frame's size per record; the frame grows if records are bigger. */
     private static final int BYTES_PER_RECORD_HINT = 24;
@@ -76,9 +82,11 @@ final class BufferFrames {
                     frame.writeByte(buffer.isSuspended() ? 1 : 0);
                 }
                 case BARRIER -> {
-                    frame.writeByte(BARRIER);
+                    frame.writeByte(buffer.isUnaligned() ? UNALIGNED_BARRIER : BARRIER);
                     frame.writeLong(buffer.checkpointId());
                 }
+                case IN_FLIGHT_COMPLETE -> throw new IllegalArgumentException(buffer + " is an input gate's event;"
+                        + " it is never sent over a channel");
             }
             return Protocol.finish(frame);
         } catch (RuntimeException e) {
@@ -103,6 +111,7 @@ final class BufferFrames {
             case ACTIVE -> Buffer.ACTIVE;
             case END_OF_PARTITION -> frame.readByte() == 1 ? Buffer.END_OF_PARTITION_SUSPENDED : Buffer.END_OF_PARTITION;
             case BARRIER -> Buffer.barrier(frame.readLong());
+            case UNALIGNED_BARRIER -> Buffer.unalignedBarrier(frame.readLong());
             default -> throw new Protocol.ProtocolException("a buffer of unknown kind " + kind);
         };
         if (frame.isReadable()) {

@@ -1,8 +1,11 @@
 package io.runnel.runtime.internal.task;
 
+import io.runnel.api.stream.CheckpointingMode;
+import io.runnel.api.types.TypeSerializer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -16,11 +19,18 @@ import java.util.function.LongSupplier;
  * and it never goes back. The input is idle when every channel still running is idle. Watermark and
  * status changes are returned from {@link #next} as events, in order with the data.
  *
- * <p>Checkpoint barriers are aligned here: once a channel delivered the barrier of checkpoint n, it is
- * not read again until every other running channel delivered it too, so the task sees everything
- * before the barrier from all producers, then one BARRIER(n) event, then what comes after. A barrier
- * of a newer checkpoint ends the alignment of an older one (that checkpoint will not complete), and a
- * late barrier of an older checkpoint is dropped.
+ * <p>Checkpoint barriers are handled by {@link InputBarriers}, per barrier: aligned (once a channel
+ * delivered the barrier of checkpoint n, it is not read again until every other running channel
+ * delivered it too, so the task sees everything before the barrier from all producers, then one
+ * BARRIER(n) event, then what comes after), counted without blocking in at-least-once mode, or
+ * unaligned: the first barrier is reported at once, and the records still before the barrier are
+ * kept as the checkpoint's {@link InFlightRecords} until an IN_FLIGHT_COMPLETE(n) event says every
+ * channel delivered it. A barrier of a newer checkpoint ends an older one (that checkpoint will not
+ * complete), and a late barrier of an older checkpoint is dropped.
+ *
+ * <p>Barriers that overtook their channel's queue are taken before anything else, and a task in the
+ * middle of a buffer can take them between two records ({@link #pollOvertaking}); the gate tells it
+ * that one arrived through the listener set with {@link #onOvertakingBarrier}.
  *
  * <p>Only the owning task thread calls {@link #next}; producers call into their channel. Any thread
  * may {@link #fail} the gate (the network layer does when a remote producer's connection breaks); the
@@ -45,11 +55,32 @@ public final class InputGate {
     private int lastInput;
     /** Set after reporting ACTIVE, so a watermark advance that came with it is reported next. */
     private boolean recheckWatermark;
-    /** The checkpoint being aligned, or the last one aligned; -1 before the first barrier. */
-    private long alignedCheckpoint = -1;
-    /** Channels that delivered the barrier of {@link #alignedCheckpoint} and wait for the others. */
-    private boolean[] blocked = new boolean[0];
-    private int blockedChannels;
+    private final InputBarriers barriers;
+    /** Overtaking barriers put into channels and not taken yet; producers add, the task takes. */
+    private final AtomicInteger overtakingBarriers = new AtomicInteger();
+    /** Told, on the producer's thread, that an overtaking barrier arrived; must not block. */
+    private volatile Runnable overtakingListener = () -> { };
+
+    /** A gate of an exactly-once job whose in-flight records are kept as they are (not copied). */
+    public InputGate() {
+        this(CheckpointingMode.EXACTLY_ONCE, null);
+    }
+
+    /**
+     * @param mode how barriers of checkpoints are handled: EXACTLY_ONCE aligns them (or, for barriers of
+     *     unaligned checkpoints, keeps the in-flight records), AT_LEAST_ONCE only counts them
+     * @param inFlightCopier copies records kept as in-flight state of an unaligned checkpoint (the job's
+     *     serializer), so what operators later do to a record does not change the checkpoint; null
+     *     keeps the records themselves
+     */
+    public InputGate(CheckpointingMode mode, TypeSerializer<Object> inFlightCopier) {
+        this.barriers = new InputBarriers(java.util.Objects.requireNonNull(mode, "mode"), inFlightCopier);
+    }
+
+    /** How this gate treats the barriers of checkpoints that are not unaligned. */
+    public CheckpointingMode checkpointingMode() {
+        return barriers.mode();
+    }
     /** Whether a channel ended because its producer stopped for a savepoint without draining. */
     private boolean suspended;
 
@@ -65,7 +96,7 @@ public final class InputGate {
         channelWatermarks = java.util.Arrays.copyOf(channelWatermarks, channels.size());
         channelWatermarks[channels.size() - 1] = Long.MIN_VALUE;
         channelIdle = java.util.Arrays.copyOf(channelIdle, channels.size());
-        blocked = java.util.Arrays.copyOf(blocked, channels.size());
+        barriers.addChannel();
         return channel;
     }
 
@@ -111,11 +142,15 @@ public final class InputGate {
 
     /** Whether every channel has ended and everything has been reported. */
     boolean isFinished() {
-        return endedChannels == channels.size() && !recheckWatermark;
+        return endedChannels == channels.size() && !recheckWatermark && !barriers.hasNextEvent();
     }
 
     /** The next buffer or input event available right now, without waiting; null if none. */
     Buffer pollNow() {
+        Buffer event = pollOvertaking(null, 0, 0);
+        if (event != null) {
+            return event;
+        }
         if (recheckWatermark) {
             recheckWatermark = false;
             Buffer change = mergedChange();
@@ -127,7 +162,7 @@ public final class InputGate {
         for (int i = 0; i < count; i++) {
             InputChannel channel = channels.get(nextChannel);
             nextChannel = nextChannel + 1 == count ? 0 : nextChannel + 1;
-            if (channel.isEnded() || blocked[channel.index()]) {
+            if (channel.isEnded() || barriers.blocks(channel.index())) {
                 continue;
             }
             Buffer buffer = channel.poll();
@@ -142,9 +177,49 @@ public final class InputGate {
         return null;
     }
 
+    /**
+     * Takes the barriers that overtook their channels' queues, in the task's thread between two
+     * records or buffers, and returns the first event the task must act on (an unaligned BARRIER,
+     * IN_FLIGHT_COMPLETE), or null once there is none.
+     *
+     * @param current the DATA buffer the task is in the middle of, or null between buffers
+     * @param next the index in {@code current} of the first record the task has not processed
+     * @param currentInput the input {@code current} came on
+     */
+    Buffer pollOvertaking(Buffer current, int next, int currentInput) {
+        Buffer due = barriers.takeNextEvent();
+        if (due != null) {
+            return due;
+        }
+        while (overtakingBarriers.get() > 0) {
+            boolean tookAny = false;
+            for (InputChannel channel : channels) {
+                Buffer barrier = channel.pollOvertaking();
+                if (barrier == null) {
+                    continue;
+                }
+                tookAny = true;
+                overtakingBarriers.decrementAndGet();
+                Buffer event = barriers.barrier(channel, barrier, current, next, currentInput, runningChannels());
+                if (event != null) {
+                    return event;
+                }
+            }
+            if (!tookAny) {
+                break; // defensive: never spin on a count that no queue backs
+            }
+        }
+        return null;
+    }
+
     /** Takes in one buffer of a channel; returns what the task must see, or null. */
     private Buffer accept(InputChannel channel, Buffer buffer) {
         int index = channel.index();
+        if (buffer.isOvertaking()) {
+            overtakingBarriers.decrementAndGet(); // taken by poll() as the channel's next buffer
+            return barriers.barrier(channel, buffer, null, 0, 0, runningChannels());
+        }
+        barriers.taken(index, channel.input(), buffer);
         switch (buffer.kind) {
             case DATA -> {
                 lastInput = channel.input();
@@ -170,39 +245,48 @@ public final class InputGate {
                     channelWatermarks[index] = Long.MAX_VALUE;
                 }
                 channelIdle[index] = false;
-                if (blockedChannels > 0 && blockedChannels == channels.size() - endedChannels) {
-                    // The channels still running have all delivered the barrier: alignment is done. The
-                    // watermark change of this channel's end is reported right after.
+                Buffer done = barriers.channelEnded(index, runningChannels());
+                if (done != null) {
+                    // The channels still running have all delivered the barrier. The watermark change of
+                    // this channel's end is reported right after.
                     recheckWatermark = true;
-                    return alignmentDone();
+                    return done;
                 }
             }
             case BARRIER -> {
-                return barrier(index, buffer.watermark);
+                return barriers.barrier(channel, buffer, null, 0, 0, runningChannels());
             }
+            case IN_FLIGHT_COMPLETE -> throw new IllegalStateException("Channel " + channel
+                    + " delivered " + buffer + ", which only a gate makes");
         }
         return mergedChange();
     }
 
-    /** A barrier arrived on channel {@code index}: block it, and say so once all running channels have. */
-    private Buffer barrier(int index, long checkpointId) {
-        if (checkpointId < alignedCheckpoint || (checkpointId == alignedCheckpoint && blockedChannels == 0)) {
-            return null; // a checkpoint that was superseded, or already aligned
-        }
-        if (checkpointId > alignedCheckpoint) {
-            java.util.Arrays.fill(blocked, false);
-            blockedChannels = 0;
-            alignedCheckpoint = checkpointId;
-        }
-        blocked[index] = true;
-        blockedChannels++;
-        return blockedChannels == channels.size() - endedChannels ? alignmentDone() : null;
+    private int runningChannels() {
+        return channels.size() - endedChannels;
     }
 
-    private Buffer alignmentDone() {
-        java.util.Arrays.fill(blocked, false);
-        blockedChannels = 0;
-        return Buffer.barrier(alignedCheckpoint);
+    /**
+     * The in-flight records of unaligned checkpoint {@code checkpointId}, after {@link #next} returned
+     * its IN_FLIGHT_COMPLETE event; null otherwise. Taking them clears them.
+     */
+    InFlightRecords takeInFlightRecords(long checkpointId) {
+        return barriers.takeInFlight(checkpointId);
+    }
+
+    /**
+     * Sets who hears, on a producer's thread, that a barrier overtook a channel's queue: the consumer
+     * task, which then takes it between two records. Must be quick and must not block.
+     */
+    void onOvertakingBarrier(Runnable listener) {
+        this.overtakingListener = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
+    /** A producer put an overtaking barrier into one of the channels; on the producer's thread. */
+    void overtakingBarrierArrived() {
+        overtakingBarriers.incrementAndGet();
+        overtakingListener.run();
+        notifyDataAvailable();
     }
 
     /** The event for a change of the merged watermark or idleness, or null if nothing changed. */
@@ -284,8 +368,9 @@ public final class InputGate {
             // returning for them would spin without ever parking, so the consumer would not even
             // notice that it was cancelled (interrupted).
             for (InputChannel channel : channels) {
-                if (!channel.isEnded() && !blocked[channel.index()] && channel.hasData()) {
-                    return;
+                if (!channel.isEnded() && (barriers.blocks(channel.index()) ? channel.hasOvertakingBarrier()
+                        : channel.hasData())) {
+                    return; // a blocked channel's data does not count: the consumer could not take it
                 }
             }
             if (failure != null) {

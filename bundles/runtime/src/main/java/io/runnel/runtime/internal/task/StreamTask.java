@@ -20,12 +20,23 @@ import org.slf4j.LoggerFactory;
  * method calls; the chain's tail writes to the record writers of the outgoing edges.
  *
  * <p>Checkpoints: a source task takes one when triggered ({@link #triggerCheckpoint}), between two
- * polls of its reader; any other task when its input gate has aligned the barriers of all inputs.
- * Taking one snapshots the chain, hands the snapshots to the {@link CheckpointHandler} and sends the
- * barrier to every consumer.
+ * polls of its reader; any other task when its input gate has aligned the barriers of all inputs (or,
+ * in at-least-once mode, has seen them all). Taking one snapshots the chain, hands the snapshots to
+ * the {@link CheckpointHandler} and sends the barrier to every consumer.
+ *
+ * <p>Unaligned checkpoints: the task acts on the first barrier at once, between two records: it
+ * snapshots the chain and sends the barrier on ahead of the data queued for its consumers
+ * ({@link RecordWriter#emitUnalignedBarrier}). It keeps processing while its gate collects the records
+ * that were still in flight before the barrier, and hands snapshots and in-flight records over
+ * ({@link CheckpointHandler#unalignedCheckpointTaken}) once the barrier has come on every channel. A
+ * task restored from such a checkpoint processes those records first ({@link #replayFirst}).
  *
  * <p>Work from other threads (a checkpoint trigger, a checkpoint's completion) goes through the
  * task's mailbox and runs on the task thread between records, so operators never see two threads.
+ * The task looks for it, and for barriers that overtook its input, before every record; so that it
+ * is not stuck inside a record meanwhile, it waits for room in its outputs before a record rather
+ * than in the middle of one, and a record it is in the middle of may exceed an output channel's
+ * capacity while work waits (see {@link OutputChannel#put(Buffer, java.util.function.BooleanSupplier)}).
  *
  * <pre>
  * open all operators -> process until the input ends (or cancel/failure)
@@ -62,6 +73,23 @@ public final class StreamTask implements Runnable {
          *     other tasks and for sources that keep no position
          */
         void checkpointTaken(StreamTask task, long checkpointId, List<byte[]> sourceSplits, List<OperatorSnapshot> snapshots);
+
+        /**
+         * A task with an input gate has completed its part of unaligned checkpoint
+         * {@code checkpointId}: {@code snapshots} were taken when its first barrier arrived (the task
+         * sent the barrier on right then), and {@code inFlight} holds the records that were before the
+         * barrier on some channel but not processed by then, now that the barrier has come on every
+         * channel. Called on the task's thread, possibly a while after the snapshot. The default hands
+         * the snapshots over alone, and fails the task if that would lose records.
+         */
+        default void unalignedCheckpointTaken(StreamTask task, long checkpointId, List<OperatorSnapshot> snapshots,
+                InFlightRecords inFlight) {
+            if (!inFlight.isEmpty()) {
+                throw new IllegalStateException("The checkpoint handler of " + task + " cannot keep the " + inFlight
+                        + " of unaligned checkpoint " + checkpointId + "; it needs unalignedCheckpointTaken");
+            }
+            checkpointTaken(task, checkpointId, null, snapshots);
+        }
     }
 
     /** Opens the source reader of a source task on its own thread. */
@@ -72,13 +100,15 @@ public final class StreamTask implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamTask.class);
     private static final long IDLE_SOURCE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Longest wait for room in an output before the task looks at its mailbox again. */
+    private static final long ROOM_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final String description;
     private final ReaderFactory readerFactory;
     private final InputGate inputGate;
     private final Output<Object> head;
     private final List<StreamOperator<Object>> operators;
-    private final List<RecordWriter> writers;
+    private final TaskOutputs outputs;
     private final Listener listener;
     private final ProcessingTimers timers = new ProcessingTimers();
     private volatile boolean cancelled;
@@ -91,6 +121,19 @@ public final class StreamTask implements Runnable {
     private final java.util.concurrent.ConcurrentLinkedQueue<Mail> mailbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** The snapshots to restore the chain from, one per operator (null entries for none); null for a fresh start. */
     private final List<OperatorSnapshot> restored;
+    /**
+     * Set when mail, or a barrier that overtook the input, waits for the task; it looks before every
+     * record, and puts into full output channels do not wait while it is set.
+     */
+    private volatile boolean workWaiting;
+    /** Restored in-flight records to process before the input gate is read; null when none (or done). */
+    private InFlightRecords toReplay;
+    /** Set while restored in-flight records are processed: no checkpoint may start then. */
+    private boolean replaying;
+    /** The unaligned checkpoint whose in-flight records the gate is still collecting; -1 if none. */
+    private long unalignedCheckpoint = -1;
+    /** The snapshots taken for {@link #unalignedCheckpoint}. */
+    private List<OperatorSnapshot> unalignedSnapshots;
     /** A source stopped by a stop-with-savepoint waits for this savepoint to complete; -1 otherwise. */
     private long stopSavepoint = -1;
     /** Whether the stop-with-savepoint drained event time first; the source then ends like a finished one. */
@@ -136,7 +179,10 @@ public final class StreamTask implements Runnable {
         this.inputGate = inputGate;
         this.head = head;
         this.operators = List.copyOf(operators);
-        this.writers = List.copyOf(writers);
+        this.outputs = new TaskOutputs(writers, () -> workWaiting && !replaying);
+        if (inputGate != null) {
+            inputGate.onOvertakingBarrier(this::wake);
+        }
         this.listener = listener;
         this.batch = batch;
         if (restored != null && restored.size() != operators.size()) {
@@ -164,6 +210,7 @@ public final class StreamTask implements Runnable {
                     head.emitWatermark(Long.MAX_VALUE); // a finished source completes event time
                 }
             } else {
+                replayInFlight();
                 readInputGate();
             }
             if (cancelled) {
@@ -177,9 +224,7 @@ public final class StreamTask implements Runnable {
                     operator.endInput();
                 }
             }
-            for (RecordWriter writer : writers) {
-                writer.finish(suspended);
-            }
+            outputs.finish(suspended);
             closeAll(reader);
             listener.taskFinished(this);
         } catch (Throwable thrown) {
@@ -200,6 +245,17 @@ public final class StreamTask implements Runnable {
     }
 
     /**
+     * Records to push through the chain before the task reads its input gate: the in-flight records of
+     * the unaligned checkpoint it is restored from. Call before the task runs.
+     */
+    public void replayFirst(InFlightRecords records) {
+        if (inputGate == null && records != null && !records.isEmpty()) {
+            throw new IllegalArgumentException(description + " reads a source; it has no in-flight records to replay");
+        }
+        this.toReplay = records;
+    }
+
+    /**
      * Asks a source task to take checkpoint {@code checkpointId} before its next record: it snapshots
      * its chain and sends the barrier downstream. Tasks that read an input gate take checkpoints when
      * the barriers arrive instead. May be called from any thread.
@@ -215,8 +271,21 @@ public final class StreamTask implements Runnable {
      * ({@link #notifyCheckpointAborted}).
      */
     public void triggerCheckpoint(long checkpointId, CheckpointType type) {
+        triggerCheckpoint(checkpointId, type, false);
+    }
+
+    /**
+     * Asks a source task to take a checkpoint or savepoint; with {@code unaligned}, the barrier it
+     * sends is one of an unaligned checkpoint and overtakes the data queued for its consumers.
+     *
+     * @throws IllegalArgumentException for an unaligned savepoint: savepoints are always aligned
+     */
+    public void triggerCheckpoint(long checkpointId, CheckpointType type, boolean unaligned) {
         if (readerFactory == null) {
             throw new IllegalStateException("Only source tasks are triggered; " + description + " reads barriers");
+        }
+        if (unaligned && type != CheckpointType.CHECKPOINT) {
+            throw new IllegalArgumentException("A " + type + " is always aligned; only checkpoints can be unaligned");
         }
         send(() -> {
             if (stopSavepoint >= 0) {
@@ -225,7 +294,7 @@ public final class StreamTask implements Runnable {
             if (type == CheckpointType.SAVEPOINT_DRAIN) {
                 head.emitWatermark(Long.MAX_VALUE); // fire every window and timer before the cut
             }
-            takeCheckpoint(checkpointId);
+            takeCheckpoint(checkpointId, unaligned);
             if (type.stopsSource()) {
                 stopSavepoint = checkpointId;
                 stopDrains = type == CheckpointType.SAVEPOINT_DRAIN;
@@ -273,6 +342,12 @@ public final class StreamTask implements Runnable {
 
     private void send(Mail mail) {
         mailbox.add(mail);
+        wake();
+    }
+
+    /** Tells the task thread that work waits for it (mail, or a barrier that overtook its input); any thread. */
+    private void wake() {
+        workWaiting = true;
         Thread current = thread;
         if (current != null) {
             LockSupport.unpark(current);
@@ -281,14 +356,19 @@ public final class StreamTask implements Runnable {
 
     /** Runs the work other threads handed over; on the task thread, between records. */
     private void processMail() throws Exception {
+        workWaiting = false;
         Mail mail;
         while ((mail = mailbox.poll()) != null) {
             mail.run();
         }
     }
 
-    /** Snapshots the reader and every operator of the chain, hands the snapshots over, and sends the barrier on. */
-    private void takeCheckpoint(long checkpointId) throws Exception {
+    /**
+     * Snapshots the reader and every operator of the chain, hands the snapshots over, and sends the
+     * barrier on. For an unaligned checkpoint of a task with an input gate the snapshots are handed
+     * over later, with the in-flight records ({@link #acknowledgeUnaligned}).
+     */
+    private void takeCheckpoint(long checkpointId, boolean unaligned) throws Exception {
         long now = System.currentTimeMillis();
         List<byte[]> sourceSplits = reader == null ? null : reader.snapshotSplits(checkpointId);
         List<OperatorSnapshot> snapshots = new java.util.ArrayList<>(operators.size());
@@ -296,13 +376,59 @@ public final class StreamTask implements Runnable {
             snapshots.add(operator instanceof StatefulOperator stateful ? stateful.snapshotState(checkpointId, now)
                     : OperatorSnapshot.NONE);
         }
+        unalignedSnapshots = null; // the gate abandoned an unaligned checkpoint still waiting, if any
+        unalignedCheckpoint = -1;
+        if (unaligned && inputGate != null) {
+            unalignedCheckpoint = checkpointId;
+            unalignedSnapshots = snapshots;
+        } else {
+            CheckpointHandler handler = checkpointHandler;
+            if (handler != null) {
+                handler.checkpointTaken(this, checkpointId, sourceSplits, snapshots);
+            }
+        }
+        outputs.emitBarrier(checkpointId, unaligned);
+    }
+
+    /** The gate has every in-flight record of unaligned checkpoint {@code checkpointId}: hand it all over. */
+    private void acknowledgeUnaligned(long checkpointId) {
+        InFlightRecords inFlight = inputGate.takeInFlightRecords(checkpointId);
+        if (unalignedCheckpoint != checkpointId || unalignedSnapshots == null || inFlight == null) {
+            return; // abandoned for a newer checkpoint meanwhile
+        }
+        List<OperatorSnapshot> snapshots = unalignedSnapshots;
+        unalignedSnapshots = null;
+        unalignedCheckpoint = -1;
         CheckpointHandler handler = checkpointHandler;
         if (handler != null) {
-            handler.checkpointTaken(this, checkpointId, sourceSplits, snapshots);
+            handler.unalignedCheckpointTaken(this, checkpointId, snapshots, inFlight);
         }
-        for (RecordWriter writer : writers) {
-            writer.emitBarrier(checkpointId);
+    }
+
+    /** Pushes restored in-flight records through the chain; no checkpoint starts meanwhile. */
+    private void replayInFlight() {
+        InFlightRecords records = toReplay;
+        toReplay = null;
+        if (records == null || records.isEmpty()) {
+            return;
         }
+        replaying = true;
+        try {
+            for (int i = 0; i < records.size(); i++) {
+                if (records.input(i) == 1) {
+                    if (!(head instanceof TwoInputOperator second)) {
+                        throw new IllegalStateException(description + " was restored with in-flight records for a"
+                                + " second input, but its first operator has one input; restore it from a savepoint");
+                    }
+                    second.emitSecond(records.record(i), records.timestamp(i));
+                } else {
+                    head.emit(records.record(i), records.timestamp(i));
+                }
+            }
+        } finally {
+            replaying = false;
+        }
+        LOG.info("{} processed the {} of the checkpoint it was restored from", description, records);
     }
 
     /** Stops the task soon: it leaves its loop at the next record batch or wait. */
@@ -326,6 +452,11 @@ public final class StreamTask implements Runnable {
                 timers.runDue();
                 continue;
             }
+            OutputChannel full = outputs.mayBeFull() ? outputs.fullChannel() : null;
+            if (full != null) {
+                full.awaitRoom(ROOM_WAIT_NANOS); // mail wakes us too; it runs before the next poll
+                continue;
+            }
             SourceReader.Status status = reader.poll(output);
             timers.runDue();
             if (status == SourceReader.Status.END_OF_INPUT) {
@@ -342,24 +473,11 @@ public final class StreamTask implements Runnable {
         Buffer buffer;
         while ((buffer = inputGate.next(this::beforeWaiting, timers::nanosToNext)) != null) {
             switch (buffer.kind) {
-                case DATA -> {
-                    Object[] records = buffer.records;
-                    long[] timestamps = buffer.timestamps;
-                    if (inputGate.lastInput() == 1) {
-                        TwoInputOperator second = (TwoInputOperator) head;
-                        for (int i = 0, size = buffer.size; i < size; i++) {
-                            second.emitSecond(records[i], timestamps[i]);
-                        }
-                    } else {
-                        for (int i = 0, size = buffer.size; i < size; i++) {
-                            head.emit(records[i], timestamps[i]);
-                        }
-                    }
-                }
+                case DATA -> processRecords(buffer);
                 case WATERMARK -> head.emitWatermark(buffer.watermark);
                 case IDLE -> head.emitIdle(true);
                 case ACTIVE -> head.emitIdle(false);
-                case BARRIER -> takeCheckpoint(buffer.watermark);
+                case BARRIER, IN_FLIGHT_COMPLETE -> onCheckpointEvent(buffer);
                 case END_OF_PARTITION -> throw new IllegalStateException("the gate consumes end-of-partition itself");
             }
             timers.runDue();
@@ -367,6 +485,64 @@ public final class StreamTask implements Runnable {
             if (cancelled) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Pushes the records of a DATA buffer through the chain. Before each record, the task does the
+     * work waiting for it and waits for room in its outputs, so that it is never stuck inside a
+     * record while a checkpoint needs it.
+     */
+    private void processRecords(Buffer buffer) throws Exception {
+        int input = inputGate.lastInput();
+        Object[] records = buffer.records;
+        long[] timestamps = buffer.timestamps;
+        TwoInputOperator second = input == 1 ? (TwoInputOperator) head : null;
+        for (int i = 0, size = buffer.size; i < size; i++) {
+            if (workWaiting || outputs.mayBeFull()) {
+                betweenRecords(buffer, i, input);
+            }
+            if (second != null) {
+                second.emitSecond(records[i], timestamps[i]);
+            } else {
+                head.emit(records[i], timestamps[i]);
+            }
+        }
+    }
+
+    /**
+     * Runs mail and acts on overtaking barriers (the records of {@code current} from {@code next} on
+     * are not processed yet), then waits until every output channel has room, doing the same for work
+     * that arrives meanwhile.
+     */
+    private void betweenRecords(Buffer current, int next, int input) throws Exception {
+        while (true) {
+            if (workWaiting) {
+                processMail();
+                Buffer event;
+                while ((event = inputGate.pollOvertaking(current, next, input)) != null) {
+                    onCheckpointEvent(event);
+                }
+            }
+            OutputChannel full = outputs.fullChannel();
+            if (full == null) {
+                return;
+            }
+            full.awaitRoom(ROOM_WAIT_NANOS);
+            if (cancelled) {
+                throw new TaskCancelledException();
+            }
+        }
+    }
+
+    /** A BARRIER or IN_FLIGHT_COMPLETE event of the input gate. */
+    private void onCheckpointEvent(Buffer event) throws Exception {
+        if (event.kind == Buffer.Kind.BARRIER) {
+            takeCheckpoint(event.watermark, event.unaligned);
+        } else if (event.kind == Buffer.Kind.IN_FLIGHT_COMPLETE) {
+            acknowledgeUnaligned(event.watermark);
+        } else {
+            throw new IllegalStateException("not a checkpoint event: " + event);
         }
     }
 
@@ -393,9 +569,7 @@ public final class StreamTask implements Runnable {
     }
 
     private void flushWriters() throws InterruptedException {
-        for (RecordWriter writer : writers) {
-            writer.flush();
-        }
+        outputs.flush();
     }
 
     private void flushWritersOrCancel() {

@@ -43,6 +43,16 @@ class BufferFramesTest {
         Buffer barrier = roundTrip(Buffer.barrier(77), SERIALIZER);
         assertThat(barrier.kind()).isEqualTo(Buffer.Kind.BARRIER);
         assertThat(barrier.checkpointId()).isEqualTo(77);
+        assertThat(barrier.isUnaligned()).isFalse();
+    }
+
+    @Test
+    void anUnalignedBarrierStaysUnalignedButArrivesInOrder() {
+        Buffer barrier = roundTrip(Buffer.unalignedBarrier(78), SERIALIZER);
+        assertThat(barrier.kind()).isEqualTo(Buffer.Kind.BARRIER);
+        assertThat(barrier.checkpointId()).isEqualTo(78);
+        assertThat(barrier.isUnaligned()).isTrue();
+        assertThat(barrier.isOvertaking()).as("a remote channel does not let barriers overtake").isFalse();
     }
 
     @Test
