@@ -68,6 +68,10 @@ public final class CheckpointCoordinator implements AutoCloseable {
         final long triggerMillis = System.currentTimeMillis();
         final long triggerNanos = System.nanoTime();
         final Set<StreamTask> awaiting;
+        /** Tasks that handed over their snapshot for this checkpoint (their files are being written). */
+        final Set<StreamTask> snapshotted = new HashSet<>();
+        /** Finished tasks whose final state stands in for their part of this checkpoint. */
+        final Set<StreamTask> finishedTasks = new HashSet<>();
         final Map<String, Map<Integer, StateHandle>> handles = new TreeMap<>();
         final Map<String, Integer> parallelisms = new HashMap<>();
         final CompletableFuture<CompletedCheckpoint> result = new CompletableFuture<>();
@@ -100,7 +104,11 @@ public final class CheckpointCoordinator implements AutoCloseable {
     private int consecutiveFailures;
     private int failedCheckpoints;
     private long lastCompletionNanos;
-    private boolean anyTaskFinished;
+    /** The state each finished task of the current attempt ended with. */
+    private final Map<StreamTask, FinalState> finalStates = new HashMap<>();
+
+    /** What a finished task ended with. */
+    private record FinalState(List<byte[]> splits, List<OperatorSnapshot> snapshots) {}
     /** Set once a stop-with-savepoint is under way: sources stop, so no further checkpoint is triggered. */
     private boolean stopping;
     private boolean closed;
@@ -163,6 +171,15 @@ public final class CheckpointCoordinator implements AutoCloseable {
                 }
 
                 @Override
+                public void finalStateTaken(StreamTask task, List<byte[]> splits, List<OperatorSnapshot> snapshots) {
+                    synchronized (CheckpointCoordinator.this) {
+                        if (current == tasks) {
+                            finalStates.put(task, new FinalState(splits, snapshots));
+                        }
+                    }
+                }
+
+                @Override
                 public void unalignedCheckpointTaken(StreamTask task, long id, List<OperatorSnapshot> snapshots,
                         InFlightRecords inFlight) {
                     taken(current, task, id, null, snapshots, inFlight);
@@ -170,7 +187,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
             });
         }
         plans = byTask;
-        anyTaskFinished = false;
+        finalStates.clear();
         stopping = false;
     }
 
@@ -189,7 +206,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     }
 
     private synchronized void periodicTrigger() {
-        if (closed || anyTaskFinished || stopping || tasks.isEmpty()) {
+        if (closed || stopping || !anySourceRunning()) {
             return;
         }
         long periodicPending = pending.values().stream().filter(p -> p.type == CheckpointType.CHECKPOINT).count();
@@ -218,10 +235,10 @@ public final class CheckpointCoordinator implements AutoCloseable {
         if (closed || tasks.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException("Job '" + jobName + "' is not running"));
         }
-        if (anyTaskFinished || stopping) {
+        if (stopping || !anySourceRunning()) {
             return CompletableFuture.failedFuture(new IllegalStateException("Job '" + jobName
                     + "' cannot take a savepoint: " + (stopping ? "it is being stopped with a savepoint already"
-                    : "some of its tasks have finished already")));
+                    : "all its sources have finished")));
         }
         stopping = type.stopsSource();
         try {
@@ -239,14 +256,17 @@ public final class CheckpointCoordinator implements AutoCloseable {
         CheckpointWriter writer = savepointTarget == null ? storage.begin(id) : storage.beginSavepoint(savepointTarget);
         Set<StreamTask> awaiting = new HashSet<>();
         for (TaskCheckpointPlan plan : tasks) {
-            awaiting.add(plan.task());
+            if (!finalStates.containsKey(plan.task())) {
+                awaiting.add(plan.task());
+            }
         }
         Pending checkpoint = new Pending(id, type, writer, awaiting);
+        checkpoint.finishedTasks.addAll(finalStates.keySet());
         pending.put(id, checkpoint);
         checkpoint.timeout = timer.schedule(() -> timedOut(checkpoint), config.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
         LOG.debug("Job '{}' triggers {} {}", jobName, describe(checkpoint), id);
         for (TaskCheckpointPlan plan : tasks) {
-            if (plan.sourceUid() != null) {
+            if (plan.sourceUid() != null && !finalStates.containsKey(plan.task())) {
                 plan.task().triggerCheckpoint(id, type, unaligned(type));
             }
         }
@@ -269,6 +289,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
             if (attempt != tasks || checkpoint == null || plan == null) {
                 return; // an abandoned checkpoint, or a task of an earlier attempt
             }
+            checkpoint.snapshotted.add(task);
         }
         io.execute(() -> {
             Map<String, StateHandle> written;
@@ -355,8 +376,35 @@ public final class CheckpointCoordinator implements AutoCloseable {
         }
     }
 
-    /** On an I/O thread, once every task acknowledged: writes {@code _metadata} and tells the tasks. */
+    /**
+     * On an I/O thread, once every running task acknowledged: writes the final state of the tasks
+     * that had finished, then {@code _metadata}, and tells the tasks.
+     */
     private void complete(Pending checkpoint) {
+        for (StreamTask task : checkpoint.finishedTasks) {
+            FinalState state;
+            TaskCheckpointPlan plan;
+            synchronized (this) {
+                state = finalStates.get(task);
+                plan = plans.get(task);
+            }
+            if (state == null || plan == null) {
+                checkpoint.writer.abort();
+                failed(checkpoint, "the final state of " + task.description() + " is gone (the job restarted)", false);
+                return;
+            }
+            try {
+                write(checkpoint.writer, plan, state.splits(), state.snapshots(), null).forEach((uid, handle) -> {
+                    checkpoint.handles.computeIfAbsent(uid, u -> new TreeMap<>()).put(plan.subtask(), handle);
+                    checkpoint.parallelisms.put(uid, plan.parallelism());
+                });
+            } catch (IOException | RuntimeException e) {
+                checkpoint.writer.abort();
+                failed(checkpoint, "the final state of " + task.description() + " could not be written: " + e.getMessage(),
+                        true);
+                return;
+            }
+        }
         List<OperatorState> operators = new ArrayList<>();
         checkpoint.handles.forEach((uid, handles) -> operators.add(new OperatorState(uid, checkpoint.parallelisms.get(uid),
                 Math.max(maxParallelism, checkpoint.parallelisms.get(uid)), handles)));
@@ -398,8 +446,14 @@ public final class CheckpointCoordinator implements AutoCloseable {
                         config.getNumRetained(), e.toString());
             }
         }
-        for (TaskCheckpointPlan plan : notify) {
-            plan.task().notifyCheckpointComplete(checkpoint.id);
+        // A savepoint that leaves the job running is not a recovery point: effects staged for it are
+        // committed by the next checkpoint's completion, never by the savepoint's, or a failover to
+        // the checkpoint before it would repeat them. A stopping savepoint is where the job ends, so
+        // its completion commits.
+        if (checkpoint.type != CheckpointType.SAVEPOINT) {
+            for (TaskCheckpointPlan plan : notify) {
+                plan.task().notifyCheckpointComplete(checkpoint.id);
+            }
         }
         checkpoint.result.complete(completed);
     }
@@ -477,22 +531,54 @@ public final class CheckpointCoordinator implements AutoCloseable {
     }
 
     /**
-     * A task of the current attempt finished: checkpoints waiting for it will not complete, and no
-     * new one is triggered.
+     * A task of the current attempt finished. Checkpoints count it with the state it ended with
+     * (see {@code CheckpointHandler.finalStateTaken}), also those in progress that it had not taken
+     * part in; once every source has finished no new one is triggered. A task that finished without
+     * handing over a final state makes the checkpoints waiting for it fail.
      */
     public synchronized void taskFinished(StreamTask task) {
         if (!plans.containsKey(task)) {
             return;
         }
-        if (!anyTaskFinished && config.isEnabled()) {
-            LOG.info("Job '{}': {} finished; no further checkpoints are taken", jobName, task.description());
-        }
-        anyTaskFinished = true;
+        boolean hasFinalState = finalStates.containsKey(task);
         for (Pending checkpoint : List.copyOf(pending.values())) {
-            if (checkpoint.awaiting.contains(task) && !checkpoint.type.stopsSource()) {
-                abort(checkpoint, task.description() + " finished before taking part");
+            if (!checkpoint.awaiting.contains(task) || checkpoint.snapshotted.contains(task)) {
+                continue; // its own snapshot is being written
+            }
+            if (!hasFinalState) {
+                if (!checkpoint.type.stopsSource()) {
+                    abort(checkpoint, task.description() + " finished before taking part");
+                }
+                continue;
+            }
+            checkpoint.awaiting.remove(task);
+            checkpoint.finishedTasks.add(task);
+            if (checkpoint.awaiting.isEmpty()) {
+                pending.remove(checkpoint.id);
+                checkpoint.timeout.cancel(false);
+                completing++;
+                io.execute(() -> {
+                    try {
+                        complete(checkpoint);
+                    } finally {
+                        synchronized (this) {
+                            completing--;
+                            notifyAll();
+                        }
+                    }
+                });
             }
         }
+    }
+
+    /** Whether a source task of the current attempt is still running (so barriers can be started). */
+    private boolean anySourceRunning() {
+        for (TaskCheckpointPlan plan : tasks) {
+            if (plan.sourceUid() != null && !finalStates.containsKey(plan.task())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The newest completed checkpoint of this job run (not savepoints), if any. */

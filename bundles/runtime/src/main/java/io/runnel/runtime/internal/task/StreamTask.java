@@ -82,6 +82,14 @@ public final class StreamTask implements Runnable {
          * channel. Called on the task's thread, possibly a while after the snapshot. The default hands
          * the snapshots over alone, and fails the task if that would lose records.
          */
+        /**
+         * The task reached the end of its input and emitted its final results: this is its state from
+         * now on (a source's splits have nothing left to read). Checkpoints after the task finished
+         * count it with this state, so a restore neither replays its input nor loses its state.
+         * Called on the task's thread, before the task tells its consumers it ended.
+         */
+        default void finalStateTaken(StreamTask task, List<byte[]> sourceSplits, List<OperatorSnapshot> snapshots) {}
+
         default void unalignedCheckpointTaken(StreamTask task, long checkpointId, List<OperatorSnapshot> snapshots,
                 InFlightRecords inFlight) {
             if (!inFlight.isEmpty()) {
@@ -99,6 +107,8 @@ public final class StreamTask implements Runnable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamTask.class);
+    /** The checkpoint id passed to snapshots of the state a task ends with. */
+    public static final long FINAL_STATE = Long.MAX_VALUE;
     private static final long IDLE_SOURCE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** Longest wait for room in an output before the task looks at its mailbox again. */
     private static final long ROOM_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -223,6 +233,7 @@ public final class StreamTask implements Runnable {
                 for (StreamOperator<Object> operator : operators) {
                     operator.endInput();
                 }
+                takeFinalState();
             }
             outputs.finish(suspended);
             closeAll(reader);
@@ -388,6 +399,22 @@ public final class StreamTask implements Runnable {
             }
         }
         outputs.emitBarrier(checkpointId, unaligned);
+    }
+
+    /** Hands the handler the state the task ends with (see {@link CheckpointHandler#finalStateTaken}). */
+    private void takeFinalState() throws Exception {
+        CheckpointHandler handler = checkpointHandler;
+        if (handler == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        List<byte[]> sourceSplits = reader == null ? null : reader.snapshotSplits(FINAL_STATE);
+        List<OperatorSnapshot> snapshots = new java.util.ArrayList<>(operators.size());
+        for (StreamOperator<Object> operator : operators) {
+            snapshots.add(operator instanceof StatefulOperator stateful ? stateful.snapshotState(FINAL_STATE, now)
+                    : OperatorSnapshot.NONE);
+        }
+        handler.finalStateTaken(this, sourceSplits, snapshots);
     }
 
     /** The gate has every in-flight record of unaligned checkpoint {@code checkpointId}: hand it all over. */

@@ -219,6 +219,29 @@ class SavepointRecoveryTest {
     }
 
     @Test
+    void aJobResumedAtAHigherParallelismCheckpointsOnAndRecoversExactly() throws Exception {
+        LocalStreamEnvironment env = environment(1);
+        stamped(env, value -> value).keyBy(value -> value % 3).process(new FinalTotals()).uid("totals")
+                .sinkTo(TransactionalTestSink.into("up"), "sink");
+        LocalJob first = env.submit("up");
+        Thread.sleep(400);
+        String savepoint = first.stopWithSavepoint(false, directory.resolve("savepoints").toString()).get(30, TimeUnit.SECONDS);
+
+        // At 3 the single saved source split goes to one subtask; the other two finish at once, and
+        // checkpoints go on with their final state.
+        LocalStreamEnvironment resumed = environment(3);
+        resumed.setSavepointRestore(new SavepointRestore(savepoint, false));
+        stamped(resumed, new CheckpointRecoveryTest.FailAt("up", 22_000)).keyBy(value -> value % 3)
+                .process(new FinalTotals()).uid("totals")
+                .sinkTo(TransactionalTestSink.into("up"), "sink");
+        LocalJob job = resumed.submit("up at 3");
+        assertThat(job.result().get(60, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.FINISHED);
+        assertThat(job.restarts()).isEqualTo(1);
+        assertThat(job.restoredFrom().get(0)).as("restarted from a checkpoint taken after subtasks finished").isPositive();
+        assertThat(TransactionalTestSink.committed("up")).containsExactlyInAnyOrderElementsOf(TOTALS);
+    }
+
+    @Test
     void stateForAnOperatorTheJobLacksIsRefusedUnlessAllowed() throws Exception {
         LocalStreamEnvironment env = environment(1);
         stamped(env, value -> value).keyBy(value -> value % 3).process(new FinalTotals()).uid("totals")
