@@ -64,29 +64,6 @@ class UnalignedCheckpointTest {
     @TempDir
     Path temp;
 
-    /** Counts the records leaving a source subtask; the count is operator state. */
-    static final class CountEmitted implements MapFunction<Long, Long>, CheckpointedFunction, Serializable {
-        private static final long serialVersionUID = 1L;
-        private transient ListState<Long> state;
-        private long emitted;
-
-        @Override
-        public void initializeState(FunctionInitializationContext context) {
-            state = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("emitted", Long.class));
-        }
-
-        @Override
-        public void snapshotState(FunctionSnapshotContext context) {
-            state.update(List.of(emitted));
-        }
-
-        @Override
-        public Long map(Long value) {
-            emitted++;
-            return value;
-        }
-    }
-
     /** Counts the records reaching a keyed subtask, slowly, so that the exchange's channels fill up. */
     static final class SlowlyCountReceived extends KeyedProcessFunction<Long, Long, Long> implements CheckpointedFunction {
         private static final long serialVersionUID = 1L;
@@ -143,7 +120,7 @@ class UnalignedCheckpointTest {
         LocalStreamEnvironment env = new LocalStreamEnvironment(connectors(discard()), 4);
         env.setParallelism(2);
         env.fromSource(Sources.generator(Long.MAX_VALUE, i -> i), "numbers")
-                .map(new CountEmitted())
+                .map(new AlignedCheckpointTest.CountEmitted())
                 .keyBy(value -> value % 10)
                 .process(new SlowlyCountReceived())
                 .sinkTo(new SinkDescriptor<>("test", Map.of()), "discard");
