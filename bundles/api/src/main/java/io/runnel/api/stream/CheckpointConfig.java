@@ -212,6 +212,11 @@ public final class CheckpointConfig {
         if (value.isBlank()) {
             throw new IllegalArgumentException(key + ": a directory is needed, but the value is blank");
         }
+        try {
+            java.nio.file.Path.of(value.trim());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException(key + ": '" + value + "' is not a valid path (" + e.getReason() + ")", e);
+        }
         return value.trim();
     }
 

@@ -104,7 +104,7 @@ public final class ExecutionOptions {
     public static Duration parseDuration(String key, String value) {
         String text = value.trim().toLowerCase(Locale.ROOT);
         try {
-            if (text.startsWith("pt") || text.startsWith("p")) {
+            if (text.startsWith("p")) {
                 return nonNegative(key, value, Duration.parse(text.toUpperCase(Locale.ROOT)));
             }
             int unitStart = 0;

@@ -48,6 +48,21 @@ class ExecutionOptionsTest {
     }
 
     @Test
+    void checkpointStorageKeysAreReadWithOneRetainedByDefault() {
+        CheckpointConfig config = new CheckpointConfig().configure(Map.of(
+                "state.checkpoints.dir", "/var/lib/runnel/checkpoints", "state.checkpoints.num-retained", "3"));
+        assertThat(config.getDirectory()).isEqualTo("/var/lib/runnel/checkpoints");
+        assertThat(config.getNumRetained()).isEqualTo(3);
+        assertThat(new CheckpointConfig().configure(Map.of("state.checkpoints.dir", "/tmp/c")).getNumRetained()).isEqualTo(1);
+        assertThatThrownBy(() -> new CheckpointConfig().configure(Map.of("state.checkpoints.dir", " ")))
+                .hasMessageContaining("state.checkpoints.dir: a directory is needed");
+        assertThatThrownBy(() -> new CheckpointConfig().configure(Map.of("state.checkpoints.dir", "/tmp/c\u0000x")))
+                .hasMessageContaining("state.checkpoints.dir").hasMessageContaining("not a valid path");
+        assertThatThrownBy(() -> new CheckpointConfig().configure(Map.of("state.checkpoints.num-retained", "many")))
+                .hasMessageContaining("state.checkpoints.num-retained: 'many' is not a whole number");
+    }
+
+    @Test
     void restartOptionsBuildTheNamedStrategyAndRefuseStrayKeys() {
         RestartStrategy fixed = RestartStrategy.fromSettings(Map.of(ExecutionOptions.RESTART_STRATEGY, "fixed-delay",
                 ExecutionOptions.FIXED_DELAY_ATTEMPTS, "4", ExecutionOptions.FIXED_DELAY_DELAY, "2s"));

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * chain's first operator. Savepoints are always aligned, and no periodic checkpoint is triggered
  * while one is in progress (its overtaking barriers would end the savepoint's alignment).
  */
-public final class CheckpointCoordinator implements AutoCloseable {
+public final class CheckpointCoordinator {
 
     /** Told when checkpoints fail more often in a row than tolerated. */
     @FunctionalInterface
@@ -146,6 +146,11 @@ public final class CheckpointCoordinator implements AutoCloseable {
     /** Who hears of too many failed checkpoints in a row (the job, which then fails its tasks). */
     public void setFailureListener(FailureListener listener) {
         this.failureListener = listener;
+    }
+
+    /** One of this job's completed checkpoints, readable with the job's serializer, to restore from. */
+    public RestoredState restoredState(CompletedCheckpoint checkpoint) {
+        return new RestoredState(checkpoint, serializer);
     }
 
     /** Where the job's checkpoints are written. */
@@ -243,7 +248,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
         stopping = type.stopsSource();
         try {
             Path target = directory.resolve("savepoint-" + jobId.substring(0, Math.min(6, jobId.length())) + "-"
-                    + Long.toHexString(System.nanoTime() ^ Double.doubleToLongBits(Math.random())));
+                    + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
             return trigger(type, target).result;
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
@@ -344,10 +349,20 @@ public final class CheckpointCoordinator implements AutoCloseable {
             if (!checkpoint.awaiting.isEmpty()) {
                 return;
             }
-            pending.remove(checkpoint.id);
-            checkpoint.timeout.cancel(false);
-            completing++;
+            startCompleting(checkpoint);
         }
+        completeCounted(checkpoint);
+    }
+
+    /** Takes a checkpoint every task has acknowledged out of the pending ones. Holds the lock. */
+    private void startCompleting(Pending checkpoint) {
+        pending.remove(checkpoint.id);
+        checkpoint.timeout.cancel(false);
+        completing++;
+    }
+
+    /** Completes a checkpoint taken out by {@link #startCompleting}, so that {@link #settle} can wait for it. */
+    private void completeCounted(Pending checkpoint) {
         try {
             complete(checkpoint);
         } finally {
@@ -554,19 +569,8 @@ public final class CheckpointCoordinator implements AutoCloseable {
             checkpoint.awaiting.remove(task);
             checkpoint.finishedTasks.add(task);
             if (checkpoint.awaiting.isEmpty()) {
-                pending.remove(checkpoint.id);
-                checkpoint.timeout.cancel(false);
-                completing++;
-                io.execute(() -> {
-                    try {
-                        complete(checkpoint);
-                    } finally {
-                        synchronized (this) {
-                            completing--;
-                            notifyAll();
-                        }
-                    }
-                });
+                startCompleting(checkpoint);
+                io.execute(() -> completeCounted(checkpoint));
             }
         }
     }
@@ -625,11 +629,6 @@ public final class CheckpointCoordinator implements AutoCloseable {
                 LOG.warn("Job '{}': deleting its checkpoints in {} failed: {}", jobName, storage.jobDirectory(), e.toString());
             }
         }
-    }
-
-    @Override
-    public void close() {
-        shutdown(false);
     }
 
     private static String describe(Pending checkpoint) {

@@ -37,7 +37,7 @@ public final class CheckpointStorage {
     private final Path jobDirectory;
 
     /**
-     * @param baseDirectory the value of {@value CheckpointStorageConfig#DIRECTORY}; created when the
+     * @param baseDirectory the value of {@code state.checkpoints.dir}; created when the
      *     first checkpoint begins
      * @param jobId the job's id, used as the name of its subdirectory
      */
@@ -194,7 +194,7 @@ public final class CheckpointStorage {
      */
     public List<Long> retain(int count) throws IOException {
         if (count < 1) {
-            throw new IllegalArgumentException(CheckpointStorageConfig.NUM_RETAINED + " must be at least 1, was " + count);
+            throw new IllegalArgumentException(io.runnel.api.stream.ExecutionOptions.CHECKPOINTS_NUM_RETAINED + " must be at least 1, was " + count);
         }
         List<Long> ids = checkpointIdsNewestFirst();
         List<Long> completed = ids.stream().filter(this::hasValidMetadata).toList();

@@ -36,7 +36,7 @@ public class CheckpointStorageException extends IOException {
     static CheckpointStorageException cannotWrite(Path path, String action, IOException cause) {
         return new CheckpointStorageException(path, "Cannot " + action + " " + path + ": " + describe(cause)
                 + ". Make sure the directory exists, is writable by the Runnel process and its file system has"
-                + " free space (checkpoints go to " + CheckpointStorageConfig.DIRECTORY + "); checkpoints that"
+                + " free space (checkpoints go to " + io.runnel.api.stream.ExecutionOptions.CHECKPOINTS_DIRECTORY + "); checkpoints that"
                 + " completed earlier are untouched.", cause);
     }
 

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -86,14 +85,5 @@ public final class RestoredState {
     public String toString() {
         return (checkpoint.isSavepoint() ? "savepoint " : "checkpoint " + checkpoint.checkpointId() + " at ")
                 + checkpoint.directory();
-    }
-
-    /** The operators of the checkpoint, by uid, for checks before a job starts from it. */
-    public Map<String, OperatorState> operatorsByUid() {
-        Map<String, OperatorState> byUid = new java.util.LinkedHashMap<>();
-        for (OperatorState operator : checkpoint.metadata().operators()) {
-            byUid.put(operator.operatorUid(), operator);
-        }
-        return byUid;
     }
 }

@@ -12,6 +12,7 @@ import io.runnel.runtime.internal.checkpoint.CheckpointCoordinator;
 import io.runnel.runtime.internal.checkpoint.CompletedCheckpoint;
 import io.runnel.runtime.internal.checkpoint.RecoveryScan;
 import io.runnel.runtime.internal.checkpoint.RestoredState;
+import io.runnel.runtime.internal.checkpoint.TaskCheckpointPlan;
 import io.runnel.runtime.internal.task.CheckpointType;
 import io.runnel.runtime.internal.task.StreamTask;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +45,10 @@ final class LocalJob implements JobClient {
     interface TaskFactory {
         /**
          * @param restore the state to start from, or null to start empty
+         * @return each task with what it saves at a checkpoint
          * @throws JobSubmissionException if the tasks cannot be created or restored; nothing runs then
          */
-        List<StreamTask> create(StreamTask.Listener listener, RestoredState restore) throws JobSubmissionException;
+        List<TaskCheckpointPlan> create(StreamTask.Listener listener, RestoredState restore) throws JobSubmissionException;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalJob.class);
@@ -63,7 +64,6 @@ final class LocalJob implements JobClient {
     private final CheckpointCoordinator coordinator;
     private final CheckpointConfig checkpointConfig;
     private final RestoredState initialState;
-    private final Supplier<io.runnel.api.types.TypeSerializer<Object>> serializer;
     private Attempt attempt;
     private int attemptNumber;
     /** The id of the checkpoint each restart started from (-1: none, started from the job's initial state). */
@@ -71,17 +71,15 @@ final class LocalJob implements JobClient {
 
     /** A job without checkpoints that does not restart: one node's share of a placed job. */
     LocalJob(JobId jobId, String name, int slots, TaskFactory factory) {
-        this(jobId, name, slots, factory, RestartStrategy.none(), null, new CheckpointConfig(), null, null);
+        this(jobId, name, slots, factory, RestartStrategy.none(), null, new CheckpointConfig(), null);
     }
 
     /**
      * @param coordinator takes the job's checkpoints and savepoints; null for a job without them
      * @param initialState the savepoint or checkpoint the job starts from, or null
-     * @param serializer reads operator state on a restore from the job's own checkpoints
      */
     LocalJob(JobId jobId, String name, int slots, TaskFactory factory, RestartStrategy restartStrategy,
-            CheckpointCoordinator coordinator, CheckpointConfig checkpointConfig, RestoredState initialState,
-            Supplier<io.runnel.api.types.TypeSerializer<Object>> serializer) {
+            CheckpointCoordinator coordinator, CheckpointConfig checkpointConfig, RestoredState initialState) {
         this.jobId = jobId;
         this.name = name;
         this.slots = slots;
@@ -90,9 +88,8 @@ final class LocalJob implements JobClient {
         this.coordinator = coordinator;
         this.checkpointConfig = checkpointConfig.copy();
         this.initialState = initialState;
-        this.serializer = serializer;
         if (coordinator != null) {
-            coordinator.setFailureListener(this::tooManyCheckpointFailures);
+            coordinator.setFailureListener(this::failAttempt);
         }
     }
 
@@ -109,7 +106,7 @@ final class LocalJob implements JobClient {
     void start() throws JobSubmissionException {
         synchronized (this) {
             Attempt first = new Attempt(0);
-            List<StreamTask> tasks;
+            List<TaskCheckpointPlan> tasks;
             try {
                 tasks = factory.create(first, initialState);
             } catch (JobSubmissionException | RuntimeException e) {
@@ -130,31 +127,18 @@ final class LocalJob implements JobClient {
     }
 
     /** Attaches the attempt's tasks to the coordinator and starts their threads. Holds the lock. */
-    private void run(Attempt next, List<StreamTask> tasks) {
-        next.tasks = List.copyOf(tasks);
-        next.running = tasks.size();
+    private void run(Attempt next, List<TaskCheckpointPlan> plans) {
+        next.tasks = plans.stream().map(TaskCheckpointPlan::task).toList();
+        next.running = next.tasks.size();
         attempt = next;
         if (coordinator != null) {
-            coordinator.attach(planner.plans(tasks));
+            coordinator.attach(plans);
         }
-        for (StreamTask task : tasks) {
+        for (StreamTask task : next.tasks) {
             Thread thread = new Thread(task, "runnel " + name + " " + task.description());
             thread.setDaemon(true);
             thread.start();
         }
-    }
-
-    /** Maps tasks to what they save at checkpoints; set by whoever builds the tasks. */
-    private Planner planner = tasks -> List.of();
-
-    /** Knows what each task saves at a checkpoint. */
-    interface Planner {
-        List<io.runnel.runtime.internal.checkpoint.TaskCheckpointPlan> plans(List<StreamTask> tasks);
-    }
-
-    LocalJob withPlanner(Planner planner) {
-        this.planner = planner;
-        return this;
     }
 
     @Override
@@ -241,7 +225,7 @@ final class LocalJob implements JobClient {
         return attemptNumber;
     }
 
-    /** Fails the current attempt from outside its tasks (too many failed checkpoints). */
+    /** Fails the current attempt from outside its tasks: the coordinator calls this for too many failed checkpoints. */
     private void failAttempt(Exception reason) {
         Attempt current;
         synchronized (this) {
@@ -361,7 +345,7 @@ final class LocalJob implements JobClient {
             }
             Attempt next = new Attempt(failed.number + 1);
             attemptNumber = next.number;
-            List<StreamTask> tasks;
+            List<TaskCheckpointPlan> tasks;
             try {
                 tasks = factory.create(next, restore);
             } catch (JobSubmissionException | RuntimeException e) {
@@ -400,7 +384,7 @@ final class LocalJob implements JobClient {
         }
         if (scan.latest().isPresent()) {
             CompletedCheckpoint latest = scan.latest().get();
-            return new RestoredState(latest, serializer.get());
+            return coordinator.restoredState(latest);
         }
         return initialState;
     }
@@ -419,10 +403,5 @@ final class LocalJob implements JobClient {
         LOG.info("Job '{}' ({}) {} after {} ms{}", name, jobId, end, duration.toMillis(),
                 attemptNumber == 0 ? "" : " and " + attemptNumber + " restart(s)");
         result.complete(new JobResult(jobId, name, end, duration, failure));
-    }
-
-    /** Called by the coordinator when checkpoints keep failing. */
-    void tooManyCheckpointFailures(Exception reason) {
-        failAttempt(reason);
     }
 }

@@ -247,8 +247,8 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
                 graph.maxParallelism(), initial == null ? null : initial.checkpoint());
         LocalJob job = new LocalJob(jobId, jobName, graph.requiredSlots(), (listener, state) -> {
             deployment.restoreFrom(state, true);
-            return deployment.createTasks(listener);
-        }, strategy, coordinator, config, initial, () -> serializer).withPlanner(deployment::plans);
+            return deployment.plans(deployment.createTasks(listener));
+        }, strategy, coordinator, config, initial);
         job.start();
         return job;
     }
@@ -291,7 +291,7 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
                     + " support checkpoints or starting from a savepoint yet; run it within one node's slots");
         }
         LocalJob job = new LocalJob(new JobId(placement.jobId()), jobName, placement.slotsOf(localNode).size(),
-                (listener, state) -> deployment.createTasks(listener, wiring));
+                (listener, state) -> deployment.plans(deployment.createTasks(listener, wiring)));
         job.start();
         return job;
     }
