@@ -94,6 +94,42 @@ class ClusterJobIT {
         assertThat(survivor.isAlive()).as("the surviving TaskManager keeps running").isTrue();
     }
 
+    @Test
+    void killingTheTaskManagerThatRunsTheJobRestartsItOnTheOtherFromTheLatestCheckpoint() throws Exception {
+        int events = 40_000;
+        Path work = Files.createTempDirectory(Files.createDirectories(
+                Path.of(System.getProperty("runnel.itests.work", "target/it-work")).toAbsolutePath()), "cluster-restart-");
+        Path output = work.resolve("sessions");
+        String clusterName = "it-restart-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        int jobManagerPort = freePort();
+        // Two slots: the whole job runs on whichever TaskManager offers its slots first.
+        NodeProcess jobManager = NodeProcess.command("jm", work, "run", "demo", "--parallelism", "2",
+                "-p", "events=" + events, "-p", "rate=2000", "-p", "output=" + output,
+                "-p", "execution.checkpointing.interval=300ms", "-p", "state.checkpoints.dir=" + work.resolve("checkpoints"),
+                "-p", "restart-strategy.type=fixed-delay", "-p", "restart-strategy.fixed-delay.delay=500ms",
+                "--role", "jobmanager", "--port", Integer.toString(jobManagerPort), "--cluster-name", clusterName,
+                "--node-id", "jm");
+        processes.add(jobManager);
+        jobManager.awaitLine("the JobManager leading", l -> l.contains("JobManager on node jm leads the cluster"), START);
+        List<NodeProcess> taskManagers = startTwoTaskManagers(work, clusterName, jobManagerPort);
+
+        String deployed = jobManager.awaitLine("the job deployed", l -> l.contains("attempt 0 deploys to"), START);
+        NodeProcess running = deployed.contains("tm-a") ? taskManagers.get(0) : taskManagers.get(1);
+        NodeProcess other = running == taskManagers.get(0) ? taskManagers.get(1) : taskManagers.get(0);
+        jobManager.awaitLine("a completed checkpoint", l -> l.contains("completed checkpoint"), START);
+        assertThat(jobManager.isAlive()).as("the job is killed mid-stream").isTrue();
+        running.kill();
+
+        other.awaitLine("the job restored on the other TaskManager",
+                l -> l.contains("runs slot(s) [0, 1] of job 'clickstream'") && l.contains("attempt 1")
+                        && l.contains("restored from"), Duration.ofSeconds(90));
+        assertThat(jobManager.awaitExit(Duration.ofSeconds(180))).as(jobManager.output()).isZero();
+        assertThat(jobManager.output()).contains("runnel: job 'clickstream' finished")
+                .containsPattern("TaskManager tm-[ab] left the cluster");
+        assertThat(DemoResults.writtenSessions(output)).as("exactly the sessions of a run without failures")
+                .isEqualTo(new DemoResults(events).sessions);
+    }
+
     /** tm-a and tm-b, two slots each, joining the JobManager at {@code jobManagerPort}. */
     private List<NodeProcess> startTwoTaskManagers(Path work, String clusterName, int jobManagerPort) throws IOException {
         List<NodeProcess> taskManagers = new ArrayList<>();

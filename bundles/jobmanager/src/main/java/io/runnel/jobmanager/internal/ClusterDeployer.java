@@ -8,6 +8,7 @@ import io.runnel.spi.cluster.ClusterMessaging;
 import io.runnel.spi.cluster.MembershipListener;
 import io.runnel.spi.cluster.Registration;
 import io.runnel.spi.control.ControlTopics;
+import io.runnel.spi.control.PlacedJobCoordinator;
 import io.runnel.spi.control.TaskDeployment;
 import io.runnel.spi.control.TaskReport;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Deploys jobs over the TaskManagers of the cluster and follows them: asks each node of a placement
  * for its data address, sends every node the same {@link TaskDeployment}, and routes the nodes'
- * reports and departures to the {@link ClusterJob}s. Never blocks the cluster's notification thread:
+ * reports, start notices and departures to the {@link ClusterJob}s; each attempt of a job is
+ * deployed the same way. Never blocks the cluster's notification thread:
  * a deployment goes out when the last address arrives.
  */
 final class ClusterDeployer implements AutoCloseable {
@@ -34,17 +36,20 @@ final class ClusterDeployer implements AutoCloseable {
     static final long ADDRESS_TIMEOUT_MILLIS = 15_000;
 
     private final ClusterMessaging messaging;
+    private final ClusterMembership membership;
     private final Map<JobId, ClusterJob> jobs = new ConcurrentHashMap<>();
     private final Map<NodeId, CompletableFuture<String>> addresses = new ConcurrentHashMap<>();
     private final List<Registration> registrations;
 
     ClusterDeployer(ClusterMembership membership, ClusterMessaging messaging) {
         this.messaging = messaging;
+        this.membership = membership;
         this.registrations = List.of(
                 messaging.listen(ControlTopics.ADDRESS, (sender, payload) -> addresses
                         .computeIfAbsent(sender, n -> new CompletableFuture<>())
                         .complete(new String(payload, StandardCharsets.UTF_8))),
                 messaging.listen(ControlTopics.REPORT, this::reported),
+                messaging.listen(ControlTopics.STARTED, this::started),
                 membership.addListener(new MembershipListener() {
                     @Override
                     public void nodeJoined(NodeInfo node) {}
@@ -57,17 +62,29 @@ final class ClusterDeployer implements AutoCloseable {
     }
 
     /**
-     * Starts a job whose slot {@code i} is on {@code slotNodes.get(i)}; the returned client follows it.
+     * Starts a job whose slot {@code i} is on {@code slotNodes.get(i)}; the returned client follows it
+     * through its attempts.
      *
      * @param jobKey the {@code runnel.job} name every TaskManager finds the job's code under
+     * @param control the job's restarts and checkpoints
+     * @param placer finds the slots of each attempt after the first
      */
     ClusterJob start(JobId id, String jobName, String jobKey, int parallelism, Map<String, String> parameters,
-            List<NodeId> slotNodes) {
-        ClusterJob job = new ClusterJob(id, jobName, new LinkedHashSet<>(slotNodes), messaging);
+            List<NodeId> slotNodes, PlacedJobCoordinator control, ClusterJob.Placer placer) {
+        ClusterJob job = new ClusterJob(id, jobName, slotNodes, messaging, control, placer,
+                (attemptOf, attempt, nodes, restorePath) -> deploy(attemptOf, attempt, jobKey, parallelism, parameters,
+                        nodes, restorePath));
         jobs.put(id, job);
         job.result().whenComplete((result, error) -> jobs.remove(id));
+        job.start(slotNodes);
+        return job;
+    }
+
+    /** Asks the attempt's nodes for their data addresses, then hands the job its deployment. */
+    private void deploy(ClusterJob job, int attempt, String jobKey, int parallelism, Map<String, String> parameters,
+            List<NodeId> slotNodes, String restorePath) {
         Map<NodeId, CompletableFuture<String>> asked = new LinkedHashMap<>();
-        for (NodeId node : job.nodes()) {
+        for (NodeId node : new LinkedHashSet<>(slotNodes)) {
             // Jobs starting together share the question still open for a node; an answered one is asked
             // again, since a node that restarted may have a new address.
             CompletableFuture<String> answer = addresses.compute(node,
@@ -81,19 +98,30 @@ final class ClusterDeployer implements AutoCloseable {
                     if (error != null) {
                         List<NodeId> silent = asked.entrySet().stream().filter(e -> !e.getValue().isDone()
                                 || e.getValue().isCompletedExceptionally()).map(Map.Entry::getKey).toList();
-                        job.failBeforeDeployment("Job '" + jobName + "' could not be deployed: TaskManager(s) " + silent
-                                + " did not answer within " + ADDRESS_TIMEOUT_MILLIS + " ms (left the cluster, or run "
-                                + "a Runnel version without task deployment)");
+                        job.failBeforeDeployment(attempt, "Job '" + job.jobName() + "' could not be deployed: TaskManager(s) "
+                                + silent + " did not answer within " + ADDRESS_TIMEOUT_MILLIS + " ms (left the cluster, or"
+                                + " run a Runnel version without task deployment)");
                         return;
                     }
                     Map<NodeId, String> dataAddresses = new LinkedHashMap<>();
                     asked.forEach((node, answer) -> dataAddresses.put(node, answer.join()));
-                    TaskDeployment deployment = new TaskDeployment(id, 0, jobName, jobKey, parallelism, parameters,
-                            slotNodes, dataAddresses);
-                    LOG.info("Job '{}' ({}) deploys to {}", jobName, id, dataAddresses);
+                    TaskDeployment deployment = new TaskDeployment(job.jobId(), attempt, job.jobName(), jobKey, parallelism,
+                            parameters, slotNodes, dataAddresses, restorePath);
+                    LOG.info("Job '{}' ({}) attempt {} deploys to {}", job.jobName(), job.jobId(), attempt, dataAddresses);
                     job.deploy(deployment);
                 });
-        return job;
+    }
+
+    /** The nodes in the cluster now. */
+    java.util.Set<NodeId> liveNodes() {
+        java.util.Set<NodeId> live = new java.util.HashSet<>();
+        membership.nodes().forEach(node -> live.add(node.id()));
+        return live;
+    }
+
+    /** How the JobManager talks to the TaskManagers. */
+    ClusterMessaging messaging() {
+        return messaging;
     }
 
     private void reported(NodeId sender, byte[] payload) {
@@ -107,6 +135,20 @@ final class ClusterDeployer implements AutoCloseable {
         ClusterJob job = jobs.get(report.jobId());
         if (job != null) {
             job.reported(sender, report);
+        }
+    }
+
+    private void started(NodeId sender, byte[] payload) {
+        TaskReport report;
+        try {
+            report = TaskReport.decode(payload);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Ignored a malformed start notice from {}: {}", sender, e.getMessage());
+            return;
+        }
+        ClusterJob job = jobs.get(report.jobId());
+        if (job != null) {
+            job.started(sender, report.attempt());
         }
     }
 

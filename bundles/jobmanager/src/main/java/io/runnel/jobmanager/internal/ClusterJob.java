@@ -5,114 +5,210 @@ import io.runnel.api.cluster.NodeId;
 import io.runnel.api.stream.JobClient;
 import io.runnel.api.stream.JobResult;
 import io.runnel.api.stream.JobStatus;
+import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.spi.cluster.ClusterMessaging;
 import io.runnel.spi.control.ControlTopics;
+import io.runnel.spi.control.PlacedJobCoordinator;
 import io.runnel.spi.control.TaskDeployment;
 import io.runnel.spi.control.TaskExecutor;
 import io.runnel.spi.control.TaskReport;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A job whose subtasks run on several TaskManager nodes, as its JobManager sees it: deployed once to
- * every node in its placement, finished when every node reported its share finished, failed as soon
- * as one node reports a failure or leaves the cluster (the other nodes are then told to cancel), and
- * cancelled on request. State changes arrive from the cluster's notification thread and from callers;
- * they are serialized by this object's lock.
+ * A job whose subtasks run on several TaskManager nodes, as its JobManager sees it. It runs in
+ * attempts: each attempt is placed on free slots, deployed to their nodes, and ends when every node
+ * reported its share ended or left the cluster.
+ *
+ * <ul>
+ *   <li>Every node finished: the job is FINISHED.
+ *   <li>A node failed, left, or could not be reached; or checkpoints failed too often: the other
+ *       nodes are told to cancel. Once all have ended, the job's restart strategy (through its
+ *       {@link PlacedJobCoordinator}) either fails the job or, after its delay, places a new attempt
+ *       on the free slots of the nodes still in the cluster, restoring from the latest completed
+ *       checkpoint.
+ *   <li>Cancelled on request: every node is told to cancel, and the job is CANCELED once they ended.
+ * </ul>
+ *
+ * <p>Checkpoints of an attempt begin once every node of it said its share started. State changes
+ * arrive from the cluster's notification thread, timers and callers; they are serialized by this
+ * object's lock, and nothing blocking runs under it.
  */
 final class ClusterJob implements JobClient {
+
+    /** Finds the slots of a new attempt. */
+    interface Placer {
+        /**
+         * Frees the slots the job holds and takes {@code slots} free ones on live nodes.
+         *
+         * @return the node of each slot, by slot index
+         * @throws JobSubmissionException if the cluster has too few free slots; nothing is held then
+         */
+        List<NodeId> place(int slots) throws JobSubmissionException;
+    }
+
+    /** Sends an attempt to its nodes once they told their data addresses. */
+    interface Deployer {
+        void deploy(ClusterJob job, int attempt, List<NodeId> slotNodes, String restorePath);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterJob.class);
 
     private final JobId jobId;
     private final String jobName;
     private final ClusterMessaging messaging;
-    private final Set<NodeId> nodes;
-    private TaskDeployment deployment;
-    private final Map<NodeId, TaskExecutor.Outcome> outcomes = new HashMap<>();
+    private final PlacedJobCoordinator control;
+    private final Placer placer;
+    private final Deployer deployer;
     private final CompletableFuture<JobResult> result = new CompletableFuture<>();
     private final long startNanos = System.nanoTime();
     private JobStatus status = JobStatus.CREATED;
-    private String failure;
+    private boolean cancelRequested;
+    private int restarts;
 
-    /** @param nodes the nodes that will run its subtasks */
-    ClusterJob(JobId jobId, String jobName, Set<NodeId> nodes, ClusterMessaging messaging) {
+    // The current attempt.
+    private int attempt;
+    private int slots;
+    private Set<NodeId> nodes;
+    private TaskDeployment deployment;
+    private final Map<NodeId, TaskExecutor.Outcome> outcomes = new HashMap<>();
+    private final Set<NodeId> started = new HashSet<>();
+    private long attemptStartMillis = System.currentTimeMillis();
+    /** Why the current attempt fails; null while it has not. */
+    private String failure;
+    private boolean attemptEnded;
+
+    /** @param slotNodes the node of each slot of the first attempt */
+    ClusterJob(JobId jobId, String jobName, List<NodeId> slotNodes, ClusterMessaging messaging,
+            PlacedJobCoordinator control, Placer placer, Deployer deployer) {
         this.jobId = jobId;
         this.jobName = jobName;
         this.messaging = messaging;
-        this.nodes = new LinkedHashSet<>(nodes);
+        this.control = control;
+        this.placer = placer;
+        this.deployer = deployer;
+        this.slots = slotNodes.size();
+        this.nodes = new LinkedHashSet<>(slotNodes);
+        control.setFailureListener(this::checkpointsFailed);
     }
 
-    /** Sends every node its share, unless the job was cancelled or failed meanwhile. */
-    synchronized void deploy(TaskDeployment deployment) {
-        if (status != JobStatus.CREATED) {
-            if (!result.isDone()) {
-                nodes.forEach(node -> outcomes.putIfAbsent(node, TaskExecutor.Outcome.CANCELED));
-                complete(failure != null ? JobStatus.FAILED : JobStatus.CANCELED);
-            }
+    /** Deploys the first attempt; it restores from the savepoint the job starts from, if any. */
+    void start(List<NodeId> slotNodes) {
+        String restorePath;
+        try {
+            restorePath = control.restorePath();
+        } catch (IOException e) {
+            failBeforeDeployment(0, "Job '" + jobName + "' cannot read the savepoint it starts from: " + e.getMessage());
             return;
         }
-        this.deployment = deployment;
+        deployer.deploy(this, 0, slotNodes, restorePath);
+    }
+
+    /** The nodes of the current attempt. */
+    synchronized Set<NodeId> nodes() {
+        return Set.copyOf(nodes);
+    }
+
+    /** Sends every node of the attempt its share, unless the attempt was cancelled or failed meanwhile. */
+    synchronized void deploy(TaskDeployment next) {
+        if (next.attempt() != attempt || result.isDone()) {
+            return;
+        }
+        if (failure != null || cancelRequested) {
+            // Nothing was sent: no node will report, so the attempt ends here.
+            nodes.forEach(node -> outcomes.putIfAbsent(node, TaskExecutor.Outcome.CANCELED));
+            attemptEndedIfAllReported();
+            return;
+        }
+        this.deployment = next;
         status = JobStatus.RUNNING;
-        byte[] message = deployment.encode();
+        byte[] message = next.encode();
         for (NodeId node : nodes) {
             messaging.send(node, ControlTopics.DEPLOY, message);
         }
     }
 
-    Set<NodeId> nodes() {
-        return nodes;
+    /** A node said its share of an attempt started; once all did, checkpoints of the attempt begin. */
+    synchronized void started(NodeId node, int startedAttempt) {
+        if (startedAttempt != attempt || !nodes.contains(node) || outcomes.containsKey(node) || failure != null) {
+            return;
+        }
+        started.add(node);
+        if (started.containsAll(nodes)) {
+            LOG.info("Job '{}' ({}) attempt {} runs on {}", jobName, jobId, attempt, nodes);
+            control.attemptRunning(attempt, Set.copyOf(nodes));
+        }
     }
 
     /** A node's report of how its share ended. */
     synchronized void reported(NodeId node, TaskReport report) {
-        if (deployment == null || !nodes.contains(node) || outcomes.containsKey(node)
-                || report.attempt() != deployment.attempt()) {
+        if (report.attempt() != attempt || !nodes.contains(node) || outcomes.containsKey(node)) {
             return;
         }
         outcomes.put(node, report.outcome());
-        if (report.outcome() == TaskExecutor.Outcome.FAILED && failure == null) {
-            failure = report.failure();
-            cancelOthers();
+        control.nodeEnded(node);
+        if (report.outcome() == TaskExecutor.Outcome.FAILED) {
+            attemptFails(report.failure());
+        } else if (report.outcome() == TaskExecutor.Outcome.CANCELED && !cancelRequested) {
+            attemptFails("the tasks of job '" + jobName + "' on node " + node + " were cancelled there (the node stopped)");
         }
-        completeIfAllReported();
+        attemptEndedIfAllReported();
     }
 
-    /** A node of the placement left the cluster: its share is lost, so the job fails. */
+    /** A node of the current attempt left the cluster: its share is lost. */
     synchronized void nodeLeft(NodeId node) {
         if (!nodes.contains(node) || outcomes.containsKey(node)) {
             return;
         }
         outcomes.put(node, TaskExecutor.Outcome.FAILED);
-        if (failure == null) {
-            failure = "TaskManager " + node + " left the cluster while running tasks of job '" + jobName + "'";
-            cancelOthers();
-        }
-        completeIfAllReported();
+        control.nodeEnded(node);
+        attemptFails("TaskManager " + node + " left the cluster while running tasks of job '" + jobName + "'");
+        attemptEndedIfAllReported();
     }
 
-    /** The job could not be deployed at all (no address from a node, say). */
-    synchronized void failBeforeDeployment(String reason) {
-        if (result.isDone()) {
+    /** An attempt could not be deployed at all (a node gave no data address, say). */
+    synchronized void failBeforeDeployment(int failedAttempt, String reason) {
+        if (failedAttempt != attempt || result.isDone()) {
             return;
         }
-        if (failure == null) {
-            failure = reason; // a node leaving, reported first, is the better reason
-        }
+        attemptFails(reason);
         nodes.forEach(node -> outcomes.putIfAbsent(node, TaskExecutor.Outcome.FAILED));
-        complete(JobStatus.FAILED);
+        attemptEndedIfAllReported();
     }
 
-    private void cancelOthers() {
-        if (status == JobStatus.RUNNING || status == JobStatus.CREATED) {
-            status = JobStatus.CANCELLING;
+    private synchronized void checkpointsFailed(String reason) {
+        if (!attemptEnded) {
+            attemptFails(reason);
         }
-        if (deployment == null) {
-            return; // nothing was sent yet; deploy() ends the job instead
+    }
+
+    /** The first failure of an attempt cancels its other nodes' shares. Holds the lock. */
+    private void attemptFails(String reason) {
+        if (failure != null) {
+            return;
         }
-        byte[] message = new TaskReport(jobId, deployment.attempt(), TaskExecutor.Outcome.CANCELED, null).encode();
+        failure = reason;
+        LOG.error("Job '{}' ({}) attempt {} fails: {}", jobName, jobId, attempt, reason);
+        // CANCELLING while the other nodes stop; RESTARTING once the restart strategy granted a restart.
+        status = JobStatus.CANCELLING;
+        cancelRemaining();
+    }
+
+    private void cancelRemaining() {
+        if (deployment == null || deployment.attempt() != attempt) {
+            return; // nothing was sent yet; deploy() ends the attempt instead
+        }
+        byte[] message = new TaskReport(jobId, attempt, TaskExecutor.Outcome.CANCELED, null).encode();
         for (NodeId node : nodes) {
             if (!outcomes.containsKey(node)) {
                 messaging.send(node, ControlTopics.CANCEL, message);
@@ -120,24 +216,100 @@ final class ClusterJob implements JobClient {
         }
     }
 
-    private void completeIfAllReported() {
-        if (outcomes.size() < nodes.size() || result.isDone()) {
+    /** Once every node of the attempt ended: the job ends, or the attempt is restarted. Holds the lock. */
+    private void attemptEndedIfAllReported() {
+        if (attemptEnded || outcomes.size() < nodes.size() || result.isDone()) {
             return;
         }
-        if (failure != null) {
-            complete(JobStatus.FAILED);
-        } else if (outcomes.containsValue(TaskExecutor.Outcome.CANCELED) || outcomes.containsValue(TaskExecutor.Outcome.FAILED)) {
-            complete(JobStatus.CANCELED);
+        attemptEnded = true;
+        if (cancelRequested) {
+            end(JobStatus.CANCELED, null);
+        } else if (failure == null) {
+            end(JobStatus.FINISHED, null);
         } else {
-            complete(JobStatus.FINISHED);
+            restartOrFail();
         }
     }
 
-    private void complete(JobStatus end) {
+    private void restartOrFail() {
+        long delay = control.restartDelay(attemptStartMillis);
+        if (delay < 0) {
+            if (restarts > 0) {
+                LOG.error("Job '{}' ({}) fails for good after {} restart(s): the restart strategy ({}) allows no more",
+                        jobName, jobId, restarts, control.restartStrategy());
+            }
+            end(JobStatus.FAILED, failure);
+            return;
+        }
+        status = JobStatus.RESTARTING;
+        int failed = attempt;
+        LOG.info("Job '{}' ({}) restarts in {} ms (restart {})", jobName, jobId, delay, restarts + 1);
+        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> restart(failed));
+    }
+
+    /** Places and deploys the attempt after {@code failed}, from the latest completed checkpoint. */
+    private void restart(int failed) {
+        synchronized (this) {
+            if (attempt != failed || result.isDone()) {
+                return;
+            }
+            if (cancelRequested) {
+                end(JobStatus.CANCELED, null);
+                return;
+            }
+        }
+        String restorePath;
+        List<NodeId> slotNodes;
+        try {
+            restorePath = control.restorePath();
+            slotNodes = placer.place(slots);
+        } catch (IOException | JobSubmissionException | RuntimeException e) {
+            synchronized (this) {
+                if (attempt != failed || result.isDone()) {
+                    return;
+                }
+                nextAttempt(List.of());
+                failure = "Job '" + jobName + "' cannot restart: " + e.getMessage();
+                LOG.error("{}", failure);
+                attemptEnded = true;
+                restartOrFail();
+            }
+            return;
+        }
+        synchronized (this) {
+            if (attempt != failed || result.isDone()) {
+                return;
+            }
+            nextAttempt(slotNodes);
+            LOG.info("Job '{}' ({}) attempt {} is placed on {} and restores from {}", jobName, jobId, attempt, slotNodes,
+                    restorePath == null ? "nothing (no checkpoint completed yet)" : restorePath);
+        }
+        deployer.deploy(this, failed + 1, slotNodes, restorePath);
+    }
+
+    /** Makes the next attempt the current one. Holds the lock. */
+    private void nextAttempt(List<NodeId> slotNodes) {
+        attempt++;
+        restarts++;
+        nodes = new LinkedHashSet<>(slotNodes);
+        deployment = null;
+        outcomes.clear();
+        started.clear();
+        failure = null;
+        attemptEnded = false;
+        attemptStartMillis = System.currentTimeMillis();
+    }
+
+    private void end(JobStatus end, String cause) {
         status = end;
-        Throwable cause = end == JobStatus.FAILED ? new JobFailure(failure) : null;
-        result.complete(new JobResult(jobId, jobName, end,
-                Duration.ofNanos(System.nanoTime() - startNanos), cause));
+        control.jobEnded(end);
+        Throwable failureCause = end == JobStatus.FAILED ? new JobFailure(cause) : null;
+        result.complete(new JobResult(jobId, jobName, end, Duration.ofNanos(System.nanoTime() - startNanos), failureCause));
+    }
+
+    /** How many times the job was restarted. */
+    synchronized int restarts() {
+        return restarts;
     }
 
     @Override
@@ -157,25 +329,36 @@ final class ClusterJob implements JobClient {
 
     @Override
     public synchronized void cancel() {
-        if (status.isTerminal() || status == JobStatus.CANCELLING) {
+        if (result.isDone() || cancelRequested) {
             return;
         }
-        cancelOthers();
+        cancelRequested = true;
+        status = JobStatus.CANCELLING;
+        if (attemptEnded) {
+            end(JobStatus.CANCELED, null); // waiting to restart: nothing runs
+            return;
+        }
+        cancelRemaining();
     }
 
     @Override
     public CompletableFuture<String> triggerSavepoint(String directory) {
-        return notSupported();
+        return savepoint(directory, null);
     }
 
     @Override
     public CompletableFuture<String> stopWithSavepoint(boolean drain, String directory) {
-        return notSupported();
+        return savepoint(directory, drain).thenCompose(path -> result.thenApply(ended -> path));
     }
 
-    private CompletableFuture<String> notSupported() {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("Job '" + jobName
-                + "' runs over several TaskManagers; savepoints of such jobs are not supported yet"));
+    private CompletableFuture<String> savepoint(String directory, Boolean stop) {
+        synchronized (this) {
+            if (status != JobStatus.RUNNING) {
+                return CompletableFuture.failedFuture(new IllegalStateException("Job '" + jobName + "' is " + status
+                        + "; only a RUNNING job can take a savepoint"));
+            }
+        }
+        return control.triggerSavepoint(directory, stop);
     }
 
     @Override
@@ -191,5 +374,4 @@ final class ClusterJob implements JobClient {
             super(message);
         }
     }
-
 }

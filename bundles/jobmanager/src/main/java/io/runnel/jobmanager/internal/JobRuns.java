@@ -12,6 +12,7 @@ import io.runnel.api.stream.StreamJob;
 import io.runnel.spi.cluster.SlotRegistry;
 import io.runnel.spi.control.JobExecutor;
 import io.runnel.spi.control.JobManagerGateway;
+import io.runnel.spi.control.PlacedJobCoordinator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ final class JobRuns {
                     + "parallelism) but the cluster has " + free.size() + " free: lower the parallelism or add "
                     + "TaskManager slots");
         }
-        return startOnCluster(name, parallelism, parameters, free.subList(0, required));
+        return startOnCluster(name, job, parallelism, parameters, free.subList(0, required));
     }
 
     /** Runs the job in this JVM, in this node's slots. */
@@ -108,10 +109,10 @@ final class JobRuns {
     }
 
     /** Allocates {@code slots} across the cluster and deploys the job to their nodes. */
-    private JobClient startOnCluster(String name, int parallelism, Map<String, String> parameters, List<SlotId> slots)
-            throws JobSubmissionException {
+    private JobClient startOnCluster(String name, StreamJob job, int parallelism, Map<String, String> parameters,
+            List<SlotId> slots) throws JobSubmissionException {
         JobId id = JobId.generate();
-        List<SlotId> held = new ArrayList<>();
+        List<SlotId> held = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (SlotId slot : slots) {
             if (!slotRegistry.allocate(slot, id)) {
                 held.forEach(taken -> slotRegistry.release(taken, id));
@@ -120,10 +121,55 @@ final class JobRuns {
             }
             held.add(slot);
         }
+        PlacedJobCoordinator control;
+        try {
+            control = executor.coordinatePlaced(job, id, name, parallelism, parameters, deployer.messaging());
+        } catch (JobSubmissionException | RuntimeException e) {
+            held.forEach(taken -> slotRegistry.release(taken, id));
+            throw e;
+        }
         List<NodeId> slotNodes = held.stream().map(SlotId::node).toList();
-        ClusterJob client = deployer.start(id, name, name, parallelism, parameters, slotNodes);
+        ClusterJob client = deployer.start(id, name, name, parallelism, parameters, slotNodes, control,
+                count -> replace(id, name, count, held));
         track(name, parallelism, client, held);
         return client;
+    }
+
+    /**
+     * Moves a restarting job to new slots: frees the ones it holds and takes {@code count} free slots
+     * of nodes still in the cluster, this node's first.
+     */
+    private List<NodeId> replace(JobId id, String name, int count, List<SlotId> held) throws JobSubmissionException {
+        synchronized (held) {
+            for (SlotId slot : held) {
+                slotRegistry.release(slot, id);
+            }
+            held.clear();
+            java.util.Set<NodeId> live = deployer.liveNodes();
+            List<SlotId> free = new ArrayList<>();
+            for (SlotInfo slot : slotRegistry.slots()) {
+                if (slot.state() == SlotState.FREE && live.contains(slot.id().node())) {
+                    free.add(slot.id());
+                }
+            }
+            free.sort(java.util.Comparator.comparing((SlotId slot) -> !slot.node().equals(node)));
+            for (SlotId slot : free) {
+                if (held.size() == count) {
+                    break;
+                }
+                if (slotRegistry.allocate(slot, id)) {
+                    held.add(slot);
+                }
+            }
+            if (held.size() < count) {
+                int found = held.size();
+                held.forEach(taken -> slotRegistry.release(taken, id));
+                held.clear();
+                throw new JobSubmissionException("it needs " + count + " task slots but the cluster has " + found
+                        + " free on live nodes; add TaskManager slots (the restart strategy tries again)");
+            }
+            return held.stream().map(SlotId::node).toList();
+        }
     }
 
     private void track(String name, int parallelism, JobClient client, List<SlotId> held) {

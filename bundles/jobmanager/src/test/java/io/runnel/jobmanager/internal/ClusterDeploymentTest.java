@@ -30,12 +30,13 @@ class ClusterDeploymentTest {
 
     private static final NodeId HERE = new NodeId("here");
     private static final NodeId TM = new NodeId("tm");
+    private static final NodeId TM2 = new NodeId("tm2");
 
     /** Records sends; the test delivers the answers. */
     private static final class FakeMessaging implements ClusterMessaging {
         final Map<String, MessageListener> listeners = new ConcurrentHashMap<>();
-        final List<String> sent = new ArrayList<>();
-        final List<byte[]> deployments = new ArrayList<>();
+        final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<byte[]> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
         public synchronized void send(NodeId target, String topic, byte[] payload) {
@@ -58,6 +59,7 @@ class ClusterDeploymentTest {
 
     private static final class FakeMembership implements ClusterMembership {
         MembershipListener listener;
+        volatile List<NodeInfo> others = List.of();
 
         @Override
         public NodeInfo localNode() {
@@ -66,7 +68,9 @@ class ClusterDeploymentTest {
 
         @Override
         public List<NodeInfo> nodes() {
-            return List.of(localNode());
+            List<NodeInfo> all = new ArrayList<>(others);
+            all.add(localNode());
+            return all;
         }
 
         @Override
@@ -80,10 +84,11 @@ class ClusterDeploymentTest {
     private final FakeMembership membership = new FakeMembership();
     private final JobRunsTestRegistry registry = new JobRunsTestRegistry();
     private final ClusterDeployer deployer = new ClusterDeployer(membership, messaging);
+    private final FakeJobControl control = new FakeJobControl();
     private final JobRuns runs = new JobRuns(HERE, registry,
             JobRunsTest.executor((job, name, parallelism, parameters, slots) -> {
                 throw new AssertionError("a job larger than this node must not run here");
-            }, 5), deployer);
+            }, 5, control), deployer);
 
     private JobClient startFiveSlotJob() throws Exception {
         registry.offerSlots(HERE, 3);
@@ -165,9 +170,80 @@ class ClusterDeploymentTest {
     }
 
     @Test
+    void checkpointsOfAnAttemptBeginOnceEveryNodeSaidItsShareStarted() throws Exception {
+        JobClient client = startFiveSlotJob();
+        messaging.answer(TM, ControlTopics.STARTED, report(client, TaskExecutor.Outcome.FINISHED, null).encode());
+        assertThat(control.calls).isEmpty();
+        messaging.answer(HERE, ControlTopics.STARTED, report(client, TaskExecutor.Outcome.FINISHED, null).encode());
+        assertThat(control.calls).containsExactly("attempt 0 runs on [here, tm]");
+        assertThat(client.triggerSavepoint("/sp").join()).isEqualTo("/sp/savepoint-1");
+    }
+
+    @Test
+    void aLostTaskManagerRestartsTheJobOnTheFreeSlotsOfLiveNodesFromTheLatestCheckpoint() throws Exception {
+        registry.offerSlots(TM2, 2);
+        membership.others = List.of(new NodeInfo(TM2, "127.0.0.1", 5703, Set.of(NodeRole.TASKMANAGER)));
+        control.delays.add(0L);
+        control.restorePath = "/checkpoints/job/chk-7";
+        JobClient client = startFiveSlotJob();
+        messaging.answer(TM, ControlTopics.STARTED, report(client, TaskExecutor.Outcome.FINISHED, null).encode());
+        messaging.answer(HERE, ControlTopics.STARTED, report(client, TaskExecutor.Outcome.FINISHED, null).encode());
+
+        membership.listener.nodeLeft(new NodeInfo(TM, "127.0.0.1", 5702, Set.of(NodeRole.TASKMANAGER)));
+        assertThat(client.status()).isEqualTo(JobStatus.CANCELLING);
+        assertThat(messaging.sent).contains(ControlTopics.CANCEL + " -> here");
+        messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+
+        awaitSent(ControlTopics.ADDRESS_REQUEST + " -> tm2");
+        messaging.answer(HERE, ControlTopics.ADDRESS, "127.0.0.1:4001".getBytes(StandardCharsets.UTF_8));
+        messaging.answer(TM2, ControlTopics.ADDRESS, "127.0.0.1:4003".getBytes(StandardCharsets.UTF_8));
+        assertThat(messaging.deployments).hasSize(4);
+        TaskDeployment second = TaskDeployment.decode(messaging.deployments.get(3));
+        assertThat(second.attempt()).isEqualTo(1);
+        assertThat(second.slotNodes()).containsExactly(HERE, HERE, HERE, TM2, TM2);
+        assertThat(second.restorePath()).isEqualTo("/checkpoints/job/chk-7");
+        assertThat(client.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(registry.slots()).filteredOn(s -> s.state() == SlotState.ALLOCATED)
+                .extracting(s -> s.id().node()).containsOnly(HERE, TM2);
+
+        // A report of the old attempt changes nothing; the new attempt finishing ends the job.
+        messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.FAILED, "old").encode());
+        assertThat(client.result()).isNotDone();
+        messaging.answer(HERE, ControlTopics.REPORT,
+                new TaskReport(client.jobId(), 1, TaskExecutor.Outcome.FINISHED, null).encode());
+        messaging.answer(TM2, ControlTopics.REPORT,
+                new TaskReport(client.jobId(), 1, TaskExecutor.Outcome.FINISHED, null).encode());
+        assertThat(client.result().join().status()).isEqualTo(JobStatus.FINISHED);
+        assertThat(control.calls).contains("ended tm", "job FINISHED");
+        assertThat(registry.slots()).allMatch(s -> s.state() == SlotState.FREE);
+    }
+
+    @Test
+    void tooManyFailedCheckpointsFailTheAttempt() throws Exception {
+        JobClient client = startFiveSlotJob();
+        control.failureListener.accept("checkpoint 4 failed: timed out");
+        assertThat(messaging.sent).contains(ControlTopics.CANCEL + " -> here", ControlTopics.CANCEL + " -> tm");
+        messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+        messaging.answer(TM, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+        var result = client.result().join();
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(result.failureCause()).get().extracting(Throwable::getMessage).isEqualTo("checkpoint 4 failed: timed out");
+    }
+
+    private void awaitSent(String message) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!messaging.sent.contains(message) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(messaging.sent).contains(message);
+    }
+
+    @Test
     void twoJobsAskingOneTaskManagerAtOnceAreBothDeployed() {
-        ClusterJob first = deployer.start(io.runnel.api.JobId.generate(), "a", "a", 1, Map.of(), List.of(TM));
-        ClusterJob second = deployer.start(io.runnel.api.JobId.generate(), "b", "b", 1, Map.of(), List.of(TM));
+        ClusterJob first = deployer.start(io.runnel.api.JobId.generate(), "a", "a", 1, Map.of(), List.of(TM),
+                new FakeJobControl(), slots -> List.of(TM));
+        ClusterJob second = deployer.start(io.runnel.api.JobId.generate(), "b", "b", 1, Map.of(), List.of(TM),
+                new FakeJobControl(), slots -> List.of(TM));
         messaging.answer(TM, ControlTopics.ADDRESS, "127.0.0.1:4002".getBytes(StandardCharsets.UTF_8));
         assertThat(messaging.deployments).as("one answer serves both questions").hasSize(2);
         assertThat(first.status()).isEqualTo(JobStatus.RUNNING);

@@ -154,7 +154,18 @@ class JobRunsTest {
 
     /** An executor that starts jobs with {@code starter} and says every job needs {@code required} slots. */
     static JobExecutor executor(Starter starter, int required) {
+        return executor(starter, required, new FakeJobControl());
+    }
+
+    /** As {@link #executor(Starter, int)}, with {@code control} as every placed job's restarts and checkpoints. */
+    static JobExecutor executor(Starter starter, int required, FakeJobControl control) {
         return new JobExecutor() {
+            @Override
+            public io.runnel.spi.control.PlacedJobCoordinator coordinatePlaced(StreamJob job, JobId jobId, String name,
+                    int parallelism, Map<String, String> parameters, io.runnel.spi.cluster.ClusterMessaging messaging) {
+                return control;
+            }
+
             @Override
             public Execution start(StreamJob job, String name, int parallelism, Map<String, String> parameters, int slots)
                     throws JobSubmissionException {

@@ -21,5 +21,32 @@ public final class ControlTopics {
     /** TaskManager to JobManager: how its share of a job attempt ended; a {@link TaskReport#encode()}. */
     public static final String REPORT = "runnel.task-report";
 
+    /**
+     * TaskManager to JobManager: its share of a job attempt is running (every subtask was created and
+     * started); a {@link TaskReport#encode()} whose outcome is ignored. The JobManager triggers no
+     * checkpoint of an attempt before every node said so.
+     */
+    public static final String STARTED = "runnel.task-started";
+
+    /*
+     * Checkpoints of jobs placed over several nodes. Both ends are the runtime's, which also defines
+     * the payloads; they are listed here so every topic of the control plane is in one place.
+     */
+
+    /** JobManager to TaskManager: take checkpoint or savepoint N, writing state files into a directory. */
+    public static final String CHECKPOINT_TRIGGER = "runnel.checkpoint-trigger";
+
+    /** TaskManager to JobManager: this node's subtasks took checkpoint N; here are their state files. */
+    public static final String CHECKPOINT_ACK = "runnel.checkpoint-ack";
+
+    /** TaskManager to JobManager: this node cannot take checkpoint N, and why. */
+    public static final String CHECKPOINT_DECLINE = "runnel.checkpoint-decline";
+
+    /** JobManager to TaskManager: checkpoint N completed (its metadata is written); commit what it covers. */
+    public static final String CHECKPOINT_COMPLETE = "runnel.checkpoint-complete";
+
+    /** JobManager to TaskManager: checkpoint N was abandoned, and why. */
+    public static final String CHECKPOINT_ABORT = "runnel.checkpoint-abort";
+
     private ControlTopics() {}
 }

@@ -1,8 +1,10 @@
 package io.runnel.spi.control;
 
+import io.runnel.api.JobId;
 import io.runnel.api.stream.JobClient;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.StreamJob;
+import io.runnel.spi.cluster.ClusterMessaging;
 import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -38,4 +40,15 @@ public interface JobExecutor {
      */
     int requiredSlots(StreamJob job, String jobName, int parallelism, Map<String, String> parameters)
             throws JobSubmissionException;
+
+    /**
+     * The JobManager's side of job {@code jobId} placed over several TaskManagers: its restarts,
+     * checkpoints and savepoints, from the job's settings among {@code parameters}. It talks to the
+     * nodes over {@code messaging} until {@link PlacedJobCoordinator#jobEnded}.
+     *
+     * @throws JobSubmissionException if the job cannot be built, or its settings or the savepoint it
+     *     starts from are not valid; the message says which and why
+     */
+    PlacedJobCoordinator coordinatePlaced(StreamJob job, JobId jobId, String jobName, int parallelism,
+            Map<String, String> parameters, ClusterMessaging messaging) throws JobSubmissionException;
 }

@@ -30,11 +30,20 @@ import java.util.Objects;
  * @param parameters the job's parameters
  * @param slotNodes the node of each slot the job occupies, by slot index
  * @param dataAddresses the data-plane address ({@code host:port}) of every node in {@code slotNodes}
+ * @param restorePath the checkpoint or savepoint directory every subtask restores its state from
+ *     (readable by every node: a shared filesystem), or null to start empty
  */
 public record TaskDeployment(JobId jobId, int attempt, String jobName, String jobKey, int parallelism,
-        Map<String, String> parameters, List<NodeId> slotNodes, Map<NodeId, String> dataAddresses) {
+        Map<String, String> parameters, List<NodeId> slotNodes, Map<NodeId, String> dataAddresses,
+        String restorePath) {
 
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
+
+    /** A deployment that starts empty. */
+    public TaskDeployment(JobId jobId, int attempt, String jobName, String jobKey, int parallelism,
+            Map<String, String> parameters, List<NodeId> slotNodes, Map<NodeId, String> dataAddresses) {
+        this(jobId, attempt, jobName, jobKey, parallelism, parameters, slotNodes, dataAddresses, null);
+    }
 
     public TaskDeployment {
         Objects.requireNonNull(jobId, "jobId");
@@ -93,6 +102,10 @@ public record TaskDeployment(JobId jobId, int attempt, String jobName, String jo
                 out.writeUTF(address.getKey().value());
                 out.writeUTF(address.getValue());
             }
+            out.writeBoolean(restorePath != null);
+            if (restorePath != null) {
+                out.writeUTF(restorePath);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array stream does not fail
         }
@@ -128,7 +141,9 @@ public record TaskDeployment(JobId jobId, int attempt, String jobName, String jo
             for (int i = in.readInt(); i > 0; i--) {
                 dataAddresses.put(new NodeId(in.readUTF()), in.readUTF());
             }
-            return new TaskDeployment(jobId, attempt, jobName, jobKey, parallelism, parameters, slotNodes, dataAddresses);
+            String restorePath = in.readBoolean() ? in.readUTF() : null;
+            return new TaskDeployment(jobId, attempt, jobName, jobKey, parallelism, parameters, slotNodes, dataAddresses,
+                    restorePath);
         } catch (IOException e) {
             throw new IllegalArgumentException("A task deployment message of " + message.length + " bytes is cut short", e);
         }

@@ -82,8 +82,12 @@ final class TaskDeployments implements AutoCloseable {
                 report(jobManager, attempt, outcome, failure);
             });
             running.put(attempt, group);
-            LOG.info("TaskManager {} runs slot(s) {} of job '{}' ({}, attempt {})", node, deployment.slotsOf(node),
-                    deployment.jobName(), deployment.jobId(), deployment.attempt());
+            LOG.info("TaskManager {} runs slot(s) {} of job '{}' ({}, attempt {}){}", node, deployment.slotsOf(node),
+                    deployment.jobName(), deployment.jobId(), deployment.attempt(),
+                    deployment.restorePath() == null ? "" : " restored from " + deployment.restorePath());
+            // The outcome of a start notice means nothing; the JobManager takes it as "running".
+            messaging.send(jobManager, ControlTopics.STARTED,
+                    new TaskReport(attempt.job(), attempt.attempt(), TaskExecutor.Outcome.FINISHED, null).encode());
         } catch (JobSubmissionException | RuntimeException e) {
             report(jobManager, attempt, TaskExecutor.Outcome.FAILED,
                     "TaskManager " + node + " could not start its tasks: " + e.getMessage());

@@ -47,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * <p>Each run of the job's tasks (an attempt) is {@link #attach}ed; what tasks of an earlier attempt
  * still hand over is ignored. Thread safety: all methods may be called from any thread.
  *
+ * <p>For one node's share of a job placed over several nodes, the coordinator is a participant
+ * ({@link #forShare}): the JobManager's {@link ClusterCheckpointCoordinator} triggers it
+ * ({@link #triggerByJobManager}), it writes its tasks' state files into the directory the trigger
+ * names and hands their handles to its {@link JobManagerLink} instead of writing metadata, and it
+ * notifies its tasks once the JobManager says the checkpoint completed ({@link #completedByJobManager}).
+ *
  * <p>With unaligned checkpoints on (exactly-once mode only), periodic checkpoints are triggered as
  * unaligned: a task acknowledges with its in-flight records, which go into the state file of its
  * chain's first operator. Savepoints are always aligned, and no periodic checkpoint is triggered
@@ -58,6 +64,15 @@ public final class CheckpointCoordinator {
     @FunctionalInterface
     public interface FailureListener {
         void tooManyCheckpointFailures(Exception reason);
+    }
+
+    /** Where the coordinator of a node's share of a placed job sends its part of each checkpoint. */
+    public interface JobManagerLink {
+        /** This node's tasks took checkpoint {@code checkpointId}: the state files they wrote, by operator. */
+        void acknowledge(long checkpointId, List<OperatorState> operators);
+
+        /** This node cannot take part in checkpoint {@code checkpointId}. */
+        void decline(long checkpointId, String reason);
     }
 
     /** One checkpoint or savepoint in progress. */
@@ -90,7 +105,12 @@ public final class CheckpointCoordinator {
     private final String jobId;
     private final String jobName;
     private final CheckpointConfig config;
+    /** Where checkpoints go; null for a node's share of a placed job, whose JobManager decides. */
     private final CheckpointStorage storage;
+    /** The JobManager a node's share acknowledges to; null when this coordinator completes checkpoints itself. */
+    private final JobManagerLink jobManager;
+    /** For a share: checkpoints acknowledged to the JobManager, waiting to hear they completed. */
+    private final Map<Long, Pending> acknowledged = new LinkedHashMap<>();
     private final TypeSerializer<Object> serializer;
     private final int maxParallelism;
     private volatile FailureListener failureListener = reason -> { };
@@ -125,6 +145,23 @@ public final class CheckpointCoordinator {
      */
     public CheckpointCoordinator(String jobId, String jobName, CheckpointConfig config, CheckpointStorage storage,
             TypeSerializer<Object> serializer, int maxParallelism, CompletedCheckpoint startedFrom) {
+        this(jobId, jobName, config, storage, null, serializer, maxParallelism, startedFrom);
+    }
+
+    /**
+     * The coordinator of one node's share of a job placed over several nodes: it takes the checkpoints
+     * the JobManager triggers and acknowledges them to {@code jobManager}.
+     */
+    public static CheckpointCoordinator forShare(String jobId, String jobName, CheckpointConfig config,
+            TypeSerializer<Object> serializer, int maxParallelism, JobManagerLink jobManager) {
+        return new CheckpointCoordinator(jobId, jobName, config, null, java.util.Objects.requireNonNull(jobManager),
+                serializer, maxParallelism, null);
+    }
+
+    private CheckpointCoordinator(String jobId, String jobName, CheckpointConfig config, CheckpointStorage storage,
+            JobManagerLink jobManager, TypeSerializer<Object> serializer, int maxParallelism,
+            CompletedCheckpoint startedFrom) {
+        this.jobManager = jobManager;
         this.jobId = jobId;
         this.jobName = jobName;
         this.config = config.copy();
@@ -153,7 +190,7 @@ public final class CheckpointCoordinator {
         return new RestoredState(checkpoint, serializer);
     }
 
-    /** Where the job's checkpoints are written. */
+    /** Where the job's checkpoints are written; null for a node's share of a placed job. */
     public CheckpointStorage storage() {
         return storage;
     }
@@ -198,7 +235,7 @@ public final class CheckpointCoordinator {
 
     /** Starts triggering checkpoints every interval, if the job has checkpoints on. */
     public synchronized void startPeriodic() {
-        if (!config.isEnabled() || periodic != null || closed) {
+        if (!config.isEnabled() || periodic != null || closed || jobManager != null) {
             return;
         }
         long interval = config.getInterval().toMillis();
@@ -237,6 +274,9 @@ public final class CheckpointCoordinator {
         if (type == CheckpointType.CHECKPOINT) {
             throw new IllegalArgumentException("not a savepoint type: " + type);
         }
+        if (jobManager != null) {
+            throw new IllegalStateException("The JobManager takes the savepoints of job '" + jobName + "'");
+        }
         if (closed || tasks.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException("Job '" + jobName + "' is not running"));
         }
@@ -259,6 +299,37 @@ public final class CheckpointCoordinator {
     private Pending trigger(CheckpointType type, Path savepointTarget) throws IOException {
         long id = nextId++;
         CheckpointWriter writer = savepointTarget == null ? storage.begin(id) : storage.beginSavepoint(savepointTarget);
+        return start(id, type, writer);
+    }
+
+    /**
+     * A node's share of a placed job takes part in checkpoint {@code id} the JobManager triggered:
+     * its source tasks are triggered, and every task's state files go into {@code directory}, which
+     * the JobManager created. What cannot take part is declined to the JobManager.
+     */
+    public synchronized void triggerByJobManager(long id, CheckpointType type, Path directory) {
+        if (jobManager == null) {
+            throw new IllegalStateException("Job '" + jobName + "' takes its checkpoints itself");
+        }
+        if (closed || tasks.isEmpty()) {
+            jobManager.decline(id, "the tasks of job '" + jobName + "' on this node have ended");
+            return;
+        }
+        if (pending.containsKey(id) || acknowledged.containsKey(id)) {
+            return; // a repeated trigger
+        }
+        if (type.stopsSource()) {
+            stopping = true;
+        }
+        Pending checkpoint = start(id, type, CheckpointWriter.forShare(directory, jobId, id));
+        if (checkpoint.awaiting.isEmpty()) {
+            startCompleting(checkpoint); // every task here has finished: their final states are the share's part
+            io.execute(() -> completeCounted(checkpoint));
+        }
+    }
+
+    /** Creates the pending checkpoint and triggers the current attempt's running source tasks. Holds the lock. */
+    private Pending start(long id, CheckpointType type, CheckpointWriter writer) {
         Set<StreamTask> awaiting = new HashSet<>();
         for (TaskCheckpointPlan plan : tasks) {
             if (!finalStates.containsKey(plan.task())) {
@@ -423,6 +494,16 @@ public final class CheckpointCoordinator {
         List<OperatorState> operators = new ArrayList<>();
         checkpoint.handles.forEach((uid, handles) -> operators.add(new OperatorState(uid, checkpoint.parallelisms.get(uid),
                 Math.max(maxParallelism, checkpoint.parallelisms.get(uid)), handles)));
+        if (jobManager != null) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                acknowledged.put(checkpoint.id, checkpoint);
+            }
+            jobManager.acknowledge(checkpoint.id, operators); // the JobManager writes the metadata, then tells us
+            return;
+        }
         CheckpointMetadata metadata = checkpoint.type == CheckpointType.CHECKPOINT
                 ? CheckpointMetadata.checkpoint(jobId, checkpoint.id, checkpoint.triggerMillis, 0, operators)
                 : CheckpointMetadata.savepoint(jobId, checkpoint.id, checkpoint.triggerMillis, 0, operators);
@@ -505,6 +586,12 @@ public final class CheckpointCoordinator {
             if (closed) {
                 return;
             }
+            if (jobManager != null) {
+                if (checkpoint != null) {
+                    jobManager.decline(checkpoint.id, reason); // the JobManager counts the failures of the job
+                }
+                return;
+            }
             boolean periodicCheckpoint = checkpoint == null || checkpoint.type == CheckpointType.CHECKPOINT;
             if (count && periodicCheckpoint) {
                 failedCheckpoints++;
@@ -523,10 +610,14 @@ public final class CheckpointCoordinator {
     /** Drops a pending checkpoint: deletes what was written and tells whoever waits for it. Holds the lock. */
     private void abort(Pending checkpoint, String reason) {
         pending.remove(checkpoint.id);
+        // Files a share acknowledged belong to the JobManager, which deletes the checkpoint if it abandons it.
+        boolean handedOver = acknowledged.remove(checkpoint.id) != null;
         if (checkpoint.timeout != null) {
             checkpoint.timeout.cancel(false);
         }
-        checkpoint.writer.abort();
+        if (!handedOver) {
+            checkpoint.writer.abort();
+        }
         if (checkpoint.type.stopsSource()) {
             stopping = false;
             for (TaskCheckpointPlan plan : tasks) {
@@ -541,6 +632,41 @@ public final class CheckpointCoordinator {
 
     private void abortAll(String reason) {
         for (Pending checkpoint : List.copyOf(pending.values())) {
+            abort(checkpoint, reason);
+        }
+        for (Pending checkpoint : List.copyOf(acknowledged.values())) {
+            abort(checkpoint, reason);
+        }
+    }
+
+    /**
+     * The JobManager completed checkpoint {@code id}, which this node's share acknowledged: its tasks
+     * hear {@code notifyCheckpointComplete} (except for a savepoint that leaves the job running, as
+     * for a job's own checkpoints). Older acknowledged checkpoints are subsumed by it.
+     */
+    public void completedByJobManager(long id) {
+        Pending checkpoint;
+        List<TaskCheckpointPlan> notify;
+        synchronized (this) {
+            checkpoint = acknowledged.remove(id);
+            if (checkpoint == null || closed) {
+                return;
+            }
+            acknowledged.keySet().removeIf(older -> older < id);
+            notify = tasks;
+        }
+        if (checkpoint.type != CheckpointType.SAVEPOINT) {
+            for (TaskCheckpointPlan plan : notify) {
+                plan.task().notifyCheckpointComplete(id);
+            }
+        }
+        checkpoint.result.complete(null);
+    }
+
+    /** The JobManager abandoned checkpoint {@code id}: drop this node's part of it (its state files). */
+    public synchronized void abortedByJobManager(long id, String reason) {
+        Pending checkpoint = pending.containsKey(id) ? pending.get(id) : acknowledged.get(id);
+        if (checkpoint != null) {
             abort(checkpoint, reason);
         }
     }
@@ -622,7 +748,7 @@ public final class CheckpointCoordinator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (discard) {
+        if (discard && storage != null) {
             try {
                 storage.discardAll();
             } catch (IOException e) {

@@ -43,6 +43,12 @@ public final class CheckpointWriter {
     /** The id the metadata must carry; ignored for a savepoint, whose id comes from the metadata. */
     private final long checkpointId;
     private final boolean savepoint;
+    /**
+     * Whether this writes one node's share of a checkpoint whose directory and metadata belong to the
+     * JobManager: it never completes, and aborting deletes only the files it created.
+     */
+    private final boolean share;
+    private final List<Path> created = new ArrayList<>();
 
     private final Object lock = new Object();
     private final Set<StateFile> openFiles = new HashSet<>();
@@ -50,10 +56,23 @@ public final class CheckpointWriter {
     private volatile Phase phase = Phase.WRITING;
 
     CheckpointWriter(Path directory, String jobId, long checkpointId, boolean savepoint) {
+        this(directory, jobId, checkpointId, savepoint, false);
+    }
+
+    private CheckpointWriter(Path directory, String jobId, long checkpointId, boolean savepoint, boolean share) {
         this.directory = directory;
         this.jobId = jobId;
         this.checkpointId = checkpointId;
         this.savepoint = savepoint;
+        this.share = share;
+    }
+
+    /**
+     * Writes one node's state files of checkpoint {@code checkpointId} of a job placed over several
+     * nodes into {@code directory}, which the JobManager created and completes with the metadata.
+     */
+    public static CheckpointWriter forShare(Path directory, String jobId, long checkpointId) {
+        return new CheckpointWriter(directory.toAbsolutePath(), jobId, checkpointId, false, true);
     }
 
     /** The directory this checkpoint or savepoint is written into. */
@@ -92,6 +111,7 @@ public final class CheckpointWriter {
             }
             StateFile file = new StateFile(this, path, channel);
             openFiles.add(file);
+            created.add(path);
             return file;
         }
     }
@@ -109,6 +129,10 @@ public final class CheckpointWriter {
      *     not complete and should be aborted
      */
     public CompletedCheckpoint complete(CheckpointMetadata metadata) throws IOException {
+        if (share) {
+            throw new IllegalStateException("A node's share of a checkpoint in " + directory
+                    + " is completed by the JobManager, which writes its metadata");
+        }
         synchronized (lock) {
             requirePhase(Phase.WRITING, "complete");
             if (!openFiles.isEmpty()) {
@@ -160,6 +184,16 @@ public final class CheckpointWriter {
             phase = Phase.ABORTED;
             openFiles.forEach(StateFile::closeChannelQuietly);
             openFiles.clear();
+        }
+        if (share) {
+            for (Path file : created) {
+                try {
+                    java.nio.file.Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    LOG.debug("Cannot delete state file {} of an aborted checkpoint: {}", file, e.toString());
+                }
+            }
+            return;
         }
         try {
             DurableFiles.deleteRecursively(directory);

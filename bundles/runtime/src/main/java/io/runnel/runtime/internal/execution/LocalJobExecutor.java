@@ -1,9 +1,12 @@
 package io.runnel.runtime.internal.execution;
 
+import io.runnel.api.JobId;
 import io.runnel.api.stream.JobClient;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.StreamJob;
+import io.runnel.spi.cluster.ClusterMessaging;
 import io.runnel.spi.control.JobExecutor;
+import io.runnel.spi.control.PlacedJobCoordinator;
 import java.nio.file.Path;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
@@ -15,7 +18,9 @@ import org.osgi.service.component.annotations.Reference;
  * Runs jobs in this JVM with the framework's connectors. Jobs that do not set
  * {@code state.checkpoints.dir} keep their checkpoints under the node's data directory
  * ({@code <node.data-dir>/checkpoints}, from the TaskManager's configuration), or under the
- * temporary directory when the node has none.
+ * temporary directory when the node has none. For a job placed over several TaskManagers that is
+ * the JobManager node's directory, which every TaskManager then writes into: give such jobs a
+ * {@code state.checkpoints.dir} on a shared filesystem when the nodes run on several machines.
  */
 @Component(service = JobExecutor.class, configurationPid = "io.runnel.taskmanager",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -60,5 +65,15 @@ public final class LocalJobExecutor implements JobExecutor {
         env.setParallelism(parallelism);
         env.build(job, jobName, parameters);
         return env.plan(jobName);
+    }
+
+    @Override
+    public PlacedJobCoordinator coordinatePlaced(StreamJob job, JobId jobId, String jobName, int parallelism,
+            Map<String, String> parameters, ClusterMessaging messaging) throws JobSubmissionException {
+        LocalStreamEnvironment env = new LocalStreamEnvironment(connectors.registry(), Integer.MAX_VALUE);
+        env.setParallelism(parallelism);
+        env.setDefaultCheckpointDirectory(checkpointDirectory);
+        env.build(job, jobName, parameters);
+        return env.coordinatePlaced(jobName, jobId, messaging);
     }
 }

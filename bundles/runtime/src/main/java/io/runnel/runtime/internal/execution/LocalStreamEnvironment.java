@@ -16,6 +16,7 @@ import io.runnel.api.types.TypeSerializer;
 import io.runnel.api.types.Types;
 import io.runnel.runtime.internal.checkpoint.CheckpointCoordinator;
 import io.runnel.runtime.internal.checkpoint.CheckpointStorage;
+import io.runnel.runtime.internal.checkpoint.ClusterCheckpointCoordinator;
 import io.runnel.runtime.internal.checkpoint.CompletedCheckpoint;
 import io.runnel.runtime.internal.checkpoint.RestoredState;
 import io.runnel.runtime.internal.graph.JobGraph;
@@ -24,6 +25,7 @@ import io.runnel.runtime.internal.graph.Transformation;
 import io.runnel.runtime.internal.network.DataClient;
 import io.runnel.runtime.internal.network.DataServer;
 import io.runnel.runtime.internal.network.RecordSerializer;
+import io.runnel.spi.cluster.ClusterMessaging;
 import io.runnel.spi.connector.SourceProvider;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -269,12 +271,19 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
      * @param dataClient this node's data client
      * @param jobClassLoader loads the job's record types on this node; records on channels between
      *     nodes are written with {@code Types.dynamic(jobClassLoader)}
+     * <p>The share takes part in the checkpoints and savepoints the JobManager triggers: its
+     * coordinator ({@link LocalJob#coordinator()}) writes the state files of the tasks here and
+     * acknowledges them to {@code jobManager}.
+     *
+     * @param restorePath the checkpoint or savepoint to restore the subtasks here from, or null to
+     *     start empty
      * @throws JobSubmissionException if the job does not match the placement (another slot count, or
-     *     no slot on this node), a connector is missing, or another node's data server cannot be
-     *     reached; nothing runs here then
+     *     no slot on this node), a connector is missing, the state to restore is not valid, or another
+     *     node's data server cannot be reached; nothing runs here then
      */
-    public JobClient startPlaced(String jobName, Placement placement, String localNode, DataServer dataServer,
-            DataClient dataClient, ClassLoader jobClassLoader) throws JobSubmissionException {
+    LocalJob startPlaced(String jobName, Placement placement, String localNode, DataServer dataServer,
+            DataClient dataClient, ClassLoader jobClassLoader, String restorePath,
+            CheckpointCoordinator.JobManagerLink jobManager) throws JobSubmissionException {
         java.util.Objects.requireNonNull(placement, "placement");
         java.util.Objects.requireNonNull(jobClassLoader, "jobClassLoader");
         JobGraph graph = buildGraph(jobName);
@@ -284,16 +293,67 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
             throw new JobSubmissionException(e.getMessage(), e);
         }
         JobDeployment deployment = prepare(jobName, graph);
-        ChannelWiring wiring = ChannelWiring.placed(graph, placement, localNode, dataServer, dataClient,
-                RecordSerializer.of(Types.dynamic(jobClassLoader)));
-        if (checkpointConfig.isEnabled() || savepointRestore != null) {
-            throw new JobSubmissionException("Job '" + jobName + "' is placed over several TaskManagers, which does not"
-                    + " support checkpoints or starting from a savepoint yet; run it within one node's slots");
+        TypeSerializer<Object> serializer = Types.dynamic(jobClassLoader);
+        CheckpointConfig config = checkpointConfig.copy();
+        deployment.checkpointing(config.getMode(), serializer);
+        SavepointRestore requested = savepointRestore;
+        savepointRestore = null; // the JobManager decides what each attempt restores from
+        RestoredState initial = null;
+        if (restorePath != null) {
+            Path path = Path.of(restorePath).toAbsolutePath().normalize();
+            // Only the user's own savepoint may be refused for unclaimed state; the job's checkpoints match it.
+            boolean userSavepoint = requested != null && Path.of(requested.path()).toAbsolutePath().normalize().equals(path);
+            try {
+                CompletedCheckpoint checkpoint = new CheckpointStorage(defaultCheckpointDirectory, placement.jobId()).open(path);
+                initial = new RestoredState(checkpoint, serializer);
+            } catch (IOException e) {
+                throw new JobSubmissionException(e.getMessage(), e);
+            }
+            deployment.restoreFrom(initial, !userSavepoint || requested.allowNonRestoredState());
         }
+        ChannelWiring wiring = ChannelWiring.placed(graph, placement, localNode, dataServer, dataClient,
+                RecordSerializer.of(serializer));
+        CheckpointCoordinator coordinator = CheckpointCoordinator.forShare(placement.jobId(), jobName, config, serializer,
+                graph.maxParallelism(), jobManager);
         LocalJob job = new LocalJob(new JobId(placement.jobId()), jobName, placement.slotsOf(localNode).size(),
-                (listener, state) -> deployment.plans(deployment.createTasks(listener, wiring)));
+                (listener, state) -> deployment.plans(deployment.createTasks(listener, wiring)),
+                RestartStrategy.none(), coordinator, config, initial);
         job.start();
         return job;
+    }
+
+    /**
+     * The JobManager's side of a job placed over several nodes, from the job built so far: its
+     * restart strategy and checkpoint coordinator, which checks the savepoint the job starts from.
+     *
+     * @throws JobSubmissionException if the job or the savepoint it starts from is not valid
+     */
+    PlacedJobControl coordinatePlaced(String jobName, JobId jobId, ClusterMessaging messaging)
+            throws JobSubmissionException {
+        JobGraph graph = buildGraph(jobName);
+        JobDeployment deployment = prepare(jobName, graph);
+        CheckpointConfig config = checkpointConfig.copy();
+        if (deployment.isBatch()) {
+            config.setInterval(java.time.Duration.ZERO); // as in one JVM: a batch job restarts from its beginning
+        }
+        Path base = config.getDirectory() != null ? Path.of(config.getDirectory()) : defaultCheckpointDirectory;
+        CheckpointStorage storage = new CheckpointStorage(base.toAbsolutePath(), jobId.value());
+        CompletedCheckpoint initial = null;
+        SavepointRestore restore = savepointRestore;
+        savepointRestore = null;
+        if (restore != null) {
+            try {
+                initial = storage.open(Path.of(restore.path()));
+            } catch (IOException e) {
+                throw new JobSubmissionException(e.getMessage(), e);
+            }
+        }
+        RestartStrategy strategy = restartStrategy != null ? restartStrategy
+                : config.isEnabled() ? RestartStrategy.exponentialDelay() : RestartStrategy.none();
+        ClusterCheckpointCoordinator checkpoints = new ClusterCheckpointCoordinator(jobId.value(), jobName, config, storage,
+                graph.maxParallelism(), initial, messaging);
+        return new PlacedJobControl(jobName, strategy, checkpoints, config.getSavepointDirectory(),
+                config.isRetainOnCancel(), initial);
     }
 
     /**

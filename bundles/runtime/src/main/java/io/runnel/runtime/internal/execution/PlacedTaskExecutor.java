@@ -1,14 +1,19 @@
 package io.runnel.runtime.internal.execution;
 
 import io.runnel.api.cluster.NodeId;
-import io.runnel.api.stream.JobClient;
 import io.runnel.api.stream.JobStatus;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.StreamJob;
 import io.runnel.runtime.internal.network.DataClient;
 import io.runnel.runtime.internal.network.DataServer;
 import io.runnel.runtime.internal.network.NetworkConfig;
+import io.runnel.runtime.internal.checkpoint.CheckpointCoordinator;
+import io.runnel.runtime.internal.checkpoint.CheckpointMessages;
+import io.runnel.runtime.internal.checkpoint.OperatorState;
 import io.runnel.spi.cluster.ClusterMembership;
+import io.runnel.spi.cluster.ClusterMessaging;
+import io.runnel.spi.cluster.Registration;
+import io.runnel.spi.control.ControlTopics;
 import io.runnel.spi.control.TaskDeployment;
 import io.runnel.spi.control.TaskExecutor;
 import java.io.IOException;
@@ -16,6 +21,9 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -30,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * slots start. Owns the node's data server (bound to the node's cluster address, on a free port) and
  * data client for channels between nodes.
  *
+ * <p>Each share takes part in the job's checkpoints: the JobManager's trigger, completion and abort
+ * messages ({@code ControlTopics.CHECKPOINT_*}) are routed here to the share's coordinator by job and
+ * attempt, and its acknowledgements go back to the JobManager that sent the trigger. A trigger for a
+ * share that does not run here (any more) is declined, so the JobManager need not wait for its timeout.
+ *
  * <p>Active only on TaskManager nodes: it shares the TaskManager's configuration PID, which the node
  * bundle writes for those nodes alone.
  */
@@ -43,11 +56,26 @@ public final class PlacedTaskExecutor implements TaskExecutor {
     private final DataServer server;
     private final DataClient client;
     private final String dataAddress;
+    private final ClusterMessaging messaging;
+    /** The coordinators of the shares running here, by job id and attempt. */
+    private final Map<String, Share> shares = new ConcurrentHashMap<>();
+    private final List<Registration> registrations;
+
+    /** A share's checkpoint coordinator, and the JobManager node that triggers it. */
+    private static final class Share {
+        final CheckpointCoordinator coordinator;
+        volatile NodeId jobManager;
+
+        Share(CheckpointCoordinator coordinator) {
+            this.coordinator = coordinator;
+        }
+    }
 
     @Activate
-    public PlacedTaskExecutor(@Reference ConnectorServices connectors, @Reference ClusterMembership membership)
-            throws IOException {
+    public PlacedTaskExecutor(@Reference ConnectorServices connectors, @Reference ClusterMembership membership,
+            @Reference ClusterMessaging messaging) throws IOException {
         this.connectors = connectors;
+        this.messaging = messaging;
         String host = membership.localNode().host();
         NetworkConfig config = NetworkConfig.fromMap(Map.of(NetworkConfig.BIND_HOST, host));
         this.server = DataServer.start(config);
@@ -55,6 +83,52 @@ public final class PlacedTaskExecutor implements TaskExecutor {
         InetSocketAddress bound = server.address();
         this.dataAddress = host + ":" + bound.getPort();
         LOG.info("TaskManager data plane of node {} listens on {}", membership.localNode().id(), dataAddress);
+        this.registrations = List.of(
+                messaging.listen(ControlTopics.CHECKPOINT_TRIGGER, this::triggered),
+                messaging.listen(ControlTopics.CHECKPOINT_COMPLETE, (sender, payload) -> notice(sender, payload, true)),
+                messaging.listen(ControlTopics.CHECKPOINT_ABORT, (sender, payload) -> notice(sender, payload, false)));
+    }
+
+    private static String key(String jobId, int attempt) {
+        return jobId + "#" + attempt;
+    }
+
+    private void triggered(NodeId sender, byte[] payload) {
+        CheckpointMessages.Trigger trigger;
+        try {
+            trigger = CheckpointMessages.Trigger.decode(payload);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Ignored a checkpoint trigger from {}: {}", sender, e.getMessage());
+            return;
+        }
+        Share share = shares.get(key(trigger.jobId(), trigger.attempt()));
+        if (share == null) {
+            messaging.send(sender, ControlTopics.CHECKPOINT_DECLINE, new CheckpointMessages.Notice(trigger.jobId(),
+                    trigger.attempt(), trigger.checkpointId(), "attempt " + trigger.attempt() + " of the job does not run"
+                    + " on this node").encode());
+            return;
+        }
+        share.jobManager = sender;
+        share.coordinator.triggerByJobManager(trigger.checkpointId(), trigger.type(), Path.of(trigger.directory()));
+    }
+
+    private void notice(NodeId sender, byte[] payload, boolean completed) {
+        CheckpointMessages.Notice notice;
+        try {
+            notice = CheckpointMessages.Notice.decode(payload);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Ignored a checkpoint notice from {}: {}", sender, e.getMessage());
+            return;
+        }
+        Share share = shares.get(key(notice.jobId(), notice.attempt()));
+        if (share == null) {
+            return;
+        }
+        if (completed) {
+            share.coordinator.completedByJobManager(notice.checkpointId());
+        } else {
+            share.coordinator.abortedByJobManager(notice.checkpointId(), notice.reason());
+        }
     }
 
     @Override
@@ -72,8 +146,26 @@ public final class PlacedTaskExecutor implements TaskExecutor {
         Map<String, String> addresses = new LinkedHashMap<>();
         deployment.dataAddresses().forEach((node, address) -> addresses.put(node.value(), address));
         Placement placement = new Placement(deployment.jobId().value(), deployment.attempt(), slotNodes, addresses);
-        JobClient share = env.startPlaced(deployment.jobName(), placement, localNode.value(), server, client,
-                job.getClass().getClassLoader());
+        String key = key(deployment.jobId().value(), deployment.attempt());
+        AtomicReference<Share> self = new AtomicReference<>();
+        CheckpointCoordinator.JobManagerLink link = new CheckpointCoordinator.JobManagerLink() {
+            @Override
+            public void acknowledge(long checkpointId, List<OperatorState> operators) {
+                reply(self.get(), ControlTopics.CHECKPOINT_ACK, new CheckpointMessages.Ack(deployment.jobId().value(),
+                        deployment.attempt(), checkpointId, operators).encode());
+            }
+
+            @Override
+            public void decline(long checkpointId, String reason) {
+                reply(self.get(), ControlTopics.CHECKPOINT_DECLINE, new CheckpointMessages.Notice(deployment.jobId().value(),
+                        deployment.attempt(), checkpointId, reason).encode());
+            }
+        };
+        LocalJob share = env.startPlaced(deployment.jobName(), placement, localNode.value(), server, client,
+                job.getClass().getClassLoader(), deployment.restorePath(), link);
+        self.set(new Share(share.coordinator()));
+        shares.put(key, self.get());
+        share.result().whenComplete((result, error) -> shares.remove(key));
         share.result().whenComplete((result, error) -> {
             if (result == null) {
                 listener.ended(Outcome.FAILED, "Tasks of job '" + deployment.jobName() + "' on node " + localNode
@@ -89,8 +181,17 @@ public final class PlacedTaskExecutor implements TaskExecutor {
         return share::cancel;
     }
 
+    /** Sends a share's answer to the JobManager that triggered it. */
+    private void reply(Share share, String topic, byte[] payload) {
+        NodeId jobManager = share == null ? null : share.jobManager;
+        if (jobManager != null) {
+            messaging.send(jobManager, topic, payload);
+        }
+    }
+
     @Deactivate
     void deactivate() {
+        registrations.forEach(Registration::close);
         client.close();
         server.close();
     }
