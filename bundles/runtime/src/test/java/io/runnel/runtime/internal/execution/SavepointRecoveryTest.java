@@ -66,7 +66,7 @@ class SavepointRecoveryTest {
      * source subtask that resumes several splits takes them in turns, so its timestamps are out of
      * order by up to a few thousand; the watermark allows for that.
      */
-    private static void windowJob(LocalStreamEnvironment env, SinkDescriptor<String> sink) {
+    static void windowJob(io.runnel.api.stream.StreamEnvironment env, SinkDescriptor<String> sink) {
         env.fromSource(Sources.generator(COUNT, RATE, i -> i), "numbers").uid("numbers")
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Long>forBoundedOutOfOrderness(Duration.ofSeconds(5))
                         .withTimestampAssigner((value, previous) -> value)).uid("timestamps")
@@ -76,7 +76,7 @@ class SavepointRecoveryTest {
                 .sinkTo(sink, "sink").uid("sink");
     }
 
-    private static Map<String, long[]> expectedWindows() {
+    static Map<String, long[]> expectedWindows() {
         Map<String, long[]> expected = new HashMap<>();
         for (long i = 0; i < COUNT; i++) {
             long[] window = expected.computeIfAbsent((i % 4) + " " + (i / 1000 * 1000), w -> new long[2]);
@@ -87,7 +87,7 @@ class SavepointRecoveryTest {
     }
 
     /** Sums count and sum per (key, window) over the committed lines "key start count sum". */
-    private static Map<String, long[]> merged(List<String> lines) {
+    static Map<String, long[]> merged(List<String> lines) {
         Map<String, long[]> merged = new HashMap<>();
         for (String line : lines) {
             String[] parts = line.split(" ");
@@ -98,7 +98,7 @@ class SavepointRecoveryTest {
         return merged;
     }
 
-    private static void assertSameWindows(Map<String, long[]> actual, Map<String, long[]> expected) {
+    static void assertSameWindows(Map<String, long[]> actual, Map<String, long[]> expected) {
         assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
         expected.forEach((window, values) -> assertThat(actual.get(window)).as("window %s", window).containsExactly(values));
     }
