@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * they have all ended, the restart strategy decides: the job fails with that failure, or after a
  * delay a new attempt starts from the latest completed checkpoint (or from the state the job
  * started with, if there is none yet), with fresh channels. The result completes when the job
- * finished, was cancelled, or failed for good. For a share of a placed job there is one attempt:
- * tasks on other nodes learn of a failure or cancellation here through their channels, which fail.
+ * finished, was cancelled, or failed for good. For a share of a placed job there is one attempt
+ * (restart strategy none): tasks on other nodes learn of a failure or cancellation here through
+ * their channels, which fail, and the JobManager restarts the whole job as a new placement; the
+ * share's coordinator takes part in the checkpoints the JobManager triggers.
  *
  * <p>A job with a {@link CheckpointCoordinator} takes checkpoints and savepoints; its checkpoints
  * are deleted when it is cancelled or finishes, unless it retains them, and kept when it fails.
@@ -68,11 +70,6 @@ final class LocalJob implements JobClient {
     private int attemptNumber;
     /** The id of the checkpoint each restart started from (-1: none, started from the job's initial state). */
     private final List<Long> restoredFrom = new java.util.ArrayList<>();
-
-    /** A job without checkpoints that does not restart: one node's share of a placed job. */
-    LocalJob(JobId jobId, String name, int slots, TaskFactory factory) {
-        this(jobId, name, slots, factory, RestartStrategy.none(), null, new CheckpointConfig(), null);
-    }
 
     /**
      * @param coordinator takes the job's checkpoints and savepoints; null for a job without them
@@ -190,7 +187,7 @@ final class LocalJob implements JobClient {
     private CompletableFuture<String> savepoint(String directory, CheckpointType type) {
         if (coordinator == null) {
             return CompletableFuture.failedFuture(new UnsupportedOperationException("Job '" + name
-                    + "' runs over several TaskManagers; savepoints of such jobs are not supported yet"));
+                    + "' takes no checkpoints or savepoints"));
         }
         String target = directory != null ? directory : checkpointConfig.getSavepointDirectory();
         if (target == null || target.isBlank()) {
