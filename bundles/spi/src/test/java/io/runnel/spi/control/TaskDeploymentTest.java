@@ -27,6 +27,14 @@ class TaskDeploymentTest {
     }
 
     @Test
+    void aRestartCarriesTheCheckpointItRestoresFrom() {
+        TaskDeployment restart = new TaskDeployment(JobId.generate(), 3, "clicks", "clickstream", 2, Map.of(), List.of(B, B),
+                Map.of(B, "127.0.0.1:4002"), "/data/checkpoints/job/chk-12");
+        assertThat(TaskDeployment.decode(restart.encode())).isEqualTo(restart);
+        assertThat(TaskDeployment.decode(restart.encode()).restorePath()).isEqualTo("/data/checkpoints/job/chk-12");
+    }
+
+    @Test
     void aSlotOnANodeWithoutDataAddressIsRefused() {
         assertThatThrownBy(() -> new TaskDeployment(JobId.generate(), 0, "j", "j", 1, Map.of(), List.of(A, B),
                 Map.of(A, "127.0.0.1:1")))
