@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +113,7 @@ public final class CheckpointCoordinator {
     private final TypeSerializer<Object> serializer;
     private final int maxParallelism;
     private volatile FailureListener failureListener = reason -> { };
+    private final CoordinatorThreads threads;
     private final ScheduledExecutorService timer;
     private final ExecutorService io;
     private final Map<Long, Pending> pending = new LinkedHashMap<>();
@@ -169,16 +169,12 @@ public final class CheckpointCoordinator {
         this.serializer = serializer;
         this.maxParallelism = maxParallelism;
         this.nextId = startedFrom == null ? 1 : startedFrom.checkpointId() + 1;
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "checkpoint timer"));
-        this.io = Executors.newFixedThreadPool(2, runnable -> daemon(runnable, "checkpoint writer"));
+        this.threads = new CoordinatorThreads(jobName, 2, "checkpoint writer");
+        this.timer = threads.timer;
+        this.io = threads.io;
         this.lastCompletionNanos = System.nanoTime();
     }
 
-    private Thread daemon(Runnable runnable, String role) {
-        Thread thread = new Thread(runnable, "runnel " + jobName + " " + role);
-        thread.setDaemon(true);
-        return thread;
-    }
 
     /** Who hears of too many failed checkpoints in a row (the job, which then fails its tasks). */
     public void setFailureListener(FailureListener listener) {
@@ -535,12 +531,7 @@ public final class CheckpointCoordinator {
         LOG.info("Job '{}' completed {} {} in {} ms ({} operator(s) with state) at {}", jobName, describe(checkpoint),
                 checkpoint.id, millis, operators.size(), completed.directory());
         if (checkpoint.type == CheckpointType.CHECKPOINT) {
-            try {
-                storage.retain(config.getNumRetained());
-            } catch (IOException e) {
-                LOG.warn("Job '{}': deleting checkpoints beyond the {} retained failed: {}", jobName,
-                        config.getNumRetained(), e.toString());
-            }
+            storage.retainLogging(config.getNumRetained(), jobName);
         }
         // A savepoint that leaves the job running is not a recovery point: effects staged for it are
         // committed by the next checkpoint's completion, never by the savepoint's, or a failover to
@@ -741,19 +732,9 @@ public final class CheckpointCoordinator {
             }
             abortAll("the job ended");
         }
-        timer.shutdownNow();
-        io.shutdown();
-        try {
-            io.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        threads.stop();
         if (discard && storage != null) {
-            try {
-                storage.discardAll();
-            } catch (IOException e) {
-                LOG.warn("Job '{}': deleting its checkpoints in {} failed: {}", jobName, storage.jobDirectory(), e.toString());
-            }
+            storage.discardAllLogging(jobName);
         }
     }
 

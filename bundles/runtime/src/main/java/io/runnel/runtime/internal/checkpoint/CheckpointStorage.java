@@ -223,6 +223,24 @@ public final class CheckpointStorage {
         return deleted;
     }
 
+    /** {@link #retain}, logging instead of throwing: a checkpoint that could not be deleted is tried again next time. */
+    public void retainLogging(int count, String jobName) {
+        try {
+            retain(count);
+        } catch (IOException e) {
+            LOG.warn("Job '{}': deleting checkpoints beyond the {} retained failed: {}", jobName, count, e.toString());
+        }
+    }
+
+    /** {@link #discardAll}, logging instead of throwing, for a job that ends. */
+    public void discardAllLogging(String jobName) {
+        try {
+            discardAll();
+        } catch (IOException e) {
+            LOG.warn("Job '{}': deleting its checkpoints in {} failed: {}", jobName, jobDirectory, e.toString());
+        }
+    }
+
     /**
      * Deletes every checkpoint of the job, complete or not, and then the job's directory if nothing
      * else is in it: what a cancelled or finished job does unless it retains its checkpoints.

@@ -19,7 +19,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -86,6 +85,7 @@ public final class ClusterCheckpointCoordinator implements AutoCloseable {
     private final int maxParallelism;
     private final ClusterMessaging messaging;
     private final List<Registration> registrations;
+    private final CoordinatorThreads threads;
     private final ScheduledExecutorService timer;
     private final ExecutorService io;
     private final Map<Long, Pending> pending = new LinkedHashMap<>();
@@ -116,8 +116,9 @@ public final class ClusterCheckpointCoordinator implements AutoCloseable {
         this.maxParallelism = maxParallelism;
         this.messaging = messaging;
         this.nextId = startedFrom == null ? 1 : startedFrom.checkpointId() + 1;
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "checkpoint timer"));
-        this.io = Executors.newSingleThreadExecutor(runnable -> daemon(runnable, "checkpoint metadata"));
+        this.threads = new CoordinatorThreads(jobName, 1, "checkpoint metadata");
+        this.timer = threads.timer;
+        this.io = threads.io;
         this.registrations = List.of(
                 messaging.listen(ControlTopics.CHECKPOINT_ACK, (sender, payload) -> {
                     CheckpointMessages.Ack ack = decode(sender, "acknowledgement", () -> CheckpointMessages.Ack.decode(payload));
@@ -133,11 +134,6 @@ public final class ClusterCheckpointCoordinator implements AutoCloseable {
                 }));
     }
 
-    private Thread daemon(Runnable runnable, String role) {
-        Thread thread = new Thread(runnable, "runnel " + jobName + " " + role);
-        thread.setDaemon(true);
-        return thread;
-    }
 
     private static <T> T decode(NodeId sender, String what, java.util.function.Supplier<T> decoder) {
         try {
@@ -338,12 +334,7 @@ public final class ClusterCheckpointCoordinator implements AutoCloseable {
         LOG.info("Job '{}' completed {} in {} ms ({} operator(s) with state) at {}", jobName, checkpoint.describe(), millis,
                 operators.size(), completed.directory());
         if (checkpoint.type == CheckpointType.CHECKPOINT) {
-            try {
-                storage.retain(config.getNumRetained());
-            } catch (IOException e) {
-                LOG.warn("Job '{}': deleting checkpoints beyond the {} retained failed: {}", jobName,
-                        config.getNumRetained(), e.toString());
-            }
+            storage.retainLogging(config.getNumRetained(), jobName);
         }
         // As in one JVM: a savepoint that leaves the job running commits nothing (see CheckpointCoordinator).
         if (checkpoint.type != CheckpointType.SAVEPOINT) {
@@ -477,19 +468,9 @@ public final class ClusterCheckpointCoordinator implements AutoCloseable {
             abortAll("the job ended");
         }
         registrations.forEach(Registration::close);
-        timer.shutdownNow();
-        io.shutdown();
-        try {
-            io.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        threads.stop();
         if (discard) {
-            try {
-                storage.discardAll();
-            } catch (IOException e) {
-                LOG.warn("Job '{}': deleting its checkpoints in {} failed: {}", jobName, storage.jobDirectory(), e.toString());
-            }
+            storage.discardAllLogging(jobName);
         }
     }
 
