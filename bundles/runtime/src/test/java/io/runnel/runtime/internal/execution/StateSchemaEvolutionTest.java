@@ -10,7 +10,6 @@ import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
 import io.runnel.api.stream.JobResult;
 import io.runnel.api.stream.JobStatus;
-import io.runnel.api.stream.RestartStrategy;
 import io.runnel.api.stream.SavepointRestore;
 import io.runnel.api.stream.Sources;
 import io.runnel.connectors.basic.internal.DatagenSource;
@@ -57,6 +56,7 @@ class StateSchemaEvolutionTest {
     private static final long COUNT = 30_000;
     private static final long RATE = 15_000;
     private static final String STATE = "tally";
+    private static final String UID = "tallies";
 
     /** Version 1: fields count, label, sum and writtenBy. */
     private static final String POJO_V1 = """
@@ -106,6 +106,20 @@ class StateSchemaEvolutionTest {
             }
             """;
 
+    /** Version 3: {@code count} became a String, which a long's bytes cannot be read as. */
+    private static final String POJO_V3_INCOMPATIBLE = """
+            package io.runnel.evolution;
+            public class Tally {
+                public String count;
+                public long sum;
+                public String writtenBy;
+                public void add(long value) {
+                    count = count + "|";
+                    sum += value;
+                }
+            }
+            """;
+
     private static final String AVRO_V1 = """
             {"type": "record", "name": "Tally", "namespace": "io.runnel.evolution", "fields": [
               {"name": "count", "type": "long"},
@@ -123,6 +137,14 @@ class StateSchemaEvolutionTest {
               {"name": "writtenBy", "type": "string"}]}
             """;
 
+    /** {@code count} became a string, which Avro does not promote a long to. */
+    private static final String AVRO_V3_INCOMPATIBLE = """
+            {"type": "record", "name": "Tally", "namespace": "io.runnel.evolution", "fields": [
+              {"name": "count", "type": "string"},
+              {"name": "sum", "type": "long"},
+              {"name": "writtenBy", "type": "string"}]}
+            """;
+
     /**
      * The POJO classes of each version, by a name the process function carries: the function is
      * copied through Java serialization with the test's class loader, which cannot resolve a
@@ -133,6 +155,7 @@ class StateSchemaEvolutionTest {
     @TempDir
     Path directory;
 
+    /** Two slots at parallelism 2, checkpoints on, and the default restart strategy (restarts without end). */
     private LocalStreamEnvironment environment(ClassLoader jobClassLoader) {
         MapConnectorRegistry connectors = new MapConnectorRegistry().withSource("datagen", new DatagenSource())
                 .withSink(TransactionalTestSink.CONNECTOR, new TransactionalTestSink());
@@ -140,7 +163,6 @@ class StateSchemaEvolutionTest {
         env.setParallelism(2);
         env.enableCheckpointing(Duration.ofMillis(50));
         env.getCheckpointConfig().setDirectory(directory.resolve("checkpoints").toString());
-        env.setRestartStrategy(RestartStrategy.fixedDelay(2, Duration.ofMillis(20)));
         env.setJobClassLoader(jobClassLoader);
         return env;
     }
@@ -151,7 +173,7 @@ class StateSchemaEvolutionTest {
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Long>forMonotonousTimestamps()
                         .withTimestampAssigner((value, previous) -> value)).uid("timestamps")
                 .keyBy(value -> value % 3)
-                .process(tally).uid("tallies")
+                .process(tally).uid(UID)
                 .sinkTo(TransactionalTestSink.into(output), "sink").uid("sink");
     }
 
@@ -169,13 +191,13 @@ class StateSchemaEvolutionTest {
         return savepoint;
     }
 
-    /** Starts the next version of the job from {@code savepoint} and waits for it to end. */
-    private JobResult resume(String savepoint, ClassLoader loader, KeyedProcessFunction<Long, Long, String> tally,
+    /** Starts the next version of the job from {@code savepoint}. */
+    private LocalJob resume(String savepoint, ClassLoader loader, KeyedProcessFunction<Long, Long, String> tally,
             String output) throws Exception {
         LocalStreamEnvironment env = environment(loader);
         env.setSavepointRestore(new SavepointRestore(savepoint, false));
         tallyJob(env, tally, output);
-        return env.submit(output + " next").result().get(60, TimeUnit.SECONDS);
+        return env.submit(output + " next");
     }
 
     /** The sum of the numbers whose remainder by 3 is {@code key}: what its tally holds at the end. */
@@ -191,7 +213,7 @@ class StateSchemaEvolutionTest {
                 .isEqualTo(VERSIONS.get("pojo-v2").getName());
 
         String savepoint = runFirstVersionAndStop(v1, new PojoTally("pojo-v1"), "pojo");
-        JobResult resumed = resume(savepoint, v2, new PojoTally("pojo-v2"), "pojo");
+        JobResult resumed = resume(savepoint, v2, new PojoTally("pojo-v2"), "pojo").result().get(60, TimeUnit.SECONDS);
 
         assertThat(resumed.status()).as("%s", resumed.failure()).isEqualTo(JobStatus.FINISHED);
         assertThat(TransactionalTestSink.committed("pojo")).containsExactlyInAnyOrder(
@@ -204,13 +226,62 @@ class StateSchemaEvolutionTest {
     void anAvroStateWithAFieldAddedAndOneRemovedRestoresFromASavepointOfTheOldSchema() throws Exception {
         ClassLoader loader = StateSchemaEvolutionTest.class.getClassLoader();
         String savepoint = runFirstVersionAndStop(loader, new AvroTally(AVRO_V1, "v1"), "avro");
-        JobResult resumed = resume(savepoint, loader, new AvroTally(AVRO_V2, "v2"), "avro");
+        JobResult resumed = resume(savepoint, loader, new AvroTally(AVRO_V2, "v2"), "avro").result().get(60, TimeUnit.SECONDS);
 
         assertThat(resumed.status()).as("%s", resumed.failure()).isEqualTo(JobStatus.FINISHED);
         assertThat(TransactionalTestSink.committed("avro")).containsExactlyInAnyOrder(
                 "0 {\"count\": 10000, \"sum\": " + sumOfKey(0) + ", \"unit\": \"records\", \"writtenBy\": \"v1\"}",
                 "1 {\"count\": 10000, \"sum\": " + sumOfKey(1) + ", \"unit\": \"records\", \"writtenBy\": \"v1\"}",
                 "2 {\"count\": 10000, \"sum\": " + sumOfKey(2) + ", \"unit\": \"records\", \"writtenBy\": \"v1\"}");
+    }
+
+    @Test
+    void aPojoFieldWhoseTypeChangedIncompatiblyIsRefusedNamingTheStateAndTheField() throws Exception {
+        ClassLoader v1 = compile("pojo-v1", POJO_V1);
+        ClassLoader v3 = compile("pojo-v3", POJO_V3_INCOMPATIBLE);
+        String savepoint = runFirstVersionAndStop(v1, new PojoTally("pojo-v1"), "pojo refused");
+
+        LocalJob job = resume(savepoint, v3, new PojoTally("pojo-v3"), "pojo refused");
+        JobResult refused;
+        try {
+            refused = job.result().get(30, TimeUnit.SECONDS);
+        } finally {
+            job.cancel(); // if it is still restarting, so that it does not outlive the test
+        }
+
+        assertThat(refused.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.restarts()).as("restarting cannot help, so the job fails at once").isZero();
+        assertThat(refused.failure()).isNotNull();
+        assertThat(refused.failure().getMessage())
+                .contains("State '" + STATE + "' of the operator with uid '" + UID + "' cannot be restored")
+                .contains("io.runnel.evolution.Tally", "field 'count' was written as LONG and is now STRING")
+                .contains("give its descriptor a new name")
+                .contains("Change the field back");
+        assertThat(TransactionalTestSink.committed("pojo refused")).isEmpty();
+    }
+
+    @Test
+    void anAvroFieldWhoseTypeChangedIncompatiblyIsRefusedNamingTheStateAndTheField() throws Exception {
+        ClassLoader loader = StateSchemaEvolutionTest.class.getClassLoader();
+        String savepoint = runFirstVersionAndStop(loader, new AvroTally(AVRO_V1, "v1"), "avro refused");
+
+        LocalJob job = resume(savepoint, loader, new AvroTally(AVRO_V3_INCOMPATIBLE, "v3"), "avro refused");
+        JobResult refused;
+        try {
+            refused = job.result().get(30, TimeUnit.SECONDS);
+        } finally {
+            job.cancel(); // if it is still restarting, so that it does not outlive the test
+        }
+
+        assertThat(refused.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.restarts()).as("restarting cannot help, so the job fails at once").isZero();
+        assertThat(refused.failure()).isNotNull();
+        assertThat(refused.failure().getMessage())
+                .contains("State '" + STATE + "' of the operator with uid '" + UID + "' cannot be restored")
+                .contains("io.runnel.evolution.Tally", "field 'count' was written as LONG and is now STRING")
+                .contains("give its descriptor a new name")
+                .contains("Make the Avro schema change compatible");
+        assertThat(TransactionalTestSink.committed("avro refused")).isEmpty();
     }
 
     /**
