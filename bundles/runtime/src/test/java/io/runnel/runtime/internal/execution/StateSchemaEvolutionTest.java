@@ -1,6 +1,7 @@
 package io.runnel.runtime.internal.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.runnel.api.eventtime.WatermarkStrategy;
 import io.runnel.api.functions.Collector;
@@ -23,9 +24,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -44,11 +47,13 @@ import org.junit.jupiter.api.io.TempDir;
  * and is compiled from source here into a directory of its own and loaded by a class loader of its
  * own, as two builds of a job's bundle would be. The job code itself (source, key, the process
  * function) is shared: it makes, updates and prints a {@code Tally} only through reflection, so that
- * it works with whichever version it is given.
+ * it works with whichever version it is given. The Avro versions are generic records under three
+ * schemas.
  *
- * <p>Every version's {@code add} sets {@code writtenBy} once, when the tally is new. The resumed job
- * printing {@code writtenBy=v1} for every key therefore proves that the old values were carried
- * over, independently of how far the first job got before it stopped.
+ * <p>Every version sets {@code writtenBy} once, when a key's tally is new. The resumed job printing
+ * {@code writtenBy=v1} for every key therefore proves that the old values were carried over,
+ * however far the first job got before it stopped. Incompatible versions must be refused with a
+ * message naming the state, its operator's uid and the field, and without restarting the job.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StateSchemaEvolutionTest {
@@ -114,8 +119,15 @@ class StateSchemaEvolutionTest {
                 public long sum;
                 public String writtenBy;
                 public void add(long value) {
-                    count = count + "|";
+                    if (writtenBy == null) {
+                        writtenBy = "v3";
+                    }
+                    count = String.valueOf(count == null ? 1 : Long.parseLong(count) + 1);
                     sum += value;
+                }
+                @Override
+                public String toString() {
+                    return "count=" + count + " sum=" + sum + " writtenBy=" + writtenBy;
                 }
             }
             """;
@@ -152,6 +164,9 @@ class StateSchemaEvolutionTest {
      */
     static final Map<String, Class<?>> VERSIONS = new ConcurrentHashMap<>();
 
+    /** Numbers tallied so far by every subtask of every version, so that the first job stops with state. */
+    static final AtomicLong TALLIED = new AtomicLong();
+
     @TempDir
     Path directory;
 
@@ -167,8 +182,9 @@ class StateSchemaEvolutionTest {
         return env;
     }
 
-    /** Numbers with event time, keyed by their remainder by 3, tallied per key; each key's tally printed at the end. */
-    private static void tallyJob(LocalStreamEnvironment env, KeyedProcessFunction<Long, Long, String> tally, String output) {
+    /** Numbers with event time, keyed by their remainder by 3, tallied per key; each tally printed at the end. */
+    private static void tallyJob(LocalStreamEnvironment env, KeyedProcessFunction<Long, Long, String> tally,
+            String output) {
         env.fromSource(Sources.generator(COUNT, RATE, i -> i), "numbers").uid("numbers")
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Long>forMonotonousTimestamps()
                         .withTimestampAssigner((value, previous) -> value)).uid("timestamps")
@@ -178,12 +194,13 @@ class StateSchemaEvolutionTest {
     }
 
     /** Runs version 1 of the job for a while and stops it with a savepoint, whose path it returns. */
-    private String runFirstVersionAndStop(ClassLoader loader, KeyedProcessFunction<Long, Long, String> tally, String output)
-            throws Exception {
+    private String runFirstVersionAndStop(ClassLoader loader, KeyedProcessFunction<Long, Long, String> tally,
+            String output) throws Exception {
         LocalStreamEnvironment env = environment(loader);
         tallyJob(env, tally, output);
+        TALLIED.set(0);
         LocalJob first = env.submit(output + " v1");
-        Thread.sleep(500); // about a quarter of the input
+        await().atMost(Duration.ofSeconds(20)).until(() -> TALLIED.get() >= 3000); // a tenth of the input
         String savepoint = first.stopWithSavepoint(false, directory.resolve("savepoints").toString())
                 .get(30, TimeUnit.SECONDS);
         assertThat(first.result().get(30, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.FINISHED);
@@ -213,7 +230,8 @@ class StateSchemaEvolutionTest {
                 .isEqualTo(VERSIONS.get("pojo-v2").getName());
 
         String savepoint = runFirstVersionAndStop(v1, new PojoTally("pojo-v1"), "pojo");
-        JobResult resumed = resume(savepoint, v2, new PojoTally("pojo-v2"), "pojo").result().get(60, TimeUnit.SECONDS);
+        JobResult resumed = resume(savepoint, v2, new PojoTally("pojo-v2"), "pojo")
+                .result().get(60, TimeUnit.SECONDS);
 
         assertThat(resumed.status()).as("%s", resumed.failure()).isEqualTo(JobStatus.FINISHED);
         assertThat(TransactionalTestSink.committed("pojo")).containsExactlyInAnyOrder(
@@ -226,7 +244,8 @@ class StateSchemaEvolutionTest {
     void anAvroStateWithAFieldAddedAndOneRemovedRestoresFromASavepointOfTheOldSchema() throws Exception {
         ClassLoader loader = StateSchemaEvolutionTest.class.getClassLoader();
         String savepoint = runFirstVersionAndStop(loader, new AvroTally(AVRO_V1, "v1"), "avro");
-        JobResult resumed = resume(savepoint, loader, new AvroTally(AVRO_V2, "v2"), "avro").result().get(60, TimeUnit.SECONDS);
+        JobResult resumed = resume(savepoint, loader, new AvroTally(AVRO_V2, "v2"), "avro")
+                .result().get(60, TimeUnit.SECONDS);
 
         assertThat(resumed.status()).as("%s", resumed.failure()).isEqualTo(JobStatus.FINISHED);
         assertThat(TransactionalTestSink.committed("avro")).containsExactlyInAnyOrder(
@@ -258,6 +277,21 @@ class StateSchemaEvolutionTest {
                 .contains("give its descriptor a new name")
                 .contains("Change the field back");
         assertThat(TransactionalTestSink.committed("pojo refused")).isEmpty();
+    }
+
+    @Test
+    void aStateGivenANewNameStartsEmptyAsTheRefusalAdvises() throws Exception {
+        ClassLoader v1 = compile("pojo-v1", POJO_V1);
+        ClassLoader v3 = compile("pojo-v3", POJO_V3_INCOMPATIBLE);
+        String savepoint = runFirstVersionAndStop(v1, new PojoTally("pojo-v1"), "renamed");
+
+        JobResult resumed = resume(savepoint, v3, new PojoTally("pojo-v3", STATE + "-v3"), "renamed")
+                .result().get(60, TimeUnit.SECONDS);
+
+        assertThat(resumed.status()).as("%s", resumed.failure()).isEqualTo(JobStatus.FINISHED);
+        List<String> tallies = TransactionalTestSink.committed("renamed");
+        assertThat(tallies).hasSize(3).allSatisfy(line -> assertThat(line).endsWith(" writtenBy=v3"));
+        assertThat(tallies).as("only the records after the savepoint").noneMatch(line -> line.contains("count=10000 "));
     }
 
     @Test
@@ -314,18 +348,24 @@ class StateSchemaEvolutionTest {
     static final class PojoTally extends KeyedProcessFunction<Long, Long, String> {
         private static final long serialVersionUID = 1L;
         private final String version;
+        private final String stateName;
         private transient Class<Object> type;
         private transient ValueState<Object> tally;
 
         PojoTally(String version) {
+            this(version, STATE);
+        }
+
+        PojoTally(String version, String stateName) {
             this.version = version;
+            this.stateName = stateName;
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public void open(RuntimeContext context) {
             type = (Class<Object>) VERSIONS.get(version);
-            tally = context.getState(new ValueStateDescriptor<>(STATE, type));
+            tally = context.getState(new ValueStateDescriptor<>(stateName, type));
         }
 
         @Override
@@ -336,6 +376,7 @@ class StateSchemaEvolutionTest {
             }
             type.getMethod("add", long.class).invoke(current, value);
             tally.update(current);
+            TALLIED.incrementAndGet();
             context.timerService().registerEventTimeTimer(Long.MAX_VALUE - 1);
         }
 
@@ -381,6 +422,7 @@ class StateSchemaEvolutionTest {
             current.put("sum", (Long) current.get("sum") + value);
             setIfPresent(current, "label", "last " + value);
             tally.update(current);
+            TALLIED.incrementAndGet();
             context.timerService().registerEventTimeTimer(Long.MAX_VALUE - 1);
         }
 
