@@ -286,10 +286,10 @@ final class JobDeployment {
     private OperatorContext contextFor(Transformation operator, int subtask, int parallelism) {
         if (operator instanceof Transformation.TwoInput two) {
             return new OperatorContext(operator.name(), subtask, parallelism, graph.maxParallelism(), two.firstKey(),
-                    two.secondKey());
+                    two.secondKey(), uidOf(operator));
         }
         return new OperatorContext(operator.name(), subtask, parallelism, graph.maxParallelism(),
-                operator instanceof Transformation.OneInput one ? one.keySelector() : null, null);
+                operator instanceof Transformation.OneInput one ? one.keySelector() : null, null, uidOf(operator));
     }
 
     private StreamOperator<Object> createOperator(Transformation operator, OperatorContext context, Output<Object> output)

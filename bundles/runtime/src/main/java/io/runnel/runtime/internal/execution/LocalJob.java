@@ -8,6 +8,7 @@ import io.runnel.api.stream.JobResult;
 import io.runnel.api.stream.JobStatus;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.RestartStrategy;
+import io.runnel.api.types.IncompatibleSchemaException;
 import io.runnel.runtime.internal.checkpoint.CheckpointCoordinator;
 import io.runnel.runtime.internal.checkpoint.CompletedCheckpoint;
 import io.runnel.runtime.internal.checkpoint.RecoveryScan;
@@ -276,7 +277,7 @@ final class LocalJob implements JobClient {
                     return;
                 }
                 failure = error;
-                boolean restartable = backoff.strategy().kind() != RestartStrategy.Kind.NONE;
+                boolean restartable = backoff.strategy().kind() != RestartStrategy.Kind.NONE && !repeatsOnRestart(error);
                 LOG.error("Job '{}' ({}) attempt {} fails{}: {}", name, jobId, number,
                         restartable ? " (restart strategy: " + backoff.strategy() + ")" : "", error.getMessage(), error);
                 if (restartable && status.get() == JobStatus.RUNNING) {
@@ -308,6 +309,12 @@ final class LocalJob implements JobClient {
 
     /** Every task of a failed attempt has ended: restart after the strategy's delay, or fail. Holds the lock. */
     private void restartOrFail(Attempt failed) {
+        if (repeatsOnRestart(failed.failure)) {
+            LOG.error("Job '{}' ({}) fails without restarting: its code cannot read the state it starts from, and every"
+                    + " restart would start from the same state", name, jobId);
+            end(JobStatus.FAILED, failed.failure);
+            return;
+        }
         long delay = backoff.onFailure(System.currentTimeMillis(), failed.startMillis);
         if (delay < 0) {
             if (backoff.strategy().kind() != RestartStrategy.Kind.NONE) {
@@ -320,6 +327,23 @@ final class LocalJob implements JobClient {
         status.set(JobStatus.RESTARTING);
         LOG.info("Job '{}' ({}) restarts in {} ms (restart {})", name, jobId, delay, backoff.restarts());
         CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> restart(failed));
+    }
+
+    /**
+     * Whether {@code failure} is one no restart can get past: state whose stored schema the job's
+     * serializers refuse ({@link IncompatibleSchemaException}, met when an operator asks for its
+     * state). A restart reads the same savepoint or checkpoint with the same code, so it would fail
+     * alike, and a strategy without a limit (the default) would restart for ever.
+     */
+    private static boolean repeatsOnRestart(Throwable failure) {
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < 32; depth++) { // bounded, in case causes form a loop
+            if (cause instanceof IncompatibleSchemaException) {
+                return true;
+            }
+            cause = cause.getCause();
+        }
+        return false;
     }
 
     /** Starts the next attempt from the latest completed checkpoint. */

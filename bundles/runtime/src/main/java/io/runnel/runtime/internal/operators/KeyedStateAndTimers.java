@@ -39,6 +39,9 @@ final class KeyedStateAndTimers {
         if (jobLoader != null) {
             state.setUserClassLoader(jobLoader);
         }
+        if (context.uid() != null) {
+            state.setOwner("of the operator with uid '" + context.uid() + "'");
+        }
         this.timers = new KeyedTimers(services.timers(), onTimer);
         if (services.restoredKeyed() != null) {
             restore(services.restoredKeyed());

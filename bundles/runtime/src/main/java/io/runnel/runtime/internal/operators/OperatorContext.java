@@ -12,11 +12,19 @@ import io.runnel.api.functions.KeySelector;
  * @param keySelector the key of incoming records for operators after keyBy (of the first input of a
  *     two-input operator), else null
  * @param secondKeySelector the key of the second input of a keyed two-input operator, else null
+ * @param uid the uid checkpoints and savepoints file the operator's state under, for errors about
+ *     restoring it; null where there is none (an operator run alone in a test harness)
  */
 public record OperatorContext(String name, int subtaskIndex, int parallelism, int maxParallelism,
-        KeySelector<Object, Object> keySelector, KeySelector<Object, Object> secondKeySelector) {
+        KeySelector<Object, Object> keySelector, KeySelector<Object, Object> secondKeySelector, String uid) {
 
-    /** The context of a one-input operator. */
+    /** The context of an operator without a uid. */
+    public OperatorContext(String name, int subtaskIndex, int parallelism, int maxParallelism,
+            KeySelector<Object, Object> keySelector, KeySelector<Object, Object> secondKeySelector) {
+        this(name, subtaskIndex, parallelism, maxParallelism, keySelector, secondKeySelector, null);
+    }
+
+    /** The context of a one-input operator without a uid. */
     public OperatorContext(String name, int subtaskIndex, int parallelism, int maxParallelism,
             KeySelector<Object, Object> keySelector) {
         this(name, subtaskIndex, parallelism, maxParallelism, keySelector, null);

@@ -35,6 +35,8 @@ public final class HeapKeyedStateBackend {
     private final int maxParallelism;
     private final java.util.function.LongSupplier clock;
     private ClassLoader userClassLoader = HeapKeyedStateBackend.class.getClassLoader();
+    /** Follows a state's name in restore errors, saying whose state it is; empty if unknown. */
+    private String owner = "";
     private final Map<String, StateTable> tables = new HashMap<>();
     private final Map<String, StateDescriptor<?>> descriptors = new HashMap<>();
     /** Restored states not yet asked for, still as bytes. */
@@ -54,6 +56,14 @@ public final class HeapKeyedStateBackend {
         this.lastKeyGroup = lastKeyGroup;
         this.maxParallelism = maxParallelism;
         this.clock = clock;
+    }
+
+    /**
+     * Says in errors about restoring a state whose it is, e.g. {@code of the operator with uid 'totals'}:
+     * the uid is what savepoints file state under, so it tells the user which state a message is about.
+     */
+    public void setOwner(String owner) {
+        this.owner = " " + java.util.Objects.requireNonNull(owner, "owner");
     }
 
     /** The class loader of the job's classes, for state whose descriptor names no class. */
@@ -235,14 +245,16 @@ public final class HeapKeyedStateBackend {
         try {
             reader = table.serializer().readerFor(restored.valueSchema());
         } catch (io.runnel.api.types.IncompatibleSchemaException e) {
-            throw new IllegalStateException("State '" + name + "' cannot be restored: " + e.getMessage(), e);
+            // The reader is asked for before any value is read, so nothing of this state is restored yet.
+            throw new IllegalStateException("State '" + name + "'" + owner + " cannot be restored: " + e.getMessage()
+                    + " To start without the old values of this state, give its descriptor a new name.", e);
         }
         for (KeyedStateSerialization.RawEntry entry : restored.entries()) {
             Object value;
             try {
                 value = reader.deserialize(new java.io.DataInputStream(new java.io.ByteArrayInputStream(entry.value())));
             } catch (java.io.IOException e) {
-                throw new IllegalStateException("A value of state '" + name + "' (key " + entry.key()
+                throw new IllegalStateException("A value of state '" + name + "'" + owner + " (key " + entry.key()
                         + ") cannot be read back: " + e.getMessage(), e);
             }
             table.restore(entry.keyGroup(), entry.key(), entry.namespace(), value, entry.accessed());
