@@ -87,6 +87,8 @@ final class ClusterJob implements JobClient {
     /** Why the current attempt fails; null while it has not. */
     private String failure;
     private boolean attemptEnded;
+    /** Set when a node reported a failure that a restart would meet again. */
+    private boolean unrecoverable;
 
     /** @param slotNodes the node of each slot of the first attempt */
     ClusterJob(JobId jobId, String jobName, List<NodeId> slotNodes, ClusterMessaging messaging,
@@ -157,7 +159,10 @@ final class ClusterJob implements JobClient {
         }
         outcomes.put(node, report.outcome());
         control.nodeEnded(node);
-        if (report.outcome() == TaskExecutor.Outcome.FAILED) {
+        if (report.outcome() == TaskExecutor.Outcome.UNRECOVERABLE) {
+            unrecoverable = true;
+            attemptFails(report.failure());
+        } else if (report.outcome() == TaskExecutor.Outcome.FAILED) {
             attemptFails(report.failure());
         } else if (report.outcome() == TaskExecutor.Outcome.CANCELED && !cancelRequested) {
             attemptFails("the tasks of job '" + jobName + "' on node " + node + " were cancelled there (the node stopped)");
@@ -232,6 +237,12 @@ final class ClusterJob implements JobClient {
     }
 
     private void restartOrFail() {
+        if (unrecoverable) {
+            LOG.error("Job '{}' ({}) fails without restarting: a restart would read the same state with the same code"
+                    + " and fail again", jobName, jobId);
+            end(JobStatus.FAILED, failure);
+            return;
+        }
         long delay = control.restartDelay(attemptStartMillis);
         if (delay < 0) {
             if (restarts > 0) {

@@ -219,6 +219,19 @@ class ClusterDeploymentTest {
     }
 
     @Test
+    void aFailureARestartWouldMeetAgainFailsTheJobAtOnce() throws Exception {
+        control.delays.add(0L);
+        JobClient client = startFiveSlotJob();
+        messaging.answer(TM, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.UNRECOVERABLE,
+                "State 'tally' of the operator with uid 'tallies' cannot be restored").encode());
+        messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+        var result = client.result().join();
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(result.failureCause()).get().extracting(Throwable::getMessage).asString().contains("uid 'tallies'");
+        assertThat(control.delays).as("the restart strategy was not even asked").containsExactly(0L);
+    }
+
+    @Test
     void tooManyFailedCheckpointsFailTheAttempt() throws Exception {
         JobClient client = startFiveSlotJob();
         control.failureListener.accept("checkpoint 4 failed: timed out");

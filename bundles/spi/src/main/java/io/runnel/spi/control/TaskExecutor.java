@@ -36,14 +36,18 @@ public interface TaskExecutor {
         void cancel();
     }
 
-    /** How a node's share of a deployment ended. */
-    enum Outcome { FINISHED, FAILED, CANCELED }
+    /**
+     * How a node's share of a deployment ended. {@code UNRECOVERABLE} is a failure that a restart
+     * would meet again (state whose stored schema the job's serializers refuse): the job fails
+     * without restarting.
+     */
+    enum Outcome { FINISHED, FAILED, CANCELED, UNRECOVERABLE }
 
     /** Told when a node's share of a deployment has ended. */
     @ConsumerType
     @FunctionalInterface
     interface TaskGroupListener {
-        /** @param failure what failed (operator and cause) for FAILED, else null */
+        /** @param failure what failed (operator and cause) for FAILED and UNRECOVERABLE, else null */
         void ended(Outcome outcome, String failure);
     }
 }

@@ -335,7 +335,7 @@ final class LocalJob implements JobClient {
      * state). A restart reads the same savepoint or checkpoint with the same code, so it would fail
      * alike, and a strategy without a limit (the default) would restart for ever.
      */
-    private static boolean repeatsOnRestart(Throwable failure) {
+    static boolean repeatsOnRestart(Throwable failure) {
         Throwable cause = failure;
         for (int depth = 0; cause != null && depth < 32; depth++) { // bounded, in case causes form a loop
             if (cause instanceof IncompatibleSchemaException) {

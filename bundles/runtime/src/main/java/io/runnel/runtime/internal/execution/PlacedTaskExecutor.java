@@ -175,7 +175,8 @@ public final class PlacedTaskExecutor implements TaskExecutor {
             } else if (result.status() == JobStatus.CANCELED) {
                 listener.ended(Outcome.CANCELED, null);
             } else {
-                listener.ended(Outcome.FAILED, result.failureCause().map(Throwable::getMessage).orElse("(no cause)"));
+                listener.ended(result.failureCause().filter(LocalJob::repeatsOnRestart).isPresent() ? Outcome.UNRECOVERABLE
+                        : Outcome.FAILED, result.failureCause().map(Throwable::getMessage).orElse("(no cause)"));
             }
         });
         return share::cancel;
