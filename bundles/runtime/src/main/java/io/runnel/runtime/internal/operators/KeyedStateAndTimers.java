@@ -5,6 +5,7 @@ import io.runnel.runtime.internal.state.KeyedTimers;
 import io.runnel.runtime.internal.task.KeyGroups;
 import io.runnel.api.types.TypeSerializer;
 import io.runnel.api.types.Types;
+import io.runnel.runtime.internal.state.KeyedSnapshotWriter;
 import io.runnel.runtime.internal.state.KeyedStateSerialization;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -22,6 +23,8 @@ final class KeyedStateAndTimers {
     private final TypeSerializer<Object> namespaces;
     private final int firstKeyGroup;
     private final int lastKeyGroup;
+    /** Made at the first snapshot; keeps its buffers for the next ones. */
+    private KeyedSnapshotWriter snapshotWriter;
 
     KeyedStateAndTimers(OperatorContext context, OperatorServices services, KeyedTimers.Target onTimer) {
         this(context, services, onTimer, null);
@@ -56,19 +59,33 @@ final class KeyedStateAndTimers {
         return Types.dynamic(loader != null ? loader : KeyedStateAndTimers.class.getClassLoader());
     }
 
-    /** State and timers as they are now; later processing does not change the snapshot. */
+    /**
+     * State and timers as they are now, serialized; later processing does not change the snapshot. A
+     * serializer's failure does not fail the task: it is kept in the snapshot and fails the checkpoint.
+     */
     KeyedSnapshot snapshot() {
-        return new KeyedSnapshot(state.snapshot(), timers.snapshot(), firstKeyGroup, lastKeyGroup,
-                context.maxParallelism(), namespaces);
+        if (snapshotWriter == null) {
+            snapshotWriter = new KeyedSnapshotWriter(keySerializer(), namespaces);
+        }
+        try {
+            return KeyedSnapshot.of(snapshotWriter.write(state, timers));
+        } catch (IOException | RuntimeException e) {
+            return KeyedSnapshot.failed(e);
+        }
     }
 
     private void restore(Object snapshot) {
-        if (snapshot instanceof KeyedSnapshot copy) {
-            state.restore(copy.tables());
-            timers.restore(copy.timers());
-            return;
+        RestoredKeyed restored;
+        if (snapshot instanceof KeyedSnapshot taken) {
+            try {
+                restored = new RestoredKeyed(java.util.List.of(taken.bytes()));
+            } catch (IOException e) {
+                throw new IllegalStateException("The keyed state of " + context.describe() + " cannot be restored: "
+                        + e.getMessage(), e);
+            }
+        } else {
+            restored = (RestoredKeyed) snapshot;
         }
-        RestoredKeyed restored = (RestoredKeyed) snapshot;
         TypeSerializer<Object> keys = keySerializer();
         KeyedStateSerialization.Restored states = new KeyedStateSerialization.Restored(new java.util.LinkedHashMap<>());
         KeyedTimers.Snapshot restoredTimers = null;

@@ -3,9 +3,8 @@ package io.runnel.runtime.internal.state;
 import io.runnel.api.types.TypeSchema;
 import io.runnel.api.types.TypeSerializer;
 import io.runnel.runtime.internal.task.KeyGroups;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,10 +27,16 @@ import java.util.Map;
  *   int entries; per entry: key, boolean in a namespace [, namespace],
  *                           int length, value bytes [, long last access if time to live]
  * </pre>
+ *
+ * In a snapshot the timers follow ({@link #writeTimers}). {@link KeyedSnapshotWriter} writes both.
  */
 public final class KeyedStateSerialization {
 
     private static final int MAGIC = 0x524E4B53;
+    /**
+     * Version 1 of the layout above. Serializing snapshots on the task thread ({@link KeyedSnapshotWriter})
+     * kept it byte for byte, so checkpoints written before and after that change read alike.
+     */
     private static final int FORMAT = 1;
 
     /** A value not yet decoded: its state's serializer decodes it once the restored job asks for the state. */
@@ -46,34 +51,15 @@ public final class KeyedStateSerialization {
     private KeyedStateSerialization() {}
 
     /**
-     * Writes a snapshot taken by {@link HeapKeyedStateBackend#snapshot()}.
+     * Writes what comes before the entries: everything up to and including the list of states, whose
+     * order is the order of the states within each key group.
      *
+     * @param tables the states, sorted by name
      * @param namespaces the serializer of window namespaces, or null if the operator has none
      */
-    public static void write(Map<String, Object> snapshot, int firstKeyGroup, int lastKeyGroup, int maxParallelism,
-            TypeSerializer<Object> keys, TypeSerializer<Object> namespaces, DataOutputStream out) throws IOException {
-        List<String> names = new ArrayList<>(snapshot.keySet());
-        names.sort(null);
-        int groups = lastKeyGroup - firstKeyGroup + 1;
-        Map<String, List<Object[]>[]> byGroup = new LinkedHashMap<>();
-        for (String name : names) {
-            StateTable table = (StateTable) snapshot.get(name);
-            @SuppressWarnings("unchecked")
-            List<Object[]>[] lists = new List[groups];
-            table.forEach((key, namespace, value, accessed) -> {
-                int group = KeyGroups.keyGroupFor(key, maxParallelism) - firstKeyGroup;
-                if (group < 0 || group >= groups) {
-                    throw new IllegalStateException("Key " + key + " of state '" + name + "' lies outside key groups "
-                            + firstKeyGroup + " to " + lastKeyGroup);
-                }
-                if (lists[group] == null) {
-                    lists[group] = new ArrayList<>();
-                }
-                lists[group].add(new Object[] {key, namespace, value, accessed});
-            });
-            byGroup.put(name, lists);
-        }
-
+    static void writeHeader(List<Map.Entry<String, StateTable>> tables, int firstKeyGroup, int lastKeyGroup,
+            int maxParallelism, TypeSerializer<Object> keys, TypeSerializer<Object> namespaces, DataOutput out)
+            throws IOException {
         out.writeInt(MAGIC);
         out.writeByte(FORMAT);
         out.writeInt(maxParallelism);
@@ -84,46 +70,12 @@ public final class KeyedStateSerialization {
         if (namespaces != null) {
             namespaces.schema().writeTo(out);
         }
-        out.writeInt(names.size());
-        for (String name : names) {
-            StateTable table = (StateTable) snapshot.get(name);
-            out.writeUTF(name);
-            table.serializer().schema().writeTo(out);
-            out.writeBoolean(table.hasTimeToLive());
+        out.writeInt(tables.size());
+        for (Map.Entry<String, StateTable> table : tables) {
+            out.writeUTF(table.getKey());
+            table.getValue().serializer().schema().writeTo(out);
+            out.writeBoolean(table.getValue().hasTimeToLive());
         }
-        ByteArrayOutputStream valueBytes = new ByteArrayOutputStream(256);
-        DataOutputStream valueOut = new DataOutputStream(valueBytes);
-        for (int group = 0; group < groups; group++) {
-            for (String name : names) {
-                StateTable table = (StateTable) snapshot.get(name);
-                List<Object[]> entries = byGroup.get(name)[group];
-                out.writeInt(entries == null ? 0 : entries.size());
-                if (entries == null) {
-                    continue;
-                }
-                for (Object[] entry : entries) {
-                    keys.serialize(entry[0], out);
-                    boolean namespaced = entry[1] != HeapKeyedStateBackend.NO_NAMESPACE;
-                    out.writeBoolean(namespaced);
-                    if (namespaced) {
-                        if (namespaces == null) {
-                            throw new IllegalStateException("State '" + name + "' holds window state but no window "
-                                    + "serializer was given");
-                        }
-                        namespaces.serialize(entry[1], out);
-                    }
-                    valueBytes.reset();
-                    table.serializer().serialize(entry[2], valueOut);
-                    valueOut.flush();
-                    out.writeInt(valueBytes.size());
-                    valueBytes.writeTo(out);
-                    if (table.hasTimeToLive()) {
-                        out.writeLong((Long) entry[3]);
-                    }
-                }
-            }
-        }
-        out.flush();
     }
 
     /**
@@ -198,25 +150,24 @@ public final class KeyedStateSerialization {
     }
 
     /**
-     * Writes timers: event-time and processing-time, each as time, key and namespace, then the
-     * watermark.
+     * Writes the live timers: event-time and processing-time, each as time, key and namespace, then
+     * the watermark.
      */
-    public static void writeTimers(KeyedTimers.Snapshot timers, TypeSerializer<Object> keys,
-            TypeSerializer<Object> namespaces, DataOutputStream out) throws IOException {
-        for (List<KeyedTimers.Timer> list : List.of(timers.eventTimers(), timers.processingTimers())) {
-            out.writeInt(list.size());
-            for (KeyedTimers.Timer timer : list) {
-                out.writeLong(timer.time());
-                keys.serialize(timer.key(), out);
-                boolean namespaced = timer.namespace() != HeapKeyedStateBackend.NO_NAMESPACE;
+    public static void writeTimers(KeyedTimers timers, TypeSerializer<Object> keys, TypeSerializer<Object> namespaces,
+            DataOutput out) throws IOException {
+        for (boolean eventTime : new boolean[] {true, false}) {
+            out.writeInt(timers.count(eventTime));
+            timers.forEach(eventTime, (time, key, namespace) -> {
+                out.writeLong(time);
+                keys.serialize(key, out);
+                boolean namespaced = namespace != HeapKeyedStateBackend.NO_NAMESPACE;
                 out.writeBoolean(namespaced);
                 if (namespaced) {
-                    namespaces.serialize(timer.namespace(), out);
+                    namespaces.serialize(namespace, out);
                 }
-            }
+            });
         }
-        out.writeLong(timers.watermark());
-        out.flush();
+        out.writeLong(timers.currentWatermark());
     }
 
     /**

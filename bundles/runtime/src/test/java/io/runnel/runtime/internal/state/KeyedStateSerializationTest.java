@@ -14,6 +14,7 @@ import io.runnel.api.types.TypeSerializer;
 import io.runnel.api.types.Types;
 import io.runnel.api.windowing.TimeWindow;
 import io.runnel.runtime.internal.task.KeyGroups;
+import io.runnel.runtime.internal.task.ProcessingTimers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -42,10 +43,15 @@ class KeyedStateSerializationTest {
     /** The same state with a field's type changed incompatibly. */
     public record ProfileV3(int name) {}
 
+    /** A snapshot of the backend (its own key groups {@code first} to {@code last}) and no timers. */
     private static byte[] write(HeapKeyedStateBackend backend, int first, int last) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        KeyedStateSerialization.write(backend.snapshot(), first, last, MAX, KEYS, WINDOWS, new DataOutputStream(bytes));
-        return bytes.toByteArray();
+        assertThat(backend.firstKeyGroup()).isEqualTo(first);
+        assertThat(backend.lastKeyGroup()).isEqualTo(last);
+        return new KeyedSnapshotWriter(KEYS, WINDOWS).write(backend, timers());
+    }
+
+    private static KeyedTimers timers() {
+        return new KeyedTimers(new ProcessingTimers(() -> 0), (timer, eventTime) -> {});
     }
 
     private static KeyedStateSerialization.Restored read(byte[] bytes, int first, int last,
@@ -201,8 +207,10 @@ class KeyedStateSerializationTest {
         }
         KeyedTimers.Snapshot snapshot = new KeyedTimers.Snapshot(events,
                 List.of(new KeyedTimers.Timer(5, 7, HeapKeyedStateBackend.NO_NAMESPACE)), 900);
+        KeyedTimers live = timers();
+        live.restore(snapshot);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        KeyedStateSerialization.writeTimers(snapshot, KEYS, WINDOWS, new DataOutputStream(bytes));
+        KeyedStateSerialization.writeTimers(live, KEYS, WINDOWS, new DataOutputStream(bytes));
 
         KeyedTimers.Snapshot all = KeyedStateSerialization.readTimers(
                 new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), MAX, 0, MAX - 1, KEYS, WINDOWS, null);
