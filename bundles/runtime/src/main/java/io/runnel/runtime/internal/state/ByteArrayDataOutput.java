@@ -37,6 +37,11 @@ final class ByteArrayDataOutput implements DataOutput {
         size = 0;
     }
 
+    /** The number of bytes the array holds before it must grow. */
+    int capacity() {
+        return buffer.length;
+    }
+
     /** Copies {@code length} written bytes starting at {@code from} into {@code target} at {@code at}. */
     void copyTo(int from, byte[] target, int at, int length) {
         System.arraycopy(buffer, from, target, at, length);

@@ -24,24 +24,30 @@ import java.util.Map;
  * tables give them, remembering where it starts and its (key group, state) bucket; a counting sort
  * over the buckets then copies the entries into the result in file order. The scratch buffer and the
  * index arrays are kept for the next snapshot, so after the first few snapshots the only allocation is
- * the result itself.
+ * the result itself. Buffers grown beyond {@link #KEPT_SCRATCH_BYTES} are dropped after use instead, so
+ * that a subtask with a lot of state does not hold a second copy of it between checkpoints.
  *
  * <p>Thread safety: one instance per operator subtask, used by its task thread only.
  */
 public final class KeyedSnapshotWriter {
 
+    /** The scratch memory kept between snapshots at most; larger buffers are made again per snapshot. */
+    static final int KEPT_SCRATCH_BYTES = 16 * 1024 * 1024;
+    private static final int INITIAL_ENTRY_BYTES = 64 * 1024;
+    private static final int INITIAL_ENTRIES = 1024;
+
     private final TypeSerializer<Object> keys;
     private final TypeSerializer<Object> namespaces;
     /** The header (up to the list of states) and, after it, the timers. */
-    private final ByteArrayDataOutput headerAndTimers = new ByteArrayDataOutput(4 * 1024);
+    private ByteArrayDataOutput headerAndTimers = new ByteArrayDataOutput(4 * 1024);
     /** Every entry, serialized in the order the tables gave them. */
-    private final ByteArrayDataOutput entries = new ByteArrayDataOutput(64 * 1024);
+    private ByteArrayDataOutput entries = new ByteArrayDataOutput(INITIAL_ENTRY_BYTES);
     /** Where entry i starts in {@link #entries}; one more slot holds the end of the last entry. */
-    private int[] entryStarts = new int[1024];
+    private int[] entryStarts = new int[INITIAL_ENTRIES];
     /** The bucket of entry i: key group (counted from the first owned) times number of states, plus state. */
-    private int[] entryBuckets = new int[1024];
+    private int[] entryBuckets = new int[INITIAL_ENTRIES];
     /** The entries in file order, filled by the counting sort. */
-    private int[] fileOrder = new int[1024];
+    private int[] fileOrder = new int[INITIAL_ENTRIES];
 
     /**
      * @param keys writes keys (of state and of timers)
@@ -128,7 +134,23 @@ public final class KeyedSnapshotWriter {
             }
         }
         headerAndTimers.copyTo(headerSize, result, at, timersSize);
+        dropLargeScratch();
         return result;
+    }
+
+    /** Lets go of scratch buffers beyond {@link #KEPT_SCRATCH_BYTES}; the next snapshot grows new ones. */
+    private void dropLargeScratch() {
+        if (entries.capacity() > KEPT_SCRATCH_BYTES) {
+            entries = new ByteArrayDataOutput(INITIAL_ENTRY_BYTES);
+        }
+        if (3L * Integer.BYTES * entryStarts.length > KEPT_SCRATCH_BYTES) {
+            entryStarts = new int[INITIAL_ENTRIES];
+            entryBuckets = new int[INITIAL_ENTRIES];
+            fileOrder = new int[INITIAL_ENTRIES];
+        }
+        if (headerAndTimers.capacity() > KEPT_SCRATCH_BYTES) {
+            headerAndTimers = new ByteArrayDataOutput(4 * 1024);
+        }
     }
 
     /** One entry as the file holds it: key, namespace flag [, namespace], value length, value [, last access]. */

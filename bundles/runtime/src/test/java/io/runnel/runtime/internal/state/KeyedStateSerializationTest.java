@@ -137,6 +137,53 @@ class KeyedStateSerializationTest {
         assertThat(found).isEqualTo(expected);
     }
 
+    /**
+     * One writer serves every snapshot of a subtask, reusing its buffers: each snapshot must hold the
+     * state as it was at its own call, also when it is smaller than the one before, and when it has
+     * more entries than the buffers first had room for.
+     */
+    @Test
+    void aReusedWriterWritesEachSnapshotAsTheStateWasThen() throws IOException {
+        HeapKeyedStateBackend backend = new HeapKeyedStateBackend(0, MAX - 1, MAX);
+        ValueState<Long> perWindow = backend.valueState(new ValueStateDescriptor<>("per-window", Long.class));
+        KeyedSnapshotWriter writer = new KeyedSnapshotWriter(KEYS, WINDOWS);
+        KeyedTimers timers = timers();
+        for (int key = 0; key < 5000; key++) {
+            backend.setCurrentKey(key);
+            backend.setCurrentNamespace(new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
+            perWindow.update((long) key);
+            timers.registerEventTimer(key % 7 * 1000L + 999, key, new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
+        }
+        byte[] first = writer.write(backend, timers);
+        for (int key = 0; key < 5000; key += 2) {
+            backend.setCurrentKey(key);
+            backend.setCurrentNamespace(new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
+            perWindow.clear();
+        }
+        byte[] second = writer.write(backend, timers);
+        for (int key = 1; key < 5000; key += 2) {
+            backend.setCurrentKey(key);
+            backend.setCurrentNamespace(new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
+            perWindow.update(-1L); // after both snapshots: in neither
+        }
+
+        for (byte[] snapshot : List.of(first, second)) {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot));
+            HeapKeyedStateBackend restored = new HeapKeyedStateBackend(0, MAX - 1, MAX);
+            restored.restore(KeyedStateSerialization.read(in, MAX, 0, MAX - 1, KEYS, WINDOWS, null));
+            KeyedTimers.Snapshot restoredTimers = KeyedStateSerialization.readTimers(in, MAX, 0, MAX - 1, KEYS, WINDOWS, null);
+            assertThat(in.read()).as("nothing after the timers").isEqualTo(-1);
+            assertThat(restoredTimers.eventTimers()).hasSize(5000);
+            ValueState<Long> value = restored.valueState(new ValueStateDescriptor<>("per-window", Long.class));
+            for (int key = 0; key < 5000; key++) {
+                restored.setCurrentKey(key);
+                restored.setCurrentNamespace(new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
+                boolean cleared = snapshot == second && key % 2 == 0;
+                assertThat(value.value()).as("key %s", key).isEqualTo(cleared ? null : (Long) (long) key);
+            }
+        }
+    }
+
     @Test
     void twoOldSubtasksMergeIntoOne() throws IOException {
         byte[][] parts = new byte[2][];
