@@ -5,11 +5,13 @@ import io.runnel.runtime.internal.state.KeyedTimers;
 import io.runnel.runtime.internal.task.KeyGroups;
 import io.runnel.api.types.TypeSerializer;
 import io.runnel.api.types.Types;
-import io.runnel.runtime.internal.state.KeyedSnapshotWriter;
 import io.runnel.runtime.internal.state.KeyedStateSerialization;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The keyed state and timers of one keyed operator subtask, over the key groups it owns, on the
@@ -23,8 +25,8 @@ final class KeyedStateAndTimers {
     private final TypeSerializer<Object> namespaces;
     private final int firstKeyGroup;
     private final int lastKeyGroup;
-    /** Made at the first snapshot; keeps its buffers for the next ones. */
-    private KeyedSnapshotWriter snapshotWriter;
+    /** Writes keys into snapshots. */
+    private final TypeSerializer<Object> keys;
 
     KeyedStateAndTimers(OperatorContext context, OperatorServices services, KeyedTimers.Target onTimer) {
         this(context, services, onTimer, null);
@@ -43,6 +45,7 @@ final class KeyedStateAndTimers {
             state.setUserClassLoader(jobLoader);
         }
         this.timers = new KeyedTimers(services.timers(), onTimer);
+        this.keys = keySerializer();
         if (services.restoredKeyed() != null) {
             restore(services.restoredKeyed());
         }
@@ -64,33 +67,35 @@ final class KeyedStateAndTimers {
      * serializer's failure does not fail the task: it is kept in the snapshot and fails the checkpoint.
      */
     KeyedSnapshot snapshot() {
-        if (snapshotWriter == null) {
-            snapshotWriter = new KeyedSnapshotWriter(keySerializer(), namespaces);
-        }
         try {
-            return KeyedSnapshot.of(snapshotWriter.write(state, timers));
+            return KeyedSnapshot.of(KeyedStateSerialization.snapshot(state, timers, keys, namespaces));
         } catch (IOException | RuntimeException e) {
             return KeyedSnapshot.failed(e);
         }
     }
 
+    /**
+     * Restores from a snapshot taken in this JVM ({@link KeyedSnapshot}: a test harness restores that
+     * way) or read back from a checkpoint ({@link RestoredKeyed}); both are the same bytes.
+     */
     private void restore(Object snapshot) {
-        RestoredKeyed restored;
-        if (snapshot instanceof KeyedSnapshot taken) {
-            try {
-                restored = new RestoredKeyed(java.util.List.of(taken.bytes()));
-            } catch (IOException e) {
-                throw new IllegalStateException("The keyed state of " + context.describe() + " cannot be restored: "
-                        + e.getMessage(), e);
+        List<InputStream> parts = new ArrayList<>();
+        try {
+            if (snapshot instanceof KeyedSnapshot taken) {
+                parts.add(taken.bytes().newInputStream());
+            } else {
+                for (byte[] part : ((RestoredKeyed) snapshot).parts()) {
+                    parts.add(new ByteArrayInputStream(part));
+                }
             }
-        } else {
-            restored = (RestoredKeyed) snapshot;
+        } catch (IOException e) {
+            throw new IllegalStateException("The keyed state of " + context.describe() + " cannot be restored: "
+                    + e.getMessage(), e);
         }
-        TypeSerializer<Object> keys = keySerializer();
         KeyedStateSerialization.Restored states = new KeyedStateSerialization.Restored(new java.util.LinkedHashMap<>());
         KeyedTimers.Snapshot restoredTimers = null;
-        for (byte[] part : restored.parts()) {
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(part))) {
+        for (InputStream part : parts) {
+            try (DataInputStream in = new DataInputStream(part)) {
                 states = KeyedStateSerialization.read(in, context.maxParallelism(), firstKeyGroup, lastKeyGroup, keys,
                         namespaces, states);
                 restoredTimers = KeyedStateSerialization.readTimers(in, context.maxParallelism(), firstKeyGroup,

@@ -137,7 +137,7 @@ public final class HeapKeyedStateBackend {
         table.touch(currentKeyGroup, currentKey, currentNamespace);
     }
 
-    /** The tables of the states asked for so far, by state name, for {@link KeyedSnapshotWriter}. */
+    /** The tables of the states asked for so far, by state name, for {@link KeyedStateSerialization#snapshot}. */
     Map<String, StateTable> tables() {
         return tables;
     }

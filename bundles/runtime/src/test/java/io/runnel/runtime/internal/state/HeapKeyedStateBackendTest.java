@@ -29,7 +29,7 @@ class HeapKeyedStateBackendTest {
     /** A snapshot as checkpoints take it: the state serialized, on the calling thread. */
     private byte[] snapshot() throws java.io.IOException {
         KeyedTimers noTimers = new KeyedTimers(new io.runnel.runtime.internal.task.ProcessingTimers(() -> 0), (timer, eventTime) -> {});
-        return new KeyedSnapshotWriter(KEYS, null).write(backend, noTimers);
+        return KeyedStateSerialization.snapshot(backend, noTimers, KEYS, null).newInputStream().readAllBytes();
     }
 
     private void restore(byte[] snapshot) throws java.io.IOException {
