@@ -398,7 +398,7 @@ public final class CheckpointCoordinator {
             List<byte[]> splits, InFlightRecords inFlight) throws IOException {
         StateFile file = writer.newStateFile(uid, subtask);
         try (DataOutputStream out = new DataOutputStream(file)) {
-            SubtaskStateCodec.write(snapshot, splits, inFlight, serializer, serializer, out);
+            SubtaskStateCodec.write(snapshot, splits, inFlight, serializer, out);
         }
         return file.handle();
     }

@@ -67,35 +67,29 @@ public final class SubtaskStateCodec {
     /**
      * Writes one operator subtask's state.
      *
-     * @param keys writes the keys of keyed state
      * @param elements writes the elements of operator state
      */
-    public static void write(OperatorSnapshot snapshot, List<byte[]> sourceSplits, TypeSerializer<Object> keys,
-            TypeSerializer<Object> elements, DataOutputStream out) throws IOException {
-        write(snapshot, sourceSplits, null, keys, elements, out);
+    public static void write(OperatorSnapshot snapshot, List<byte[]> sourceSplits, TypeSerializer<Object> elements,
+            DataOutputStream out) throws IOException {
+        write(snapshot, sourceSplits, null, elements, out);
     }
 
     /**
      * Writes one operator subtask's state, with the in-flight records of its task if it is the first
-     * operator of the chain and the checkpoint is unaligned.
+     * operator of the chain and the checkpoint is unaligned. Keyed state comes already serialized (its
+     * keys were written on the task thread, see {@link KeyedSnapshot}).
      *
      * @param inFlight the records, or null (an empty one is written as none)
-     * @param keys writes the keys of keyed state
      * @param elements writes the elements of operator state and the in-flight records
      */
     public static void write(OperatorSnapshot snapshot, List<byte[]> sourceSplits, InFlightRecords inFlight,
-            TypeSerializer<Object> keys, TypeSerializer<Object> elements, DataOutputStream out) throws IOException {
+            TypeSerializer<Object> elements, DataOutputStream out) throws IOException {
         out.writeInt(MAGIC);
         out.writeByte(FORMAT);
         KeyedSnapshot keyed = snapshot == null ? null : (KeyedSnapshot) snapshot.keyed();
         out.writeBoolean(keyed != null);
         if (keyed != null) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream keyedOut = new DataOutputStream(bytes);
-            keyed.writeTo(keyedOut, keys);
-            keyedOut.flush();
-            out.writeInt(bytes.size());
-            bytes.writeTo(out);
+            keyed.writeTo(out);
         }
         OperatorStateSnapshot operator = snapshot == null ? null : snapshot.operator();
         out.writeBoolean(operator != null);

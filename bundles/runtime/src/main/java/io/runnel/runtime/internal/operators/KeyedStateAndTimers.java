@@ -9,6 +9,9 @@ import io.runnel.runtime.internal.state.KeyedStateSerialization;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The keyed state and timers of one keyed operator subtask, over the key groups it owns, on the
@@ -22,6 +25,8 @@ final class KeyedStateAndTimers {
     private final TypeSerializer<Object> namespaces;
     private final int firstKeyGroup;
     private final int lastKeyGroup;
+    /** Writes keys into snapshots. */
+    private final TypeSerializer<Object> keys;
 
     KeyedStateAndTimers(OperatorContext context, OperatorServices services, KeyedTimers.Target onTimer) {
         this(context, services, onTimer, null);
@@ -43,6 +48,7 @@ final class KeyedStateAndTimers {
             state.setOwner("of the operator with uid '" + context.uid() + "'");
         }
         this.timers = new KeyedTimers(services.timers(), onTimer);
+        this.keys = keySerializer();
         if (services.restoredKeyed() != null) {
             restore(services.restoredKeyed());
         }
@@ -59,24 +65,40 @@ final class KeyedStateAndTimers {
         return Types.dynamic(loader != null ? loader : KeyedStateAndTimers.class.getClassLoader());
     }
 
-    /** State and timers as they are now; later processing does not change the snapshot. */
+    /**
+     * State and timers as they are now, serialized; later processing does not change the snapshot. A
+     * serializer's failure does not fail the task: it is kept in the snapshot and fails the checkpoint.
+     */
     KeyedSnapshot snapshot() {
-        return new KeyedSnapshot(state.snapshot(), timers.snapshot(), firstKeyGroup, lastKeyGroup,
-                context.maxParallelism(), namespaces);
+        try {
+            return KeyedSnapshot.of(KeyedStateSerialization.snapshot(state, timers, keys, namespaces));
+        } catch (IOException | RuntimeException e) {
+            return KeyedSnapshot.failed(e);
+        }
     }
 
+    /**
+     * Restores from a snapshot taken in this JVM ({@link KeyedSnapshot}: a test harness restores that
+     * way) or read back from a checkpoint ({@link RestoredKeyed}); both are the same bytes.
+     */
     private void restore(Object snapshot) {
-        if (snapshot instanceof KeyedSnapshot copy) {
-            state.restore(copy.tables());
-            timers.restore(copy.timers());
-            return;
+        List<InputStream> parts = new ArrayList<>();
+        try {
+            if (snapshot instanceof KeyedSnapshot taken) {
+                parts.add(taken.bytes().newInputStream());
+            } else {
+                for (byte[] part : ((RestoredKeyed) snapshot).parts()) {
+                    parts.add(new ByteArrayInputStream(part));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("The keyed state of " + context.describe() + " cannot be restored: "
+                    + e.getMessage(), e);
         }
-        RestoredKeyed restored = (RestoredKeyed) snapshot;
-        TypeSerializer<Object> keys = keySerializer();
         KeyedStateSerialization.Restored states = new KeyedStateSerialization.Restored(new java.util.LinkedHashMap<>());
         KeyedTimers.Snapshot restoredTimers = null;
-        for (byte[] part : restored.parts()) {
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(part))) {
+        for (InputStream part : parts) {
+            try (DataInputStream in = new DataInputStream(part)) {
                 states = KeyedStateSerialization.read(in, context.maxParallelism(), firstKeyGroup, lastKeyGroup, keys,
                         namespaces, states);
                 restoredTimers = KeyedStateSerialization.readTimers(in, context.maxParallelism(), firstKeyGroup,

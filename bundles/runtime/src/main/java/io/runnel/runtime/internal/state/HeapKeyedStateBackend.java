@@ -147,30 +147,21 @@ public final class HeapKeyedStateBackend {
         table.touch(currentKeyGroup, currentKey, currentNamespace);
     }
 
-    /**
-     * A copy of every state of this subtask, by state name. Taken synchronously on the task thread;
-     * what it holds is not changed by later processing. Checkpoints will write it out per key group.
-     */
-    public Map<String, Object> snapshot() {
-        Map<String, Object> snapshot = new HashMap<>();
-        tables.forEach((name, table) -> snapshot.put(name, table.copy()));
-        return snapshot;
+    /** The tables of the states asked for so far, by state name, for {@link KeyedStateSerialization#snapshot}. */
+    Map<String, StateTable> tables() {
+        return tables;
     }
 
-    /** Replaces all state with a snapshot taken from a backend owning the same key groups. */
-    public void restore(Map<String, Object> snapshot) {
-        // Refill tables in place: state handles obtained in open() keep pointing at them.
-        for (StateTable table : tables.values()) {
-            table.assign(table.emptyCopy());
-        }
-        snapshot.forEach((name, table) -> {
-            StateTable existing = tables.get(name);
-            if (existing != null) {
-                existing.assign((StateTable) table);
-            } else {
-                tables.put(name, ((StateTable) table).copy());
-            }
-        });
+    int firstKeyGroup() {
+        return firstKeyGroup;
+    }
+
+    int lastKeyGroup() {
+        return lastKeyGroup;
+    }
+
+    int maxParallelism() {
+        return maxParallelism;
     }
 
     /**
@@ -226,8 +217,9 @@ public final class HeapKeyedStateBackend {
      * gives now decides how to read them: with its serializer's reader for the stored schema.
      */
     public void restore(KeyedStateSerialization.Restored restored) {
+        // Empty the tables in place: state handles obtained in open() keep pointing at them.
         for (StateTable table : tables.values()) {
-            table.assign(table.emptyCopy());
+            table.clear();
         }
         pending.clear();
         pending.putAll(restored.states());

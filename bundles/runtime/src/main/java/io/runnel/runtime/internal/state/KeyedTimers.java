@@ -2,7 +2,6 @@ package io.runnel.runtime.internal.state;
 
 import io.runnel.api.functions.TimerService;
 import io.runnel.runtime.internal.task.ProcessingTimers;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -137,18 +136,46 @@ public final class KeyedTimers {
     }
 
     /**
-     * The live timers and the current watermark. The watermark is part of the snapshot so that a
-     * restored operator judges lateness as before the failure, and results after recovery equal a
+     * Timers and a watermark read back from a snapshot (snapshots themselves are written from the live
+     * timers, see {@link KeyedStateSerialization#writeTimers}). The watermark is part of the snapshot so
+     * that a restored operator judges lateness as before the failure, and results after recovery equal a
      * failure-free run.
      *
-     * @param eventTimers live event-time timers
-     * @param processingTimers live processing-time timers
+     * @param eventTimers the event-time timers that were live at the snapshot
+     * @param processingTimers the processing-time timers that were live at the snapshot
      * @param watermark the operator's event time when the snapshot was taken
      */
     public record Snapshot(List<Timer> eventTimers, List<Timer> processingTimers, long watermark) {}
 
-    public Snapshot snapshot() {
-        return new Snapshot(list(eventTimers), list(processingTimers), watermark);
+    /** One live timer, for writing a snapshot. */
+    @FunctionalInterface
+    interface TimerVisitor {
+        void visit(long time, Object key, Object namespace) throws java.io.IOException;
+    }
+
+    /** The number of live event-time ({@code true}) or processing-time timers. */
+    int count(boolean eventTime) {
+        if (eventTime) {
+            return eventTimerCount;
+        }
+        int count = 0;
+        for (LinkedHashSet<Owner> owners : processingTimers.values()) {
+            count += owners.size();
+        }
+        return count;
+    }
+
+    /**
+     * Visits the live event-time ({@code true}) or processing-time timers in time order, without
+     * copying them: snapshots write them straight to bytes on the task thread.
+     */
+    void forEach(boolean eventTime, TimerVisitor visitor) throws java.io.IOException {
+        for (Map.Entry<Long, LinkedHashSet<Owner>> bucket : (eventTime ? eventTimers : processingTimers).entrySet()) {
+            long time = bucket.getKey();
+            for (Owner owner : bucket.getValue()) {
+                visitor.visit(time, owner.key(), owner.namespace());
+            }
+        }
     }
 
     /** Registers the timers of a snapshot (on top of any present) and takes over its watermark if higher. */
@@ -212,11 +239,5 @@ public final class KeyedTimers {
         if (bucket == lastEventBucket) {
             lastEventBucket = null;
         }
-    }
-
-    private static List<Timer> list(TreeMap<Long, LinkedHashSet<Owner>> timers) {
-        List<Timer> all = new ArrayList<>();
-        timers.forEach((time, owners) -> owners.forEach(owner -> all.add(new Timer(time, owner.key(), owner.namespace()))));
-        return all;
     }
 }

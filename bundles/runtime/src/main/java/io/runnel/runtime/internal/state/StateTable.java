@@ -38,8 +38,8 @@ final class StateTable {
     private Map<Object, Object> lastNamespaceMap;
 
     /**
-     * @param serializer of the stored values; snapshots copy values with it, so that later changes to
-     *     a mutable value do not reach a snapshot
+     * @param serializer of the stored values; snapshots write values with it on the task thread, so
+     *     later changes to a mutable value do not reach a snapshot
      */
     @SuppressWarnings("unchecked")
     StateTable(int firstKeyGroup, int lastKeyGroup, StateTtlConfig ttl, LongSupplier clock, TypeSerializer<Object> serializer) {
@@ -48,11 +48,6 @@ final class StateTable {
         this.ttl = ttl;
         this.clock = clock;
         this.serializer = serializer;
-    }
-
-    /** An empty table like this one. */
-    StateTable emptyCopy() {
-        return new StateTable(firstKeyGroup, firstKeyGroup + byKeyGroup.length - 1, ttl, clock, serializer);
     }
 
     Object get(int keyGroup, Object key, Object namespace) {
@@ -136,33 +131,10 @@ final class StateTable {
         return map;
     }
 
-    /** A copy whose values are copied too (by the serializer), so later changes do not reach it. */
-    StateTable copy() {
-        StateTable copy = emptyCopy();
-        for (int i = 0; i < byKeyGroup.length; i++) {
-            if (byKeyGroup[i] != null) {
-                copy.byKeyGroup[i] = copyValues(byKeyGroup[i]);
-            }
-        }
-        byNamespace.forEach((namespace, map) -> copy.byNamespace.put(namespace, copyValues(map)));
-        return copy;
-    }
-
-    private Map<Object, Object> copyValues(Map<Object, Object> source) {
-        boolean immutable = serializer.isImmutableType();
-        Map<Object, Object> map = new HashMap<>();
-        source.forEach((key, value) -> map.put(key, value instanceof Stamped stamped
-                ? new Stamped(immutable ? stamped.value : serializer.copy(stamped.value), stamped.accessed)
-                : immutable ? value : serializer.copy(value)));
-        return map;
-    }
-
-    /** Makes this table hold a copy of {@code other}'s entries; handles on this table stay valid. */
-    void assign(StateTable other) {
-        StateTable copy = other.copy();
-        System.arraycopy(copy.byKeyGroup, 0, byKeyGroup, 0, byKeyGroup.length);
+    /** Removes every value. */
+    void clear() {
+        java.util.Arrays.fill(byKeyGroup, null);
         byNamespace.clear();
-        byNamespace.putAll(copy.byNamespace);
         lastNamespace = null;
         lastNamespaceMap = null;
     }

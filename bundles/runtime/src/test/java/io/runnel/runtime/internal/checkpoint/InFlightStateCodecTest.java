@@ -29,7 +29,7 @@ class InFlightStateCodecTest {
 
     private static byte[] file(OperatorSnapshot snapshot, InFlightRecords inFlight) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        SubtaskStateCodec.write(snapshot, null, inFlight, DYNAMIC, DYNAMIC, new DataOutputStream(bytes));
+        SubtaskStateCodec.write(snapshot, null, inFlight, DYNAMIC, new DataOutputStream(bytes));
         return bytes.toByteArray();
     }
 
@@ -148,7 +148,7 @@ class InFlightStateCodecTest {
         records.add(0, "fine", 0);
         records.add(0, new Unwritable(), 0);
 
-        assertThatThrownBy(() -> SubtaskStateCodec.write(null, null, records, refusing, refusing,
+        assertThatThrownBy(() -> SubtaskStateCodec.write(null, null, records, refusing,
                 new DataOutputStream(new ByteArrayOutputStream())))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("In-flight record 2 of 2")

@@ -106,7 +106,7 @@ class SubtaskStateCodecTest {
             OperatorSnapshot snapshot = operator.snapshotState(1, 0);
             try (StateFile file = writer.newStateFile("count", subtask)) {
                 DataOutputStream out = new DataOutputStream(file);
-                SubtaskStateCodec.write(snapshot, null, DYNAMIC, DYNAMIC, out);
+                SubtaskStateCodec.write(snapshot, null, DYNAMIC, out);
                 out.flush();
                 file.close();
                 handles.put(subtask, file.handle());

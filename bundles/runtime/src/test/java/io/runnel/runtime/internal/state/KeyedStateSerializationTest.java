@@ -14,6 +14,7 @@ import io.runnel.api.types.TypeSerializer;
 import io.runnel.api.types.Types;
 import io.runnel.api.windowing.TimeWindow;
 import io.runnel.runtime.internal.task.KeyGroups;
+import io.runnel.runtime.internal.task.ProcessingTimers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -42,10 +43,15 @@ class KeyedStateSerializationTest {
     /** The same state with a field's type changed incompatibly. */
     public record ProfileV3(int name) {}
 
+    /** A snapshot of the backend (its own key groups {@code first} to {@code last}) and no timers. */
     private static byte[] write(HeapKeyedStateBackend backend, int first, int last) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        KeyedStateSerialization.write(backend.snapshot(), first, last, MAX, KEYS, WINDOWS, new DataOutputStream(bytes));
-        return bytes.toByteArray();
+        assertThat(backend.firstKeyGroup()).isEqualTo(first);
+        assertThat(backend.lastKeyGroup()).isEqualTo(last);
+        return KeyedStateSerialization.snapshot(backend, timers(), KEYS, WINDOWS).newInputStream().readAllBytes();
+    }
+
+    private static KeyedTimers timers() {
+        return new KeyedTimers(new ProcessingTimers(() -> 0), (timer, eventTime) -> {});
     }
 
     private static KeyedStateSerialization.Restored read(byte[] bytes, int first, int last,
@@ -131,6 +137,110 @@ class KeyedStateSerializationTest {
         assertThat(found).isEqualTo(expected);
     }
 
+    /**
+     * Each snapshot holds the state as it was at its own call, however the state changes afterwards,
+     * also when it spans several chunks.
+     */
+    @Test
+    void eachSnapshotHoldsTheStateAsItWasAtItsCall() throws IOException {
+        HeapKeyedStateBackend backend = new HeapKeyedStateBackend(0, MAX - 1, MAX);
+        ValueState<Long> perWindow = backend.valueState(new ValueStateDescriptor<>("per-window", Long.class));
+        KeyedTimers timers = timers();
+        for (int key = 0; key < 5000; key++) {
+            backend.setCurrentKey(key);
+            backend.setCurrentNamespace(new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
+            perWindow.update((long) key);
+            timers.registerEventTimer(key % 7 * 1000L + 999, key, new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
+        }
+        ChunkedBytes first = KeyedStateSerialization.snapshot(backend, timers, KEYS, WINDOWS);
+        assertThat(first.size()).as("several chunks").isGreaterThan(ChunkedBytes.MAX_CHUNK_BYTES);
+        for (int key = 0; key < 5000; key += 2) {
+            backend.setCurrentKey(key);
+            backend.setCurrentNamespace(new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
+            perWindow.clear();
+        }
+        ChunkedBytes second = KeyedStateSerialization.snapshot(backend, timers, KEYS, WINDOWS);
+        for (int key = 1; key < 5000; key += 2) {
+            backend.setCurrentKey(key);
+            backend.setCurrentNamespace(new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
+            perWindow.update(-1L); // after both snapshots: in neither
+        }
+
+        for (ChunkedBytes snapshot : List.of(first, second)) {
+            DataInputStream in = new DataInputStream(snapshot.newInputStream());
+            HeapKeyedStateBackend restored = new HeapKeyedStateBackend(0, MAX - 1, MAX);
+            restored.restore(KeyedStateSerialization.read(in, MAX, 0, MAX - 1, KEYS, WINDOWS, null));
+            KeyedTimers.Snapshot restoredTimers = KeyedStateSerialization.readTimers(in, MAX, 0, MAX - 1, KEYS, WINDOWS, null);
+            assertThat(in.read()).as("nothing after the timers").isEqualTo(-1);
+            assertThat(restoredTimers.eventTimers()).hasSize(5000);
+            ValueState<Long> value = restored.valueState(new ValueStateDescriptor<>("per-window", Long.class));
+            for (int key = 0; key < 5000; key++) {
+                restored.setCurrentKey(key);
+                restored.setCurrentNamespace(new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
+                boolean cleared = snapshot == second && key % 2 == 0;
+                assertThat(value.value()).as("key %s", key).isEqualTo(cleared ? null : (Long) (long) key);
+            }
+        }
+    }
+
+    /**
+     * Checkpoints and savepoints taken before entries carried their key group hold format 1: entries
+     * grouped per key group. Written here by hand, as that writer did.
+     */
+    @Test
+    void stateInTheGroupedFormatOneIsStillRead() throws IOException {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        TypeSerializer<Object> longs = (TypeSerializer) Types.of(Long.class);
+        Map<String, Object> namespaces = Map.of("a", HeapKeyedStateBackend.NO_NAMESPACE, "b",
+                HeapKeyedStateBackend.NO_NAMESPACE, "c", new TimeWindow(0, 1000));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(0x524E4B53);
+        out.writeByte(1);
+        out.writeInt(MAX);
+        out.writeInt(0);
+        out.writeInt(MAX - 1);
+        KEYS.schema().writeTo(out);
+        out.writeBoolean(true);
+        WINDOWS.schema().writeTo(out);
+        out.writeInt(1);
+        out.writeUTF("count");
+        longs.schema().writeTo(out);
+        out.writeBoolean(false);
+        for (int group = 0; group < MAX; group++) {
+            int keyGroup = group;
+            List<String> keys = namespaces.keySet().stream().filter(key -> KeyGroups.keyGroupFor(key, MAX) == keyGroup)
+                    .sorted().toList();
+            out.writeInt(keys.size());
+            for (String key : keys) {
+                KEYS.serialize(key, out);
+                boolean namespaced = namespaces.get(key) != HeapKeyedStateBackend.NO_NAMESPACE;
+                out.writeBoolean(namespaced);
+                if (namespaced) {
+                    WINDOWS.serialize(namespaces.get(key), out);
+                }
+                ByteArrayOutputStream value = new ByteArrayOutputStream();
+                longs.serialize((long) key.charAt(0), new DataOutputStream(value));
+                out.writeInt(value.size());
+                value.writeTo(out);
+            }
+        }
+        out.writeInt(0); // no event-time timers
+        out.writeInt(0); // no processing-time timers
+        out.writeLong(500);
+
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+        HeapKeyedStateBackend restored = new HeapKeyedStateBackend(0, MAX - 1, MAX);
+        restored.restore(KeyedStateSerialization.read(in, MAX, 0, MAX - 1, KEYS, WINDOWS, null));
+        assertThat(KeyedStateSerialization.readTimers(in, MAX, 0, MAX - 1, KEYS, WINDOWS, null).watermark()).isEqualTo(500);
+        ValueState<Long> count = restored.valueState(new ValueStateDescriptor<>("count", Long.class));
+        for (String key : namespaces.keySet()) {
+            restored.setCurrentKey(key);
+            restored.setCurrentNamespace(namespaces.get(key));
+            assertThat(count.value()).as("key %s", key).isEqualTo((long) key.charAt(0));
+        }
+    }
+
     @Test
     void twoOldSubtasksMergeIntoOne() throws IOException {
         byte[][] parts = new byte[2][];
@@ -201,8 +311,10 @@ class KeyedStateSerializationTest {
         }
         KeyedTimers.Snapshot snapshot = new KeyedTimers.Snapshot(events,
                 List.of(new KeyedTimers.Timer(5, 7, HeapKeyedStateBackend.NO_NAMESPACE)), 900);
+        KeyedTimers live = timers();
+        live.restore(snapshot);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        KeyedStateSerialization.writeTimers(snapshot, KEYS, WINDOWS, new DataOutputStream(bytes));
+        KeyedStateSerialization.writeTimers(live, KEYS, WINDOWS, new DataOutputStream(bytes));
 
         KeyedTimers.Snapshot all = KeyedStateSerialization.readTimers(
                 new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), MAX, 0, MAX - 1, KEYS, WINDOWS, null);
