@@ -288,8 +288,12 @@ class SavepointRecoveryTest {
         }
 
         @Override
-        public Long map(Long value) throws IOException {
+        public Long map(Long value) throws IOException, InterruptedException {
             if (value == at && DONE.compareAndSet(false, true)) {
+                // While this task is held here no checkpoint can complete except one whose barrier has
+                // already passed it; give such a one time to finish, so the checkpoint corrupted below
+                // stays the newest complete one until the failure.
+                Thread.sleep(500);
                 Path newest;
                 try (Stream<Path> checkpoints = Files.find(Path.of(root), 2,
                         (path, attributes) -> path.getFileName().toString().startsWith("chk-")
