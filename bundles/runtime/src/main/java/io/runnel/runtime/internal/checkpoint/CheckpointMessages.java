@@ -15,7 +15,7 @@ import java.util.TreeMap;
 
 /**
  * The payloads of the checkpoint topics of {@code io.runnel.spi.control.ControlTopics}, between the
- * JobManager's {@link ClusterCheckpointCoordinator} and the {@link CheckpointCoordinator} of each
+ * JobManager's {@link ClusterParticipants} and the {@link TaskSnapshots} of each
  * node's share of a placed job. Every message names the job and the attempt, so one of an earlier
  * attempt is recognised and dropped. Each starts with a format byte; a node of another Runnel
  * version gets a clear error instead of a misread.

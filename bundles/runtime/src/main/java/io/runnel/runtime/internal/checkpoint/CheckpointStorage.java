@@ -163,7 +163,7 @@ public final class CheckpointStorage {
      *
      * @throws InvalidCheckpointException naming the path and what is wrong with it
      */
-    public CompletedCheckpoint open(Path checkpointOrSavepoint) throws IOException {
+    public static CompletedCheckpoint open(Path checkpointOrSavepoint) throws IOException {
         Path path = checkpointOrSavepoint.toAbsolutePath();
         if (Files.isRegularFile(path) && path.getFileName().toString().equals(MetadataFormat.FILE_NAME)) {
             path = path.getParent();

@@ -2,7 +2,6 @@ package io.runnel.runtime.internal.execution;
 
 import io.runnel.api.JobId;
 import io.runnel.api.stream.CheckpointConfig;
-import io.runnel.api.stream.ExecutionOptions;
 import io.runnel.api.stream.JobClient;
 import io.runnel.api.stream.JobResult;
 import io.runnel.api.stream.JobStatus;
@@ -10,14 +9,12 @@ import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.RestartStrategy;
 import io.runnel.api.types.IncompatibleSchemaException;
 import io.runnel.runtime.internal.checkpoint.CheckpointCoordinator;
-import io.runnel.runtime.internal.checkpoint.CompletedCheckpoint;
-import io.runnel.runtime.internal.checkpoint.RecoveryScan;
+import io.runnel.runtime.internal.checkpoint.TaskSnapshots;
 import io.runnel.runtime.internal.checkpoint.RestoredState;
 import io.runnel.runtime.internal.checkpoint.TaskCheckpointPlan;
 import io.runnel.runtime.internal.task.CheckpointType;
 import io.runnel.runtime.internal.task.StreamTask;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +61,7 @@ final class LocalJob implements JobClient {
     private final CompletableFuture<JobResult> result = new CompletableFuture<>();
     private final TaskFactory factory;
     private final RestartBackoff backoff;
+    private final TaskSnapshots snapshots;
     private final CheckpointCoordinator coordinator;
     private final CheckpointConfig checkpointConfig;
     private final RestoredState initialState;
@@ -73,16 +71,20 @@ final class LocalJob implements JobClient {
     private final List<Long> restoredFrom = new java.util.ArrayList<>();
 
     /**
-     * @param coordinator takes the job's checkpoints and savepoints; null for a job without them
+     * @param snapshots what the tasks here save at checkpoints
+     * @param coordinator takes the job's checkpoints and savepoints; null for a share of a placed job,
+     *     whose JobManager does
      * @param initialState the savepoint or checkpoint the job starts from, or null
      */
     LocalJob(JobId jobId, String name, int slots, TaskFactory factory, RestartStrategy restartStrategy,
-            CheckpointCoordinator coordinator, CheckpointConfig checkpointConfig, RestoredState initialState) {
+            TaskSnapshots snapshots, CheckpointCoordinator coordinator, CheckpointConfig checkpointConfig,
+            RestoredState initialState) {
         this.jobId = jobId;
         this.name = name;
         this.slots = slots;
         this.factory = factory;
         this.backoff = new RestartBackoff(restartStrategy);
+        this.snapshots = snapshots;
         this.coordinator = coordinator;
         this.checkpointConfig = checkpointConfig.copy();
         this.initialState = initialState;
@@ -109,6 +111,7 @@ final class LocalJob implements JobClient {
                 tasks = factory.create(first, initialState);
             } catch (JobSubmissionException | RuntimeException e) {
                 status.set(JobStatus.FAILED);
+                snapshots.close();
                 if (coordinator != null) {
                     coordinator.shutdown(false);
                 }
@@ -130,8 +133,9 @@ final class LocalJob implements JobClient {
         next.running = next.tasks.size();
         attempt = next;
         if (coordinator != null) {
-            coordinator.attach(plans);
+            coordinator.restarted();
         }
+        snapshots.attach(plans);
         for (StreamTask task : next.tasks) {
             Thread thread = new Thread(task, "runnel " + name + " " + task.description());
             thread.setDaemon(true);
@@ -188,22 +192,21 @@ final class LocalJob implements JobClient {
     private CompletableFuture<String> savepoint(String directory, CheckpointType type) {
         if (coordinator == null) {
             return CompletableFuture.failedFuture(new UnsupportedOperationException("Job '" + name
-                    + "' takes no checkpoints or savepoints"));
-        }
-        String target = directory != null ? directory : checkpointConfig.getSavepointDirectory();
-        if (target == null || target.isBlank()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("No savepoint directory: give one with"
-                    + " the request, or set " + ExecutionOptions.SAVEPOINTS_DIRECTORY + " for the job"));
+                    + "' is a share of a job placed over several TaskManagers; its JobManager takes the savepoints"));
         }
         if (status.get() != JobStatus.RUNNING) {
             return CompletableFuture.failedFuture(new IllegalStateException("Job '" + name + "' is " + status.get()
                     + "; only a RUNNING job can take a savepoint"));
         }
-        return coordinator.triggerSavepoint(Path.of(target).toAbsolutePath(), type)
-                .thenApply(savepoint -> savepoint.directory().toString());
+        return coordinator.triggerSavepoint(directory, type);
     }
 
-    /** The checkpoint coordinator, or null for a job without checkpoints; for tests and benchmarks. */
+    /** What the tasks here save at checkpoints; a share of a placed job takes part in its JobManager's checkpoints with it. */
+    TaskSnapshots snapshots() {
+        return snapshots;
+    }
+
+    /** The checkpoint coordinator, or null for a share of a placed job; for tests and benchmarks. */
     CheckpointCoordinator coordinator() {
         return coordinator;
     }
@@ -248,9 +251,7 @@ final class LocalJob implements JobClient {
 
         @Override
         public void taskFinished(StreamTask task) {
-            if (coordinator != null) {
-                coordinator.taskFinished(task);
-            }
+            snapshots.taskFinished(task);
             ended();
         }
 
@@ -392,22 +393,7 @@ final class LocalJob implements JobClient {
         if (coordinator == null) {
             return initialState;
         }
-        try {
-            coordinator.settle();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while checkpoints in progress were settling", e);
-        }
-        RecoveryScan scan = coordinator.storage().scanForRecovery();
-        if (!scan.skipped().isEmpty()) {
-            LOG.warn("Job '{}' ({}) skips {} damaged or incomplete checkpoint(s) on restart: {}", name, jobId,
-                    scan.skipped().size(), scan.skipped());
-        }
-        if (scan.latest().isPresent()) {
-            CompletedCheckpoint latest = scan.latest().get();
-            return coordinator.restoredState(latest);
-        }
-        return initialState;
+        return coordinator.settleAndFindLatest().map(snapshots::restoredState).orElse(initialState);
     }
 
     /** The job ended for good. Holds the lock. */
@@ -416,9 +402,9 @@ final class LocalJob implements JobClient {
             return;
         }
         status.set(end);
+        snapshots.close();
         if (coordinator != null) {
-            boolean discard = end != JobStatus.FAILED && !checkpointConfig.isRetainOnCancel();
-            coordinator.shutdown(discard);
+            coordinator.shutdown(end != JobStatus.FAILED && !checkpointConfig.isRetainOnCancel());
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
         LOG.info("Job '{}' ({}) {} after {} ms{}", name, jobId, end, duration.toMillis(),

@@ -16,7 +16,9 @@ import io.runnel.api.types.TypeSerializer;
 import io.runnel.api.types.Types;
 import io.runnel.runtime.internal.checkpoint.CheckpointCoordinator;
 import io.runnel.runtime.internal.checkpoint.CheckpointStorage;
-import io.runnel.runtime.internal.checkpoint.ClusterCheckpointCoordinator;
+import io.runnel.runtime.internal.checkpoint.ClusterParticipants;
+import io.runnel.runtime.internal.checkpoint.LocalParticipants;
+import io.runnel.runtime.internal.checkpoint.TaskSnapshots;
 import io.runnel.runtime.internal.checkpoint.CompletedCheckpoint;
 import io.runnel.runtime.internal.checkpoint.RestoredState;
 import io.runnel.runtime.internal.graph.JobGraph;
@@ -222,6 +224,30 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
         JobDeployment deployment = prepare(jobName, graph);
         JobId jobId = JobId.generate();
         TypeSerializer<Object> serializer = Types.dynamic(jobClassLoader());
+        CheckpointConfig config = checkpointConfig(jobName, deployment, serializer);
+        CheckpointStorage storage = storage(config, jobId);
+        SavepointRestore restore = takeSavepointRestore();
+        RestoredState initial = null;
+        if (restore != null) {
+            initial = new RestoredState(open(restore.path()), serializer);
+            deployment.restoreFrom(initial, restore.allowNonRestoredState());
+        }
+        TaskSnapshots snapshots = new TaskSnapshots(jobName, config, serializer, graph.maxParallelism());
+        CheckpointCoordinator coordinator = new CheckpointCoordinator(jobId.value(), jobName, config, storage,
+                initial == null ? null : initial.checkpoint(), new LocalParticipants(snapshots));
+        LocalJob job = new LocalJob(jobId, jobName, graph.requiredSlots(), (listener, state) -> {
+            deployment.restoreFrom(state, true);
+            return deployment.plans(deployment.createTasks(listener));
+        }, restartStrategy(config), snapshots, coordinator, config, initial);
+        job.start();
+        return job;
+    }
+
+    /**
+     * The job's checkpoint settings, with which the deployment's channels are set up; a batch job
+     * takes no periodic checkpoints (a failed batch job restarts from its beginning).
+     */
+    private CheckpointConfig checkpointConfig(String jobName, JobDeployment deployment, TypeSerializer<Object> serializer) {
         CheckpointConfig config = checkpointConfig.copy();
         deployment.checkpointing(config.getMode(), serializer);
         if (deployment.isBatch() && config.isEnabled()) {
@@ -229,30 +255,35 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
                     + " its beginning)", jobName);
             config.setInterval(java.time.Duration.ZERO);
         }
+        return config;
+    }
+
+    /** Where job {@code jobId}'s checkpoints go: {@code state.checkpoints.dir}, else this environment's default. */
+    private CheckpointStorage storage(CheckpointConfig config, JobId jobId) {
         Path base = config.getDirectory() != null ? Path.of(config.getDirectory()) : defaultCheckpointDirectory;
-        CheckpointStorage storage = new CheckpointStorage(base.toAbsolutePath(), jobId.value());
-        RestoredState initial = null;
+        return new CheckpointStorage(base.toAbsolutePath(), jobId.value());
+    }
+
+    /** The savepoint the job built so far starts from, or null; it applies to that job only. */
+    private SavepointRestore takeSavepointRestore() {
         SavepointRestore restore = savepointRestore;
-        savepointRestore = null; // it applies to this job only
-        if (restore != null) {
-            try {
-                CompletedCheckpoint savepoint = storage.open(Path.of(restore.path()));
-                initial = new RestoredState(savepoint, serializer);
-            } catch (IOException e) {
-                throw new JobSubmissionException(e.getMessage(), e);
-            }
-            deployment.restoreFrom(initial, restore.allowNonRestoredState());
-        }
-        RestartStrategy strategy = restartStrategy != null ? restartStrategy
+        savepointRestore = null;
+        return restore;
+    }
+
+    /** The job's restart strategy; without one, a job with checkpoints restarts with exponential delay. */
+    private RestartStrategy restartStrategy(CheckpointConfig config) {
+        return restartStrategy != null ? restartStrategy
                 : config.isEnabled() ? RestartStrategy.exponentialDelay() : RestartStrategy.none();
-        CheckpointCoordinator coordinator = new CheckpointCoordinator(jobId.value(), jobName, config, storage, serializer,
-                graph.maxParallelism(), initial == null ? null : initial.checkpoint());
-        LocalJob job = new LocalJob(jobId, jobName, graph.requiredSlots(), (listener, state) -> {
-            deployment.restoreFrom(state, true);
-            return deployment.plans(deployment.createTasks(listener));
-        }, strategy, coordinator, config, initial);
-        job.start();
-        return job;
+    }
+
+    /** Opens and verifies a savepoint or checkpoint to start from; what is wrong with it fails the submission. */
+    private static CompletedCheckpoint open(String path) throws JobSubmissionException {
+        try {
+            return CheckpointStorage.open(Path.of(path));
+        } catch (IOException e) {
+            throw new JobSubmissionException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -271,9 +302,8 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
      * @param dataClient this node's data client
      * @param jobClassLoader loads the job's record types on this node; records on channels between
      *     nodes are written with {@code Types.dynamic(jobClassLoader)}
-     * <p>The share takes part in the checkpoints and savepoints the JobManager triggers: its
-     * coordinator ({@link LocalJob#coordinator()}) writes the state files of the tasks here and
-     * acknowledges them to {@code jobManager}.
+     * <p>The share takes part in the checkpoints and savepoints the JobManager triggers, through its
+     * {@link LocalJob#snapshots()}, which writes the state files of the tasks here.
      *
      * @param restorePath the checkpoint or savepoint to restore the subtasks here from, or null to
      *     start empty
@@ -282,8 +312,7 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
      *     node's data server cannot be reached; nothing runs here then
      */
     LocalJob startPlaced(String jobName, Placement placement, String localNode, DataServer dataServer,
-            DataClient dataClient, ClassLoader jobClassLoader, String restorePath,
-            CheckpointCoordinator.JobManagerLink jobManager) throws JobSubmissionException {
+            DataClient dataClient, ClassLoader jobClassLoader, String restorePath) throws JobSubmissionException {
         java.util.Objects.requireNonNull(placement, "placement");
         java.util.Objects.requireNonNull(jobClassLoader, "jobClassLoader");
         JobGraph graph = buildGraph(jobName);
@@ -294,30 +323,22 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
         }
         JobDeployment deployment = prepare(jobName, graph);
         TypeSerializer<Object> serializer = Types.dynamic(jobClassLoader);
-        CheckpointConfig config = checkpointConfig.copy();
-        deployment.checkpointing(config.getMode(), serializer);
-        SavepointRestore requested = savepointRestore;
-        savepointRestore = null; // the JobManager decides what each attempt restores from
+        CheckpointConfig config = checkpointConfig(jobName, deployment, serializer);
+        SavepointRestore requested = takeSavepointRestore(); // the JobManager decides what each attempt restores from
         RestoredState initial = null;
         if (restorePath != null) {
             Path path = Path.of(restorePath).toAbsolutePath().normalize();
             // Only the user's own savepoint may be refused for unclaimed state; the job's checkpoints match it.
             boolean userSavepoint = requested != null && Path.of(requested.path()).toAbsolutePath().normalize().equals(path);
-            try {
-                CompletedCheckpoint checkpoint = new CheckpointStorage(defaultCheckpointDirectory, placement.jobId()).open(path);
-                initial = new RestoredState(checkpoint, serializer);
-            } catch (IOException e) {
-                throw new JobSubmissionException(e.getMessage(), e);
-            }
+            initial = new RestoredState(open(restorePath), serializer);
             deployment.restoreFrom(initial, !userSavepoint || requested.allowNonRestoredState());
         }
         ChannelWiring wiring = ChannelWiring.placed(graph, placement, localNode, dataServer, dataClient,
                 RecordSerializer.of(serializer));
-        CheckpointCoordinator coordinator = CheckpointCoordinator.forShare(placement.jobId(), jobName, config, serializer,
-                graph.maxParallelism(), jobManager);
+        TaskSnapshots snapshots = new TaskSnapshots(jobName, config, serializer, graph.maxParallelism());
         LocalJob job = new LocalJob(new JobId(placement.jobId()), jobName, placement.slotsOf(localNode).size(),
                 (listener, state) -> deployment.plans(deployment.createTasks(listener, wiring)),
-                RestartStrategy.none(), coordinator, config, initial);
+                RestartStrategy.none(), snapshots, null, config, initial);
         job.start();
         return job;
     }
@@ -332,28 +353,13 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
             throws JobSubmissionException {
         JobGraph graph = buildGraph(jobName);
         JobDeployment deployment = prepare(jobName, graph);
-        CheckpointConfig config = checkpointConfig.copy();
-        if (deployment.isBatch()) {
-            config.setInterval(java.time.Duration.ZERO); // as in one JVM: a batch job restarts from its beginning
-        }
-        Path base = config.getDirectory() != null ? Path.of(config.getDirectory()) : defaultCheckpointDirectory;
-        CheckpointStorage storage = new CheckpointStorage(base.toAbsolutePath(), jobId.value());
-        CompletedCheckpoint initial = null;
-        SavepointRestore restore = savepointRestore;
-        savepointRestore = null;
-        if (restore != null) {
-            try {
-                initial = storage.open(Path.of(restore.path()));
-            } catch (IOException e) {
-                throw new JobSubmissionException(e.getMessage(), e);
-            }
-        }
-        RestartStrategy strategy = restartStrategy != null ? restartStrategy
-                : config.isEnabled() ? RestartStrategy.exponentialDelay() : RestartStrategy.none();
-        ClusterCheckpointCoordinator checkpoints = new ClusterCheckpointCoordinator(jobId.value(), jobName, config, storage,
-                graph.maxParallelism(), initial, messaging);
-        return new PlacedJobControl(jobName, strategy, checkpoints, config.getSavepointDirectory(),
-                config.isRetainOnCancel(), initial);
+        CheckpointConfig config = checkpointConfig(jobName, deployment, Types.dynamic(jobClassLoader()));
+        SavepointRestore restore = takeSavepointRestore();
+        CompletedCheckpoint initial = restore == null ? null : open(restore.path());
+        ClusterParticipants nodes = new ClusterParticipants(jobId.value(), messaging);
+        CheckpointCoordinator checkpoints = new CheckpointCoordinator(jobId.value(), jobName, config, storage(config, jobId),
+                initial, nodes);
+        return new PlacedJobControl(jobName, restartStrategy(config), checkpoints, nodes, config.isRetainOnCancel(), initial);
     }
 
     /**

@@ -7,9 +7,10 @@ import io.runnel.api.stream.StreamJob;
 import io.runnel.runtime.internal.network.DataClient;
 import io.runnel.runtime.internal.network.DataServer;
 import io.runnel.runtime.internal.network.NetworkConfig;
-import io.runnel.runtime.internal.checkpoint.CheckpointCoordinator;
+import io.runnel.runtime.internal.checkpoint.CheckpointWriter;
 import io.runnel.runtime.internal.checkpoint.CheckpointMessages;
 import io.runnel.runtime.internal.checkpoint.OperatorState;
+import io.runnel.runtime.internal.checkpoint.TaskSnapshots;
 import io.runnel.spi.cluster.ClusterMembership;
 import io.runnel.spi.cluster.ClusterMessaging;
 import io.runnel.spi.cluster.Registration;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -57,19 +57,9 @@ public final class PlacedTaskExecutor implements TaskExecutor {
     private final DataClient client;
     private final String dataAddress;
     private final ClusterMessaging messaging;
-    /** The coordinators of the shares running here, by job id and attempt. */
-    private final Map<String, Share> shares = new ConcurrentHashMap<>();
+    /** What the tasks of each share running here save at checkpoints, by job id and attempt. */
+    private final Map<String, TaskSnapshots> shares = new ConcurrentHashMap<>();
     private final List<Registration> registrations;
-
-    /** A share's checkpoint coordinator, and the JobManager node that triggers it. */
-    private static final class Share {
-        final CheckpointCoordinator coordinator;
-        volatile NodeId jobManager;
-
-        Share(CheckpointCoordinator coordinator) {
-            this.coordinator = coordinator;
-        }
-    }
 
     @Activate
     public PlacedTaskExecutor(@Reference ConnectorServices connectors, @Reference ClusterMembership membership,
@@ -101,15 +91,27 @@ public final class PlacedTaskExecutor implements TaskExecutor {
             LOG.warn("Ignored a checkpoint trigger from {}: {}", sender, e.getMessage());
             return;
         }
-        Share share = shares.get(key(trigger.jobId(), trigger.attempt()));
-        if (share == null) {
-            messaging.send(sender, ControlTopics.CHECKPOINT_DECLINE, new CheckpointMessages.Notice(trigger.jobId(),
-                    trigger.attempt(), trigger.checkpointId(), "attempt " + trigger.attempt() + " of the job does not run"
-                    + " on this node").encode());
-            return;
+        TaskSnapshots share = shares.get(key(trigger.jobId(), trigger.attempt()));
+        // The answer goes to the JobManager that sent the trigger.
+        TaskSnapshots.Receiver reply = new TaskSnapshots.Receiver() {
+            @Override
+            public void taken(long checkpointId, List<OperatorState> operators) {
+                messaging.send(sender, ControlTopics.CHECKPOINT_ACK, new CheckpointMessages.Ack(trigger.jobId(),
+                        trigger.attempt(), checkpointId, operators).encode());
+            }
+
+            @Override
+            public void failed(long checkpointId, String reason, boolean counts) {
+                messaging.send(sender, ControlTopics.CHECKPOINT_DECLINE, new CheckpointMessages.Notice(trigger.jobId(),
+                        trigger.attempt(), checkpointId, reason).encode());
+            }
+        };
+        CheckpointWriter writer = CheckpointWriter.forShare(Path.of(trigger.directory()), trigger.jobId(),
+                trigger.checkpointId());
+        if (share == null || !share.trigger(trigger.checkpointId(), trigger.type(), writer, reply)) {
+            reply.failed(trigger.checkpointId(), "attempt " + trigger.attempt() + " of the job does not run on this node",
+                    true);
         }
-        share.jobManager = sender;
-        share.coordinator.triggerByJobManager(trigger.checkpointId(), trigger.type(), Path.of(trigger.directory()));
     }
 
     private void notice(NodeId sender, byte[] payload, boolean completed) {
@@ -120,14 +122,14 @@ public final class PlacedTaskExecutor implements TaskExecutor {
             LOG.warn("Ignored a checkpoint notice from {}: {}", sender, e.getMessage());
             return;
         }
-        Share share = shares.get(key(notice.jobId(), notice.attempt()));
+        TaskSnapshots share = shares.get(key(notice.jobId(), notice.attempt()));
         if (share == null) {
             return;
         }
         if (completed) {
-            share.coordinator.completedByJobManager(notice.checkpointId());
+            share.completed(notice.checkpointId());
         } else {
-            share.coordinator.abortedByJobManager(notice.checkpointId(), notice.reason());
+            share.aborted(notice.checkpointId(), notice.reason());
         }
     }
 
@@ -147,24 +149,9 @@ public final class PlacedTaskExecutor implements TaskExecutor {
         deployment.dataAddresses().forEach((node, address) -> addresses.put(node.value(), address));
         Placement placement = new Placement(deployment.jobId().value(), deployment.attempt(), slotNodes, addresses);
         String key = key(deployment.jobId().value(), deployment.attempt());
-        AtomicReference<Share> self = new AtomicReference<>();
-        CheckpointCoordinator.JobManagerLink link = new CheckpointCoordinator.JobManagerLink() {
-            @Override
-            public void acknowledge(long checkpointId, List<OperatorState> operators) {
-                reply(self.get(), ControlTopics.CHECKPOINT_ACK, new CheckpointMessages.Ack(deployment.jobId().value(),
-                        deployment.attempt(), checkpointId, operators).encode());
-            }
-
-            @Override
-            public void decline(long checkpointId, String reason) {
-                reply(self.get(), ControlTopics.CHECKPOINT_DECLINE, new CheckpointMessages.Notice(deployment.jobId().value(),
-                        deployment.attempt(), checkpointId, reason).encode());
-            }
-        };
         LocalJob share = env.startPlaced(deployment.jobName(), placement, localNode.value(), server, client,
-                job.getClass().getClassLoader(), deployment.restorePath(), link);
-        self.set(new Share(share.coordinator()));
-        shares.put(key, self.get());
+                job.getClass().getClassLoader(), deployment.restorePath());
+        shares.put(key, share.snapshots());
         share.result().whenComplete((result, error) -> shares.remove(key));
         share.result().whenComplete((result, error) -> {
             if (result == null) {
@@ -180,14 +167,6 @@ public final class PlacedTaskExecutor implements TaskExecutor {
             }
         });
         return share::cancel;
-    }
-
-    /** Sends a share's answer to the JobManager that triggered it. */
-    private void reply(Share share, String topic, byte[] payload) {
-        NodeId jobManager = share == null ? null : share.jobManager;
-        if (jobManager != null) {
-            messaging.send(jobManager, topic, payload);
-        }
     }
 
     @Deactivate

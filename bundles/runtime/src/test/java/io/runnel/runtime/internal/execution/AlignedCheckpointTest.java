@@ -60,11 +60,19 @@ class AlignedCheckpointTest {
         }
     }
 
-    /** Counts the records reaching a keyed subtask; the count is operator state. */
+    /**
+     * Counts the records reaching a keyed subtask; the count is operator state. A slow one pauses
+     * every 64 records, so that the exchange's channels fill up.
+     */
     static final class CountReceived extends KeyedProcessFunction<Long, Long, Long> implements CheckpointedFunction {
         private static final long serialVersionUID = 1L;
+        private final boolean slow;
         private transient ListState<Long> state;
         private long received;
+
+        CountReceived(boolean slow) {
+            this.slow = slow;
+        }
 
         @Override
         public void initializeState(FunctionInitializationContext context) {
@@ -78,11 +86,14 @@ class AlignedCheckpointTest {
 
         @Override
         public void processElement(Long value, Context context, Collector<Long> out) {
-            received++;
+            if (++received % 64 == 0 && slow) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
         }
     }
 
-    private static long sum(List<List<OperatorSnapshot>> snapshots, String stateName) {
+    /** The sum of the counts in operator list state {@code stateName} over every snapshot of a checkpoint. */
+    static long sum(List<List<OperatorSnapshot>> snapshots, String stateName) {
         long total = 0;
         for (List<OperatorSnapshot> chain : snapshots) {
             for (OperatorSnapshot snapshot : chain) {
@@ -110,7 +121,7 @@ class AlignedCheckpointTest {
         env.fromSource(Sources.generator(Long.MAX_VALUE, i -> i), "numbers")
                 .map(new CountEmitted())
                 .keyBy(value -> value % 10)
-                .process(new CountReceived())
+                .process(new CountReceived(false))
                 .sinkTo(new SinkDescriptor<>("discard", Map.of()), "discard");
         LocalJob job = env.submit("aligned");
         try {

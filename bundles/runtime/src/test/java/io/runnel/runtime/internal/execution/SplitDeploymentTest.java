@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.runnel.api.JobId;
-import io.runnel.runtime.internal.checkpoint.CheckpointCoordinator;
-import io.runnel.runtime.internal.checkpoint.OperatorState;
 import io.runnel.api.eventtime.WatermarkGenerator;
 import io.runnel.api.eventtime.WatermarkOutput;
 import io.runnel.api.eventtime.WatermarkStrategy;
@@ -384,14 +382,7 @@ class SplitDeploymentTest {
             LocalStreamEnvironment env = new LocalStreamEnvironment(connectors, placement.slots());
             env.setParallelism(parallelism);
             job.build(env, Map.of());
-            JobClient started = env.startPlaced(jobName, placement, id, server, client, getClass().getClassLoader(), null,
-                    new CheckpointCoordinator.JobManagerLink() {
-                        @Override
-                        public void acknowledge(long checkpointId, List<OperatorState> operators) {}
-
-                        @Override
-                        public void decline(long checkpointId, String reason) {}
-                    });
+            JobClient started = env.startPlaced(jobName, placement, id, server, client, getClass().getClassLoader(), null);
             clients.add(started);
             return started;
         }

@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.runnel.api.functions.CheckpointedFunction;
 import io.runnel.api.functions.Collector;
-import io.runnel.api.functions.FunctionInitializationContext;
-import io.runnel.api.functions.FunctionSnapshotContext;
 import io.runnel.api.functions.KeyedProcessFunction;
 import io.runnel.api.functions.MapFunction;
 import io.runnel.api.functions.RuntimeContext;
-import io.runnel.api.state.ListState;
-import io.runnel.api.state.ListStateDescriptor;
 import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
 import io.runnel.api.stream.JobResult;
@@ -34,7 +29,6 @@ import io.runnel.runtime.internal.task.StreamTask;
 import io.runnel.spi.connector.SinkProvider;
 import io.runnel.spi.connector.SinkWriter;
 import io.runnel.spi.connector.SubtaskInfo;
-import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -64,44 +58,6 @@ class UnalignedCheckpointTest {
     @TempDir
     Path temp;
 
-    /** Counts the records reaching a keyed subtask, slowly, so that the exchange's channels fill up. */
-    static final class SlowlyCountReceived extends KeyedProcessFunction<Long, Long, Long> implements CheckpointedFunction {
-        private static final long serialVersionUID = 1L;
-        private transient ListState<Long> state;
-        private long received;
-
-        @Override
-        public void initializeState(FunctionInitializationContext context) {
-            state = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("received", Long.class));
-        }
-
-        @Override
-        public void snapshotState(FunctionSnapshotContext context) {
-            state.update(List.of(received));
-        }
-
-        @Override
-        public void processElement(Long value, Context context, Collector<Long> out) {
-            if (++received % 64 == 0) {
-                LockSupport.parkNanos(100_000);
-            }
-        }
-    }
-
-    private static long sum(List<List<OperatorSnapshot>> snapshots, String stateName) {
-        long total = 0;
-        for (List<OperatorSnapshot> chain : snapshots) {
-            for (OperatorSnapshot snapshot : chain) {
-                if (snapshot.operator() != null && snapshot.operator().splitLists().containsKey(stateName)) {
-                    for (Object count : snapshot.operator().splitLists().get(stateName)) {
-                        total += (Long) count;
-                    }
-                }
-            }
-        }
-        return total;
-    }
-
     private static MapConnectorRegistry connectors(SinkProvider sink) {
         return new MapConnectorRegistry().withSource("datagen", new DatagenSource()).withSink("test", sink);
     }
@@ -122,7 +78,7 @@ class UnalignedCheckpointTest {
         env.fromSource(Sources.generator(Long.MAX_VALUE, i -> i), "numbers")
                 .map(new AlignedCheckpointTest.CountEmitted())
                 .keyBy(value -> value % 10)
-                .process(new SlowlyCountReceived())
+                .process(new AlignedCheckpointTest.CountReceived(true))
                 .sinkTo(new SinkDescriptor<>("test", Map.of()), "discard");
         LocalJob job = env.submit("unaligned cut");
         try {
@@ -161,8 +117,8 @@ class UnalignedCheckpointTest {
                 }
                 long id = checkpoint;
                 await().atMost(Duration.ofSeconds(20)).until(() -> taken.getOrDefault(id, List.of()).size() == tasks);
-                long emitted = sum(taken.get(id), "emitted");
-                long received = sum(taken.get(id), "received");
+                long emitted = AlignedCheckpointTest.sum(taken.get(id), "emitted");
+                long received = AlignedCheckpointTest.sum(taken.get(id), "received");
                 List<InFlightRecords> inFlight = inFlightTaken.get(id);
                 assertThat(inFlight).as("one in-flight state per keyed subtask").hasSize(2);
                 long kept = inFlight.stream().mapToLong(InFlightRecords::size).sum();
