@@ -8,7 +8,6 @@ import io.runnel.api.state.MapStateDescriptor;
 import io.runnel.api.state.ReadOnlyBroadcastState;
 import io.runnel.runtime.internal.task.Output;
 import io.runnel.runtime.internal.task.ProcessingTimers;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 import java.util.List;
 
 /**
@@ -54,10 +53,8 @@ public final class BroadcastProcessOperator extends ChainedOperator implements T
         this.timestamp = timestamp;
         try {
             function.processElement(record, elementContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe(), e);
+            throw UserFunctionException.wrap(context.describe(), e);
         }
     }
 
@@ -66,10 +63,8 @@ public final class BroadcastProcessOperator extends ChainedOperator implements T
         this.timestamp = timestamp;
         try {
             function.processBroadcastElement(record, broadcastContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (broadcast input)", e);
+            throw UserFunctionException.wrap(context.describe() + " (broadcast input)", e);
         }
     }
 

@@ -7,7 +7,6 @@ import io.runnel.api.functions.FunctionSnapshotContext;
 import io.runnel.api.state.OperatorStateStore;
 import io.runnel.runtime.internal.state.OperatorStateBackend;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 
 /**
  * Base of operators with one output: passes watermarks and idleness on unchanged, which is right for
@@ -82,10 +81,8 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
                     return context.parallelism();
                 }
             });
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (initializeState)", e);
+            throw UserFunctionException.wrap(context.describe() + " (initializeState)", e);
         }
         this.checkpointedFunction = checkpointed;
     }
@@ -110,10 +107,8 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
                         return timestamp;
                     }
                 });
-            } catch (UserFunctionException | TaskCancelledException e) {
-                throw e;
             } catch (Exception e) {
-                throw new UserFunctionException(context.describe() + " (snapshotState)", e);
+                throw UserFunctionException.wrap(context.describe() + " (snapshotState)", e);
             }
         }
         Object keyed = keyedSnapshot();
@@ -130,10 +125,8 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
         }
         try {
             checkpointListener.notifyCheckpointComplete(checkpointId);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (notifyCheckpointComplete)", e);
+            throw UserFunctionException.wrap(context.describe() + " (notifyCheckpointComplete)", e);
         }
     }
 }

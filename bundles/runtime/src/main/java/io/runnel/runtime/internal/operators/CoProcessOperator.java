@@ -8,7 +8,6 @@ import io.runnel.api.functions.KeySelector;
 import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
 import io.runnel.runtime.internal.state.KeyedTimers;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 
 /**
  * Runs a {@link CoProcessFunction} over two inputs. On keyed connected streams each record's key
@@ -71,10 +70,8 @@ public final class CoProcessOperator extends ChainedOperator implements TwoInput
             } else {
                 function.processElement1(record, elementContext, this);
             }
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + (second ? " (second input)" : " (first input)"), e);
+            throw UserFunctionException.wrap(context.describe() + (second ? " (second input)" : " (first input)"), e);
         }
     }
 
@@ -107,10 +104,8 @@ public final class CoProcessOperator extends ChainedOperator implements TwoInput
             timestamp = eventTime ? timer.time() : Output.NO_TIMESTAMP;
             timerContext.eventTime = eventTime;
             function.onTimer(timer.time(), timerContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (onTimer)", e);
+            throw UserFunctionException.wrap(context.describe() + " (onTimer)", e);
         }
     }
 

@@ -12,7 +12,6 @@ import io.runnel.api.state.StateDescriptor;
 import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
 import io.runnel.runtime.internal.state.KeyedTimers;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 import java.util.List;
 
 /**
@@ -67,10 +66,8 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
             state.setCurrentKey(context.keySelector().getKey(record));
             this.timestamp = timestamp;
             function.processElement(record, elementContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe(), e);
+            throw UserFunctionException.wrap(context.describe(), e);
         }
     }
 
@@ -79,10 +76,8 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
         try {
             this.timestamp = timestamp;
             function.processBroadcastElement(record, broadcastContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (broadcast input)", e);
+            throw UserFunctionException.wrap(context.describe() + " (broadcast input)", e);
         }
     }
 
@@ -113,10 +108,8 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
             timestamp = eventTime ? timer.time() : Output.NO_TIMESTAMP;
             timerContext.eventTime = eventTime;
             function.onTimer(timer.time(), timerContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (onTimer)", e);
+            throw UserFunctionException.wrap(context.describe() + " (onTimer)", e);
         }
     }
 

@@ -7,7 +7,6 @@ import io.runnel.api.functions.TimerService;
 import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
 import io.runnel.runtime.internal.state.KeyedTimers;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 
 /**
  * Runs a {@link KeyedProcessFunction}: sets the record's key as current for state and timers, and
@@ -56,10 +55,8 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
             currentTimestamp = timestamp;
             outputTimestamp = timestamp;
             function.processElement(record, elementContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe(), e);
+            throw UserFunctionException.wrap(context.describe(), e);
         }
     }
 
@@ -91,10 +88,8 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
             outputTimestamp = currentTimestamp;
             timerContext.eventTime = eventTime;
             function.onTimer(timer.time(), timerContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (onTimer)", e);
+            throw UserFunctionException.wrap(context.describe() + " (onTimer)", e);
         }
     }
 

@@ -4,7 +4,6 @@ import io.runnel.api.functions.Collector;
 import io.runnel.api.functions.OutputTag;
 import io.runnel.api.functions.ProcessFunction;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 
 /** Runs a {@link ProcessFunction} on a non-keyed stream; output keeps the input record's timestamp. */
 public final class ProcessOperator extends ChainedOperator implements Collector<Object> {
@@ -32,10 +31,8 @@ public final class ProcessOperator extends ChainedOperator implements Collector<
         this.timestamp = timestamp;
         try {
             function.processElement(record, functionContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe(), e);
+            throw UserFunctionException.wrap(context.describe(), e);
         }
     }
 

@@ -17,7 +17,6 @@ import io.runnel.api.windowing.WindowAssigner;
 import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
 import io.runnel.runtime.internal.state.KeyedTimers;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -101,10 +100,8 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
                     droppedLateRecords++;
                 }
             }
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe(), e);
+            throw UserFunctionException.wrap(context.describe(), e);
         }
     }
 
@@ -141,10 +138,8 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
                 discard(window);
             }
             state.setCurrentNamespace(HeapKeyedStateBackend.NO_NAMESPACE);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (window timer)", e);
+            throw UserFunctionException.wrap(context.describe() + " (window timer)", e);
         }
     }
 
