@@ -19,7 +19,6 @@ public final class CoProcessOperator extends ChainedOperator implements TwoInput
     private final CoProcessFunction<Object, Object, Object> function;
     private final ElementContext elementContext;
     private final TimerContext timerContext;
-    private KeyedStateAndTimers keyedState;
     private HeapKeyedStateBackend state;
     private KeyedTimers timers;
     private TimerService timerService;
@@ -40,9 +39,9 @@ public final class CoProcessOperator extends ChainedOperator implements TwoInput
     @Override
     public void open(OperatorServices services) throws Exception {
         if (keyed()) {
-            keyedState = new KeyedStateAndTimers(context, services, this::onTimer);
-            state = keyedState.state;
-            timers = keyedState.timers;
+            KeyedStateAndTimers keyed = openKeyedState(services, this::onTimer, null);
+            state = keyed.state;
+            timers = keyed.timers;
             timerService = timers.forCurrentKey(state, () -> HeapKeyedStateBackend.NO_NAMESPACE);
         }
         initializeFunctionState(function, services);
@@ -76,14 +75,6 @@ public final class CoProcessOperator extends ChainedOperator implements TwoInput
     }
 
     @Override
-    public void emitWatermark(long watermark) {
-        if (timers != null) {
-            timers.advanceWatermark(watermark);
-        }
-        output.emitWatermark(watermark);
-    }
-
-    @Override
     public void collect(Object record) {
         output.emit(record, timestamp);
     }
@@ -91,11 +82,6 @@ public final class CoProcessOperator extends ChainedOperator implements TwoInput
     @Override
     public void close() throws Exception {
         function.close();
-    }
-
-    @Override
-    protected Object keyedSnapshot() {
-        return keyed() ? keyedState.snapshot() : null;
     }
 
     private void onTimer(KeyedTimers.Timer timer, boolean eventTime) {

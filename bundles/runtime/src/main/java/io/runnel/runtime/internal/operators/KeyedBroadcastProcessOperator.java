@@ -27,7 +27,6 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
     private final ElementContext elementContext;
     private final TimerContext timerContext;
     private final BroadcastContext broadcastContext;
-    private KeyedStateAndTimers keyed;
     private HeapKeyedStateBackend state;
     private KeyedTimers timers;
     private TimerService timerService;
@@ -47,7 +46,7 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
 
     @Override
     public void open(OperatorServices services) throws Exception {
-        keyed = new KeyedStateAndTimers(context, services, this::onTimer);
+        KeyedStateAndTimers keyed = openKeyedState(services, this::onTimer, null);
         state = keyed.state;
         timers = keyed.timers;
         timerService = timers.forCurrentKey(state, () -> HeapKeyedStateBackend.NO_NAMESPACE);
@@ -82,12 +81,6 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
     }
 
     @Override
-    public void emitWatermark(long watermark) {
-        timers.advanceWatermark(watermark);
-        output.emitWatermark(watermark);
-    }
-
-    @Override
     public void collect(Object record) {
         output.emit(record, timestamp);
     }
@@ -95,11 +88,6 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
     @Override
     public void close() throws Exception {
         function.close();
-    }
-
-    @Override
-    protected Object keyedSnapshot() {
-        return keyed.snapshot();
     }
 
     private void onTimer(KeyedTimers.Timer timer, boolean eventTime) {

@@ -17,7 +17,6 @@ import io.runnel.runtime.internal.task.Output;
 public final class KeyedProcessOperator extends ChainedOperator implements Collector<Object> {
 
     private final KeyedProcessFunction<Object, Object, Object> function;
-    private KeyedStateAndTimers keyed;
     private HeapKeyedStateBackend state;
     private KeyedTimers timers;
     private long outputTimestamp;
@@ -36,7 +35,7 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
 
     @Override
     public void open(OperatorServices services) throws Exception {
-        keyed = new KeyedStateAndTimers(context, services, this::onTimer);
+        KeyedStateAndTimers keyed = openKeyedState(services, this::onTimer, null);
         state = keyed.state;
         timers = keyed.timers;
         timerService = timers.forCurrentKey(state, () -> HeapKeyedStateBackend.NO_NAMESPACE);
@@ -58,17 +57,6 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
         } catch (Exception e) {
             throw UserFunctionException.wrap(context.describe(), e);
         }
-    }
-
-    @Override
-    protected Object keyedSnapshot() {
-        return keyed.snapshot();
-    }
-
-    @Override
-    public void emitWatermark(long watermark) {
-        timers.advanceWatermark(watermark);
-        output.emitWatermark(watermark);
     }
 
     @Override

@@ -42,7 +42,6 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
             new ValueStateDescriptor<>("session-windows", io.runnel.api.types.Types.list(TimeWindow.serializer()));
 
     private final Spec spec;
-    private KeyedStateAndTimers keyed;
     private HeapKeyedStateBackend state;
     private KeyedTimers timers;
     private WindowContents contents;
@@ -60,7 +59,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     public void open(OperatorServices services) {
         @SuppressWarnings("unchecked")
         TypeSerializer<Object> windows = (TypeSerializer<Object>) (TypeSerializer<?>) spec.assigner().windowSerializer();
-        keyed = new KeyedStateAndTimers(context, services, this::onTimer, windows);
+        KeyedStateAndTimers keyed = openKeyedState(services, this::onTimer, windows);
         state = keyed.state;
         timers = keyed.timers;
         contents = spec.evictor() == null ? spec.contents().apply(state)
@@ -103,17 +102,6 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
         } catch (Exception e) {
             throw UserFunctionException.wrap(context.describe(), e);
         }
-    }
-
-    @Override
-    protected Object keyedSnapshot() {
-        return keyed.snapshot();
-    }
-
-    @Override
-    public void emitWatermark(long watermark) {
-        timers.advanceWatermark(watermark);
-        output.emitWatermark(watermark);
     }
 
     /** Records dropped for lateness without a late side output, for metrics and tests. */
