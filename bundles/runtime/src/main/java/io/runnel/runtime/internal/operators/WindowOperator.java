@@ -49,6 +49,8 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     private FunctionContext windowContext;
     private final TriggerContextImpl triggerContext = new TriggerContextImpl();
     private long droppedLateRecords;
+    /** The {@code maxTimestamp} of the window being evaluated, which its results carry. */
+    private long outputTimestamp;
 
     public WindowOperator(Spec spec, OperatorContext context, Output<Object> output) {
         super(context, output);
@@ -62,8 +64,8 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
         KeyedStateAndTimers keyed = openKeyedState(services, this::onTimer, windows);
         state = keyed.state;
         timers = keyed.timers;
-        contents = spec.evictor() == null ? spec.contents().apply(state)
-                : spec.contents().apply(state).evicting(spec.evictor(), state);
+        WindowContents kept = spec.contents().apply(state);
+        contents = spec.evictor() == null ? kept : kept.evicting(spec.evictor());
         sessions = state.valueState(SESSIONS);
         if (spec.windowFunction() != null) {
             windowContext = new FunctionContext(spec.windowFunction());
@@ -152,9 +154,6 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
         }
     }
 
-    private long outputTimestamp;
-
-
     @Override
     public void collect(Object record) {
         output.emit(record, outputTimestamp);
@@ -225,8 +224,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     }
 
     private List<TimeWindow> currentSessions() {
-        Object namespace = HeapKeyedStateBackend.NO_NAMESPACE;
-        state.setCurrentNamespace(namespace);
+        state.setCurrentNamespace(HeapKeyedStateBackend.NO_NAMESPACE);
         List<TimeWindow> current = sessions.value();
         return current == null ? List.of() : current;
     }
