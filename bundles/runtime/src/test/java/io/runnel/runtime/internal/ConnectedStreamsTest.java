@@ -3,6 +3,7 @@ package io.runnel.runtime.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.api.eventtime.WatermarkStrategy;
 import io.runnel.api.functions.CoMapFunction;
 import io.runnel.api.functions.CoProcessFunction;
 import io.runnel.api.functions.Collector;
@@ -83,6 +84,56 @@ class ConnectedStreamsTest {
             expected.add("order " + i + " for c" + (i % 97));
         }
         assertThat(joined).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /**
+     * Per key, sets an event-time timer 10 ms after each record of either side; the timer reports its
+     * key, the timer context's view of it, and the timestamp its output carries.
+     */
+    static final class RemindLater extends CoProcessFunction<Order, Customer, String> {
+        @Override
+        public void processElement1(Order order, Context context, Collector<String> out) {
+            context.timerService().registerEventTimeTimer(context.timestamp() + 10);
+        }
+
+        @Override
+        public void processElement2(Customer customer, Context context, Collector<String> out) {
+            context.timerService().registerEventTimeTimer(context.timestamp() + 10);
+        }
+
+        @Override
+        public void onTimer(long timestamp, OnTimerContext context, Collector<String> out) {
+            out.collect(context.getCurrentKey() + "@" + timestamp + " event-time=" + context.isEventTime()
+                    + " timestamp=" + context.timestamp());
+        }
+    }
+
+    @Test
+    void keyedCoProcessTimersFireForTheirKeyWithTheirTime() throws Exception {
+        StreamEnvironment env = Jobs.environment(2).setParallelism(2);
+        DataStream<Order> orders = env.fromElements(new Order(100, 1), new Order(200, 2))
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Order>forMonotonousTimestamps()
+                        .withTimestampAssigner((order, previous) -> order.id()));
+        DataStream<Customer> customers = env.fromElements(new Customer(1, "a"), new Customer(3, "c"))
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Customer>forMonotonousTimestamps()
+                        .withTimestampAssigner((customer, previous) -> 1000L * customer.id()));
+        List<String> fired = orders.connect(customers).keyBy(Order::customer, Customer::id)
+                .process(new RemindLater()).executeAndCollect("timers");
+        assertThat(fired).containsExactlyInAnyOrder(
+                "1@110 event-time=true timestamp=110",
+                "2@210 event-time=true timestamp=210",
+                "1@1010 event-time=true timestamp=1010",
+                "3@3010 event-time=true timestamp=3010");
+    }
+
+    @Test
+    void timersOnConnectedStreamsWithoutKeysAreRefused() {
+        StreamEnvironment env = Jobs.environment(1);
+        env.fromElements(new Order(1, 1)).connect(env.fromElements(new Customer(1, "a")))
+                .process(new RemindLater()).print();
+        assertThatThrownBy(() -> env.execute("no keys"))
+                .isInstanceOf(JobExecutionException.class)
+                .hasMessageContaining("Timers need keyed connected streams");
     }
 
     @Test

@@ -1,14 +1,11 @@
 package io.runnel.runtime.internal.operators;
 
 import io.runnel.api.functions.BroadcastProcessFunction;
-import io.runnel.api.functions.Collector;
 import io.runnel.api.functions.OutputTag;
 import io.runnel.api.state.BroadcastState;
 import io.runnel.api.state.MapStateDescriptor;
 import io.runnel.api.state.ReadOnlyBroadcastState;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.ProcessingTimers;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 import java.util.List;
 
 /**
@@ -16,16 +13,14 @@ import java.util.List;
  * broadcast stream (every subtask receives all of it). Broadcast state is operator state, writable
  * only from the broadcast side.
  */
-public final class BroadcastProcessOperator extends ChainedOperator implements TwoInputOperator, Collector<Object> {
+public final class BroadcastProcessOperator extends ChainedOperator implements TwoInputOperator {
 
     private final BroadcastProcessFunction<Object, Object, Object> function;
     private final List<MapStateDescriptor<?, ?>> descriptors;
+    private final ProcessFunctionCall call;
     private final ElementContext elementContext;
     private final BroadcastContext broadcastContext;
     private BroadcastStates states;
-    private ProcessingTimers clock;
-    private long watermark = Long.MIN_VALUE;
-    private long timestamp;
 
     @SuppressWarnings("unchecked")
     public BroadcastProcessOperator(BroadcastProcessFunction<?, ?, ?> function, List<MapStateDescriptor<?, ?>> descriptors,
@@ -33,13 +28,15 @@ public final class BroadcastProcessOperator extends ChainedOperator implements T
         super(context, output);
         this.function = (BroadcastProcessFunction<Object, Object, Object>) function;
         this.descriptors = descriptors;
+        this.call = new ProcessFunctionCall(context, output);
+        // The contexts are inner classes of the function's class: create them once the function is set.
         this.elementContext = new ElementContext();
         this.broadcastContext = new BroadcastContext();
     }
 
     @Override
     public void open(OperatorServices services) throws Exception {
-        clock = services.timers();
+        call.open(services.timers());
         states = new BroadcastStates(operatorState(services), descriptors, context.describe());
         initializeFunctionState(function, services);
         try {
@@ -51,37 +48,28 @@ public final class BroadcastProcessOperator extends ChainedOperator implements T
 
     @Override
     public void emit(Object record, long timestamp) {
-        this.timestamp = timestamp;
+        call.setTimestamp(timestamp);
         try {
-            function.processElement(record, elementContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
+            function.processElement(record, elementContext, call);
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe(), e);
+            throw UserFunctionException.wrap(context.describe(), e);
         }
     }
 
     @Override
     public void emitSecond(Object record, long timestamp) {
-        this.timestamp = timestamp;
+        call.setTimestamp(timestamp);
         try {
-            function.processBroadcastElement(record, broadcastContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
+            function.processBroadcastElement(record, broadcastContext, call);
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (broadcast input)", e);
+            throw UserFunctionException.wrap(context.describe() + " (broadcast input)", e);
         }
     }
 
     @Override
     public void emitWatermark(long watermark) {
-        this.watermark = watermark;
-        output.emitWatermark(watermark);
-    }
-
-    @Override
-    public void collect(Object record) {
-        output.emit(record, timestamp);
+        call.watermarkPassed(watermark);
+        super.emitWatermark(watermark);
     }
 
     @Override
@@ -96,17 +84,17 @@ public final class BroadcastProcessOperator extends ChainedOperator implements T
 
         @Override
         public Long timestamp() {
-            return timestamp == Output.NO_TIMESTAMP ? null : timestamp;
+            return call.timestamp();
         }
 
         @Override
         public long currentWatermark() {
-            return watermark;
+            return call.currentWatermark();
         }
 
         @Override
         public long currentProcessingTime() {
-            return clock.now();
+            return call.currentProcessingTime();
         }
 
         @Override
@@ -116,7 +104,7 @@ public final class BroadcastProcessOperator extends ChainedOperator implements T
 
         @Override
         public <X> void output(OutputTag<X> tag, X value) {
-            output.emitSide(tag.id(), value, timestamp);
+            call.sideOutput(tag, value);
         }
     }
 
@@ -126,30 +114,28 @@ public final class BroadcastProcessOperator extends ChainedOperator implements T
         }
 
         @Override
-        public <K, V> BroadcastState<K, V> getBroadcastState(MapStateDescriptor<K, V> descriptor) {
-            return states.writable(descriptor);
-        }
-
-        // The rest is what the element context does.
-
-        @Override
         public Long timestamp() {
-            return elementContext.timestamp();
+            return call.timestamp();
         }
 
         @Override
         public long currentWatermark() {
-            return watermark;
+            return call.currentWatermark();
         }
 
         @Override
         public long currentProcessingTime() {
-            return clock.now();
+            return call.currentProcessingTime();
+        }
+
+        @Override
+        public <K, V> BroadcastState<K, V> getBroadcastState(MapStateDescriptor<K, V> descriptor) {
+            return states.writable(descriptor);
         }
 
         @Override
         public <X> void output(OutputTag<X> tag, X value) {
-            elementContext.output(tag, value);
+            call.sideOutput(tag, value);
         }
     }
 }

@@ -5,22 +5,25 @@ import io.runnel.api.functions.CheckpointedFunction;
 import io.runnel.api.functions.FunctionInitializationContext;
 import io.runnel.api.functions.FunctionSnapshotContext;
 import io.runnel.api.state.OperatorStateStore;
+import io.runnel.api.types.TypeSerializer;
+import io.runnel.runtime.internal.state.KeyedTimers;
 import io.runnel.runtime.internal.state.OperatorStateBackend;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 
 /**
  * Base of operators with one output: passes watermarks and idleness on unchanged, which is right for
- * every operator that does not act on event time itself. Also the home of operator state: an operator
- * whose user function is a {@link CheckpointedFunction}, or that keeps broadcast state, gets an
- * {@link OperatorStateBackend} restored from the task's snapshot; keyed operators add their keyed
- * state through {@link #keyedSnapshot()}.
+ * every operator that does not act on event time itself. Also the home of the operator's state, all
+ * of it restored from the task's snapshot and saved in the operator's: operator state, for an
+ * operator whose user function is a {@link CheckpointedFunction} or that keeps broadcast state; and
+ * keyed state with timers, for an operator after keyBy, whose event-time timers then fire as each
+ * watermark passes.
  */
 public abstract class ChainedOperator implements StreamOperator<Object>, StatefulOperator {
 
     protected final OperatorContext context;
     protected final Output<Object> output;
     private OperatorStateBackend operatorState;
+    private KeyedStateAndTimers keyedState;
     private CheckpointedFunction checkpointedFunction;
     private CheckpointListener checkpointListener;
 
@@ -29,8 +32,12 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
         this.output = output;
     }
 
+    /** Fires the keyed timers the watermark makes due, if the operator has any, then passes it on. */
     @Override
     public void emitWatermark(long watermark) {
+        if (keyedState != null) {
+            keyedState.timers.advanceWatermark(watermark);
+        }
         output.emitWatermark(watermark);
     }
 
@@ -46,6 +53,20 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
                     services.restored() == null ? null : services.restored().operator());
         }
         return operatorState;
+    }
+
+    /**
+     * Creates this subtask's keyed state and timers, restored from the task's snapshot; from then on
+     * they are in every snapshot of the operator, and its timers see every watermark before it passes
+     * on. Keyed operators call it once, in {@code open}.
+     *
+     * @param onTimer what a firing timer does
+     * @param namespaces the serializer of the operator's windows, or null if it has none
+     */
+    final KeyedStateAndTimers openKeyedState(OperatorServices services, KeyedTimers.Target onTimer,
+            TypeSerializer<Object> namespaces) {
+        keyedState = new KeyedStateAndTimers(context, services, onTimer, namespaces);
+        return keyedState;
     }
 
     /**
@@ -82,17 +103,10 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
                     return context.parallelism();
                 }
             });
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (initializeState)", e);
+            throw UserFunctionException.wrap(context.describe() + " (initializeState)", e);
         }
         this.checkpointedFunction = checkpointed;
-    }
-
-    /** The keyed state and timers to save; null for operators without keyed state. */
-    protected Object keyedSnapshot() {
-        return null;
     }
 
     @Override
@@ -110,13 +124,11 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
                         return timestamp;
                     }
                 });
-            } catch (UserFunctionException | TaskCancelledException e) {
-                throw e;
             } catch (Exception e) {
-                throw new UserFunctionException(context.describe() + " (snapshotState)", e);
+                throw UserFunctionException.wrap(context.describe() + " (snapshotState)", e);
             }
         }
-        Object keyed = keyedSnapshot();
+        Object keyed = keyedState == null ? null : keyedState.snapshot();
         if (keyed == null && operatorState == null) {
             return OperatorSnapshot.NONE;
         }
@@ -130,10 +142,8 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
         }
         try {
             checkpointListener.notifyCheckpointComplete(checkpointId);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (notifyCheckpointComplete)", e);
+            throw UserFunctionException.wrap(context.describe() + " (notifyCheckpointComplete)", e);
         }
     }
 }

@@ -1,94 +1,75 @@
 package io.runnel.runtime.internal.operators;
 
-import io.runnel.api.functions.Collector;
 import io.runnel.api.functions.CoProcessFunction;
+import io.runnel.api.functions.KeySelector;
 import io.runnel.api.functions.OutputTag;
 import io.runnel.api.functions.TimerService;
-import io.runnel.api.functions.KeySelector;
-import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
-import io.runnel.runtime.internal.state.KeyedTimers;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 
 /**
  * Runs a {@link CoProcessFunction} over two inputs. On keyed connected streams each record's key
  * (from its side's key selector) is made current for state and timers, shared by both sides; without
  * keys there is neither.
  */
-public final class CoProcessOperator extends ChainedOperator implements TwoInputOperator, Collector<Object> {
+public final class CoProcessOperator extends ChainedOperator implements TwoInputOperator {
 
     private final CoProcessFunction<Object, Object, Object> function;
+    private final ProcessFunctionCall call;
     private final ElementContext elementContext;
     private final TimerContext timerContext;
-    private KeyedStateAndTimers keyedState;
-    private HeapKeyedStateBackend state;
-    private KeyedTimers timers;
-    private TimerService timerService;
-    private long timestamp;
 
     @SuppressWarnings("unchecked")
     public CoProcessOperator(CoProcessFunction<?, ?, ?> function, OperatorContext context, Output<Object> output) {
         super(context, output);
         this.function = (CoProcessFunction<Object, Object, Object>) function;
+        this.call = new ProcessFunctionCall(context, output);
+        // The contexts are inner classes of the function's class: create them once it is set.
         this.elementContext = new ElementContext();
         this.timerContext = new TimerContext();
     }
 
-    private boolean keyed() {
-        return context.keySelector() != null;
-    }
-
     @Override
     public void open(OperatorServices services) throws Exception {
-        if (keyed()) {
-            keyedState = new KeyedStateAndTimers(context, services, this::onTimer);
-            state = keyedState.state;
-            timers = keyedState.timers;
-            timerService = timers.forCurrentKey(state, () -> HeapKeyedStateBackend.NO_NAMESPACE);
+        if (context.keySelector() != null) {
+            call.open(services.timers(), openKeyedState(services, call::fireTimer, null),
+                    time -> function.onTimer(time, timerContext, call));
+        } else {
+            call.open(services.timers());
         }
         initializeFunctionState(function, services);
-        function.open(new KeyedRuntimeContext(context, state));
+        try {
+            function.open(new KeyedRuntimeContext(context, call.keyedState()));
+        } catch (Exception e) {
+            throw new UserFunctionException(context.describe() + " (open)", e);
+        }
     }
 
     @Override
     public void emit(Object record, long timestamp) {
-        process(record, timestamp, context.keySelector(), false);
+        try {
+            setKeyAndTimestamp(context.keySelector(), record, timestamp);
+            function.processElement1(record, elementContext, call);
+        } catch (Exception e) {
+            throw UserFunctionException.wrap(context.describe() + " (first input)", e);
+        }
     }
 
     @Override
     public void emitSecond(Object record, long timestamp) {
-        process(record, timestamp, context.secondKeySelector(), true);
-    }
-
-    private void process(Object record, long timestamp, KeySelector<Object, Object> key, boolean second) {
         try {
-            if (key != null) {
-                state.setCurrentKey(key.getKey(record));
-            }
-            this.timestamp = timestamp;
-            if (second) {
-                function.processElement2(record, elementContext, this);
-            } else {
-                function.processElement1(record, elementContext, this);
-            }
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
+            setKeyAndTimestamp(context.secondKeySelector(), record, timestamp);
+            function.processElement2(record, elementContext, call);
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + (second ? " (second input)" : " (first input)"), e);
+            throw UserFunctionException.wrap(context.describe() + " (second input)", e);
         }
     }
 
-    @Override
-    public void emitWatermark(long watermark) {
-        if (timers != null) {
-            timers.advanceWatermark(watermark);
+    /** @param key the key selector of the record's input, null on connected streams without keys */
+    private void setKeyAndTimestamp(KeySelector<Object, Object> key, Object record, long timestamp) throws Exception {
+        if (key != null) {
+            call.setCurrentKey(key.getKey(record));
         }
-        output.emitWatermark(watermark);
-    }
-
-    @Override
-    public void collect(Object record) {
-        output.emit(record, timestamp);
+        call.setTimestamp(timestamp);
     }
 
     @Override
@@ -96,29 +77,12 @@ public final class CoProcessOperator extends ChainedOperator implements TwoInput
         function.close();
     }
 
-    @Override
-    protected Object keyedSnapshot() {
-        return keyed() ? keyedState.snapshot() : null;
-    }
-
-    private void onTimer(KeyedTimers.Timer timer, boolean eventTime) {
-        try {
-            state.setCurrentKey(timer.key());
-            timestamp = eventTime ? timer.time() : Output.NO_TIMESTAMP;
-            timerContext.eventTime = eventTime;
-            function.onTimer(timer.time(), timerContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (onTimer)", e);
-        }
-    }
-
     private TimerService timerServiceOrFail() {
-        if (timerService == null) {
+        TimerService timers = call.timerService();
+        if (timers == null) {
             throw new UnsupportedOperationException("Timers need keyed connected streams: connect(...).keyBy(key1, key2)");
         }
-        return timerService;
+        return timers;
     }
 
     private final class ElementContext extends CoProcessFunction<Object, Object, Object>.Context {
@@ -128,7 +92,7 @@ public final class CoProcessOperator extends ChainedOperator implements TwoInput
 
         @Override
         public Long timestamp() {
-            return timestamp == Output.NO_TIMESTAMP ? null : timestamp;
+            return call.timestamp();
         }
 
         @Override
@@ -138,47 +102,44 @@ public final class CoProcessOperator extends ChainedOperator implements TwoInput
 
         @Override
         public Object getCurrentKey() {
-            return state == null ? null : state.currentKey();
+            return call.currentKey();
         }
 
         @Override
         public <X> void output(OutputTag<X> tag, X value) {
-            output.emitSide(tag.id(), value, timestamp);
+            call.sideOutput(tag, value);
         }
     }
 
+    /** Only timers of keyed connected streams fire, so its timer service is always there. */
     private final class TimerContext extends CoProcessFunction<Object, Object, Object>.OnTimerContext {
-        boolean eventTime;
-
         TimerContext() {
             function.super();
         }
 
         @Override
         public boolean isEventTime() {
-            return eventTime;
+            return call.isEventTimeTimer();
         }
-
-        // The rest is what the element context does.
 
         @Override
         public Long timestamp() {
-            return elementContext.timestamp();
+            return call.timestamp();
         }
 
         @Override
         public TimerService timerService() {
-            return elementContext.timerService();
+            return call.timerService();
         }
 
         @Override
         public Object getCurrentKey() {
-            return elementContext.getCurrentKey();
+            return call.currentKey();
         }
 
         @Override
         public <X> void output(OutputTag<X> tag, X value) {
-            elementContext.output(tag, value);
+            call.sideOutput(tag, value);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.runnel.runtime.internal.operators;
 import io.runnel.api.functions.Collector;
 import io.runnel.api.functions.FlatMapFunction;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 
 /** Applies a {@link FlatMapFunction}; what it collects keeps the input record's timestamp. */
 public final class FlatMapOperator extends ChainedOperator implements Collector<Object> {
@@ -27,10 +26,8 @@ public final class FlatMapOperator extends ChainedOperator implements Collector<
         this.timestamp = timestamp;
         try {
             function.flatMap(record, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e; // from further down the chain: already names its operator
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe(), e);
+            throw UserFunctionException.wrap(context.describe(), e);
         }
     }
 

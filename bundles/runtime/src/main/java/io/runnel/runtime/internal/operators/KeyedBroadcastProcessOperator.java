@@ -1,6 +1,5 @@
 package io.runnel.runtime.internal.operators;
 
-import io.runnel.api.functions.Collector;
 import io.runnel.api.functions.KeyedBroadcastProcessFunction;
 import io.runnel.api.functions.KeyedStateFunction;
 import io.runnel.api.functions.OutputTag;
@@ -9,10 +8,7 @@ import io.runnel.api.state.BroadcastState;
 import io.runnel.api.state.MapStateDescriptor;
 import io.runnel.api.state.ReadOnlyBroadcastState;
 import io.runnel.api.state.StateDescriptor;
-import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
-import io.runnel.runtime.internal.state.KeyedTimers;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 import java.util.List;
 
 /**
@@ -21,19 +17,15 @@ import java.util.List;
  * keyed state only through {@code applyToKeyedState}. Broadcast state is operator state, writable
  * only from the broadcast side.
  */
-public final class KeyedBroadcastProcessOperator extends ChainedOperator implements TwoInputOperator, Collector<Object> {
+public final class KeyedBroadcastProcessOperator extends ChainedOperator implements TwoInputOperator {
 
     private final KeyedBroadcastProcessFunction<Object, Object, Object, Object> function;
     private final List<MapStateDescriptor<?, ?>> descriptors;
+    private final ProcessFunctionCall call;
     private final ElementContext elementContext;
     private final TimerContext timerContext;
     private final BroadcastContext broadcastContext;
-    private KeyedStateAndTimers keyed;
-    private HeapKeyedStateBackend state;
-    private KeyedTimers timers;
-    private TimerService timerService;
     private BroadcastStates states;
-    private long timestamp;
 
     @SuppressWarnings("unchecked")
     public KeyedBroadcastProcessOperator(KeyedBroadcastProcessFunction<?, ?, ?, ?> function,
@@ -41,6 +33,8 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
         super(context, output);
         this.function = (KeyedBroadcastProcessFunction<Object, Object, Object, Object>) function;
         this.descriptors = descriptors;
+        this.call = new ProcessFunctionCall(context, output);
+        // The contexts are inner classes of the function's class: create them once it is set.
         this.elementContext = new ElementContext();
         this.timerContext = new TimerContext();
         this.broadcastContext = new BroadcastContext();
@@ -48,14 +42,12 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
 
     @Override
     public void open(OperatorServices services) throws Exception {
-        keyed = new KeyedStateAndTimers(context, services, this::onTimer);
-        state = keyed.state;
-        timers = keyed.timers;
-        timerService = timers.forCurrentKey(state, () -> HeapKeyedStateBackend.NO_NAMESPACE);
+        call.open(services.timers(), openKeyedState(services, call::fireTimer, null),
+                time -> function.onTimer(time, timerContext, call));
         states = new BroadcastStates(operatorState(services), descriptors, context.describe());
         initializeFunctionState(function, services);
         try {
-            function.open(new KeyedRuntimeContext(context, state));
+            function.open(new KeyedRuntimeContext(context, call.keyedState()));
         } catch (Exception e) {
             throw new UserFunctionException(context.describe() + " (open)", e);
         }
@@ -64,68 +56,27 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
     @Override
     public void emit(Object record, long timestamp) {
         try {
-            state.setCurrentKey(context.keySelector().getKey(record));
-            this.timestamp = timestamp;
-            function.processElement(record, elementContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
+            call.setCurrentKey(context.keySelector().getKey(record));
+            call.setTimestamp(timestamp);
+            function.processElement(record, elementContext, call);
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe(), e);
+            throw UserFunctionException.wrap(context.describe(), e);
         }
     }
 
     @Override
     public void emitSecond(Object record, long timestamp) {
+        call.setTimestamp(timestamp);
         try {
-            this.timestamp = timestamp;
-            function.processBroadcastElement(record, broadcastContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
+            function.processBroadcastElement(record, broadcastContext, call);
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (broadcast input)", e);
+            throw UserFunctionException.wrap(context.describe() + " (broadcast input)", e);
         }
-    }
-
-    @Override
-    public void emitWatermark(long watermark) {
-        timers.advanceWatermark(watermark);
-        output.emitWatermark(watermark);
-    }
-
-    @Override
-    public void collect(Object record) {
-        output.emit(record, timestamp);
     }
 
     @Override
     public void close() throws Exception {
         function.close();
-    }
-
-    @Override
-    protected Object keyedSnapshot() {
-        return keyed.snapshot();
-    }
-
-    private void onTimer(KeyedTimers.Timer timer, boolean eventTime) {
-        try {
-            state.setCurrentKey(timer.key());
-            timestamp = eventTime ? timer.time() : Output.NO_TIMESTAMP;
-            timerContext.eventTime = eventTime;
-            function.onTimer(timer.time(), timerContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (onTimer)", e);
-        }
-    }
-
-    private Long timestampOrNull() {
-        return timestamp == Output.NO_TIMESTAMP ? null : timestamp;
-    }
-
-    private <X> void sideOutput(OutputTag<X> tag, X value) {
-        output.emitSide(tag.id(), value, timestamp);
     }
 
     private final class ElementContext extends KeyedBroadcastProcessFunction<Object, Object, Object, Object>.ReadOnlyContext {
@@ -135,27 +86,27 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
 
         @Override
         public Long timestamp() {
-            return timestampOrNull();
+            return call.timestamp();
         }
 
         @Override
         public long currentWatermark() {
-            return timers.currentWatermark();
+            return call.currentWatermark();
         }
 
         @Override
         public long currentProcessingTime() {
-            return timers.currentProcessingTime();
+            return call.currentProcessingTime();
         }
 
         @Override
         public TimerService timerService() {
-            return timerService;
+            return call.timerService();
         }
 
         @Override
         public Object getCurrentKey() {
-            return state.currentKey();
+            return call.currentKey();
         }
 
         @Override
@@ -165,47 +116,43 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
 
         @Override
         public <X> void output(OutputTag<X> tag, X value) {
-            sideOutput(tag, value);
+            call.sideOutput(tag, value);
         }
     }
 
     private final class TimerContext extends KeyedBroadcastProcessFunction<Object, Object, Object, Object>.OnTimerContext {
-        boolean eventTime;
-
         TimerContext() {
             function.super();
         }
 
         @Override
         public boolean isEventTime() {
-            return eventTime;
+            return call.isEventTimeTimer();
         }
-
-        // The rest is what the element context does.
 
         @Override
         public Long timestamp() {
-            return elementContext.timestamp();
+            return call.timestamp();
         }
 
         @Override
         public long currentWatermark() {
-            return elementContext.currentWatermark();
+            return call.currentWatermark();
         }
 
         @Override
         public long currentProcessingTime() {
-            return elementContext.currentProcessingTime();
+            return call.currentProcessingTime();
         }
 
         @Override
         public TimerService timerService() {
-            return timerService;
+            return call.timerService();
         }
 
         @Override
         public Object getCurrentKey() {
-            return elementContext.getCurrentKey();
+            return call.currentKey();
         }
 
         @Override
@@ -215,10 +162,11 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
 
         @Override
         public <X> void output(OutputTag<X> tag, X value) {
-            sideOutput(tag, value);
+            call.sideOutput(tag, value);
         }
     }
 
+    /** The broadcast side has no current key: keyed state only through {@code applyToKeyedState}, no timers. */
     private final class BroadcastContext extends KeyedBroadcastProcessFunction<Object, Object, Object, Object>.Context {
         BroadcastContext() {
             function.super();
@@ -226,17 +174,17 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
 
         @Override
         public Long timestamp() {
-            return timestampOrNull();
+            return call.timestamp();
         }
 
         @Override
         public long currentWatermark() {
-            return timers.currentWatermark();
+            return call.currentWatermark();
         }
 
         @Override
         public long currentProcessingTime() {
-            return timers.currentProcessingTime();
+            return call.currentProcessingTime();
         }
 
         @Override
@@ -247,12 +195,12 @@ public final class KeyedBroadcastProcessOperator extends ChainedOperator impleme
         @Override
         public <S> void applyToKeyedState(StateDescriptor<S> descriptor, KeyedStateFunction<Object, S> function)
                 throws Exception {
-            state.applyToAllKeys(descriptor, function);
+            call.keyedState().applyToAllKeys(descriptor, function);
         }
 
         @Override
         public <X> void output(OutputTag<X> tag, X value) {
-            sideOutput(tag, value);
+            call.sideOutput(tag, value);
         }
     }
 }

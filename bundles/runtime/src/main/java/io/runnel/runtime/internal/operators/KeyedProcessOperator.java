@@ -1,13 +1,9 @@
 package io.runnel.runtime.internal.operators;
 
-import io.runnel.api.functions.Collector;
 import io.runnel.api.functions.KeyedProcessFunction;
 import io.runnel.api.functions.OutputTag;
 import io.runnel.api.functions.TimerService;
-import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
-import io.runnel.runtime.internal.state.KeyedTimers;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 
 /**
  * Runs a {@link KeyedProcessFunction}: sets the record's key as current for state and timers, and
@@ -15,14 +11,10 @@ import io.runnel.runtime.internal.task.TaskCancelledException;
  * processing-time timers on the task thread. Output of {@code processElement} keeps the record's
  * timestamp; output of an event-time timer gets the timer's time; of a processing-time timer, none.
  */
-public final class KeyedProcessOperator extends ChainedOperator implements Collector<Object> {
+public final class KeyedProcessOperator extends ChainedOperator {
 
     private final KeyedProcessFunction<Object, Object, Object> function;
-    private KeyedStateAndTimers keyed;
-    private HeapKeyedStateBackend state;
-    private KeyedTimers timers;
-    private long outputTimestamp;
-    private long currentTimestamp;
+    private final ProcessFunctionCall call;
     private final ElementContext elementContext;
     private final TimerContext timerContext;
 
@@ -30,6 +22,7 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
     public KeyedProcessOperator(KeyedProcessFunction<?, ?, ?> function, OperatorContext context, Output<Object> output) {
         super(context, output);
         this.function = (KeyedProcessFunction<Object, Object, Object>) function;
+        this.call = new ProcessFunctionCall(context, output);
         // The contexts are inner classes of the function's class: create them once it is set.
         this.elementContext = new ElementContext();
         this.timerContext = new TimerContext();
@@ -37,13 +30,11 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
 
     @Override
     public void open(OperatorServices services) throws Exception {
-        keyed = new KeyedStateAndTimers(context, services, this::onTimer);
-        state = keyed.state;
-        timers = keyed.timers;
-        timerService = timers.forCurrentKey(state, () -> HeapKeyedStateBackend.NO_NAMESPACE);
+        call.open(services.timers(), openKeyedState(services, call::fireTimer, null),
+                time -> function.onTimer(time, timerContext, call));
         initializeFunctionState(function, services);
         try {
-            function.open(new KeyedRuntimeContext(context, state));
+            function.open(new KeyedRuntimeContext(context, call.keyedState()));
         } catch (Exception e) {
             throw new UserFunctionException(context.describe() + " (open)", e);
         }
@@ -52,53 +43,18 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
     @Override
     public void emit(Object record, long timestamp) {
         try {
-            state.setCurrentKey(context.keySelector().getKey(record));
-            currentTimestamp = timestamp;
-            outputTimestamp = timestamp;
-            function.processElement(record, elementContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
+            call.setCurrentKey(context.keySelector().getKey(record));
+            call.setTimestamp(timestamp);
+            function.processElement(record, elementContext, call);
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe(), e);
+            throw UserFunctionException.wrap(context.describe(), e);
         }
-    }
-
-    @Override
-    protected Object keyedSnapshot() {
-        return keyed.snapshot();
-    }
-
-    @Override
-    public void emitWatermark(long watermark) {
-        timers.advanceWatermark(watermark);
-        output.emitWatermark(watermark);
-    }
-
-    @Override
-    public void collect(Object record) {
-        output.emit(record, outputTimestamp);
     }
 
     @Override
     public void close() throws Exception {
         function.close();
     }
-
-    private void onTimer(KeyedTimers.Timer timer, boolean eventTime) {
-        try {
-            state.setCurrentKey(timer.key());
-            currentTimestamp = eventTime ? timer.time() : Output.NO_TIMESTAMP;
-            outputTimestamp = currentTimestamp;
-            timerContext.eventTime = eventTime;
-            function.onTimer(timer.time(), timerContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (onTimer)", e);
-        }
-    }
-
-    private TimerService timerService;
 
     private final class ElementContext extends KeyedProcessFunction<Object, Object, Object>.Context {
         ElementContext() {
@@ -107,57 +63,53 @@ public final class KeyedProcessOperator extends ChainedOperator implements Colle
 
         @Override
         public Long timestamp() {
-            return currentTimestamp == Output.NO_TIMESTAMP ? null : currentTimestamp;
+            return call.timestamp();
         }
 
         @Override
         public TimerService timerService() {
-            return timerService;
+            return call.timerService();
         }
 
         @Override
         public Object getCurrentKey() {
-            return state.currentKey();
+            return call.currentKey();
         }
 
         @Override
         public <X> void output(OutputTag<X> tag, X value) {
-            output.emitSide(tag.id(), value, currentTimestamp);
+            call.sideOutput(tag, value);
         }
     }
 
     private final class TimerContext extends KeyedProcessFunction<Object, Object, Object>.OnTimerContext {
-        boolean eventTime;
-
         TimerContext() {
             function.super();
         }
 
         @Override
         public boolean isEventTime() {
-            return eventTime;
+            return call.isEventTimeTimer();
         }
-
-        // The rest is what the element context does.
 
         @Override
         public Long timestamp() {
-            return elementContext.timestamp();
+            return call.timestamp();
         }
 
         @Override
         public TimerService timerService() {
-            return elementContext.timerService();
+            return call.timerService();
         }
 
         @Override
         public Object getCurrentKey() {
-            return elementContext.getCurrentKey();
+            return call.currentKey();
         }
 
         @Override
         public <X> void output(OutputTag<X> tag, X value) {
-            elementContext.output(tag, value);
+            call.sideOutput(tag, value);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.runnel.runtime.internal.operators;
 import io.runnel.api.functions.ReduceFunction;
 import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
+import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
 import io.runnel.runtime.internal.task.Output;
 
 /**
@@ -13,7 +14,7 @@ import io.runnel.runtime.internal.task.Output;
 public final class KeyedReduceOperator extends ChainedOperator {
 
     private final ReduceFunction<Object> function;
-    private KeyedStateAndTimers keyed;
+    private HeapKeyedStateBackend state;
     private static final ValueStateDescriptor<Object> REDUCED = new ValueStateDescriptor<>("reduced", Object.class);
 
     private ValueState<Object> reduced;
@@ -27,8 +28,8 @@ public final class KeyedReduceOperator extends ChainedOperator {
 
     @Override
     public void open(OperatorServices services) {
-        keyed = new KeyedStateAndTimers(context, services, (timer, eventTime) -> { });
-        reduced = keyed.state.valueState(REDUCED);
+        state = openKeyedState(services, (timer, eventTime) -> { }, null).state; // registers no timers
+        reduced = state.valueState(REDUCED);
         batch = services.batch();
     }
 
@@ -36,7 +37,7 @@ public final class KeyedReduceOperator extends ChainedOperator {
     public void emit(Object record, long timestamp) {
         Object result;
         try {
-            keyed.state.setCurrentKey(context.keySelector().getKey(record));
+            state.setCurrentKey(context.keySelector().getKey(record));
             Object previous = reduced.value();
             result = previous == null ? record : function.reduce(previous, record);
             reduced.update(result);
@@ -51,12 +52,7 @@ public final class KeyedReduceOperator extends ChainedOperator {
     @Override
     public void endInput() throws Exception {
         if (batch) {
-            keyed.state.applyToAllKeys(REDUCED, (key, state) -> output.emit(state.value(), Output.NO_TIMESTAMP));
+            state.applyToAllKeys(REDUCED, (key, state) -> output.emit(state.value(), Output.NO_TIMESTAMP));
         }
-    }
-
-    @Override
-    protected Object keyedSnapshot() {
-        return keyed.snapshot();
     }
 }

@@ -28,10 +28,6 @@ final class KeyedStateAndTimers {
     /** Writes keys into snapshots. */
     private final TypeSerializer<Object> keys;
 
-    KeyedStateAndTimers(OperatorContext context, OperatorServices services, KeyedTimers.Target onTimer) {
-        this(context, services, onTimer, null);
-    }
-
     /** @param namespaces the serializer of the operator's windows, or null if it has none */
     KeyedStateAndTimers(OperatorContext context, OperatorServices services, KeyedTimers.Target onTimer,
             TypeSerializer<Object> namespaces) {

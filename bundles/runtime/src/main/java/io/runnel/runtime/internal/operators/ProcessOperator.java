@@ -1,53 +1,50 @@
 package io.runnel.runtime.internal.operators;
 
-import io.runnel.api.functions.Collector;
 import io.runnel.api.functions.OutputTag;
 import io.runnel.api.functions.ProcessFunction;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 
 /** Runs a {@link ProcessFunction} on a non-keyed stream; output keeps the input record's timestamp. */
-public final class ProcessOperator extends ChainedOperator implements Collector<Object> {
+public final class ProcessOperator extends ChainedOperator {
 
     private final ProcessFunction<Object, Object> function;
+    private final ProcessFunctionCall call;
     private final FunctionContext functionContext;
-    private long timestamp;
-    private long watermark = Long.MIN_VALUE;
 
     @SuppressWarnings("unchecked")
     public ProcessOperator(ProcessFunction<?, ?> function, OperatorContext context, Output<Object> output) {
         super(context, output);
         this.function = (ProcessFunction<Object, Object>) function;
+        this.call = new ProcessFunctionCall(context, output);
+        // The context is an inner class of the function's class: create it once the function is set.
         this.functionContext = new FunctionContext();
     }
 
     @Override
     public void open(OperatorServices services) throws Exception {
+        call.open(services.timers());
         initializeFunctionState(function, services);
-        function.open(new KeyedRuntimeContext(context, null));
+        try {
+            function.open(new KeyedRuntimeContext(context, null));
+        } catch (Exception e) {
+            throw new UserFunctionException(context.describe() + " (open)", e);
+        }
     }
 
     @Override
     public void emit(Object record, long timestamp) {
-        this.timestamp = timestamp;
+        call.setTimestamp(timestamp);
         try {
-            function.processElement(record, functionContext, this);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
+            function.processElement(record, functionContext, call);
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe(), e);
+            throw UserFunctionException.wrap(context.describe(), e);
         }
     }
 
     @Override
     public void emitWatermark(long watermark) {
-        this.watermark = watermark;
-        output.emitWatermark(watermark);
-    }
-
-    @Override
-    public void collect(Object record) {
-        output.emit(record, timestamp);
+        call.watermarkPassed(watermark);
+        super.emitWatermark(watermark);
     }
 
     @Override
@@ -62,17 +59,17 @@ public final class ProcessOperator extends ChainedOperator implements Collector<
 
         @Override
         public Long timestamp() {
-            return timestamp == Output.NO_TIMESTAMP ? null : timestamp;
+            return call.timestamp();
         }
 
         @Override
         public long currentWatermark() {
-            return watermark;
+            return call.currentWatermark();
         }
 
         @Override
         public <X> void output(OutputTag<X> tag, X value) {
-            output.emitSide(tag.id(), value, timestamp);
+            call.sideOutput(tag, value);
         }
     }
 }

@@ -29,32 +29,36 @@ public final class WindowContents {
     private final ValueState<Object> value;
 
     private WindowContents(Kind kind, ReduceFunction<Object> reducer, AggregateFunction<Object, Object, Object> aggregate,
-            HeapKeyedStateBackend state, Evictor<Object, Window> evictor) {
+            ValueState<Object> value, Evictor<Object, Window> evictor) {
         this.kind = kind;
         this.evictor = evictor;
         this.reducer = reducer;
         this.aggregate = aggregate;
-        this.value = state.valueState(new ValueStateDescriptor<>("window-contents", Object.class));
+        this.value = value;
+    }
+
+    private static ValueState<Object> value(HeapKeyedStateBackend state) {
+        return state.valueState(new ValueStateDescriptor<>("window-contents", Object.class));
     }
 
     @SuppressWarnings("unchecked")
     public static WindowContents reducing(ReduceFunction<?> reducer, HeapKeyedStateBackend state) {
-        return new WindowContents(Kind.REDUCE, (ReduceFunction<Object>) reducer, null, state, null);
+        return new WindowContents(Kind.REDUCE, (ReduceFunction<Object>) reducer, null, value(state), null);
     }
 
     @SuppressWarnings("unchecked")
     public static WindowContents aggregating(AggregateFunction<?, ?, ?> aggregate, HeapKeyedStateBackend state) {
-        return new WindowContents(Kind.AGGREGATE, null, (AggregateFunction<Object, Object, Object>) aggregate, state, null);
+        return new WindowContents(Kind.AGGREGATE, null, (AggregateFunction<Object, Object, Object>) aggregate, value(state), null);
     }
 
     public static WindowContents allRecords(HeapKeyedStateBackend state) {
-        return new WindowContents(Kind.ALL, null, null, state, null);
+        return new WindowContents(Kind.ALL, null, null, value(state), null);
     }
 
-    /** The same contents, kept as all records with timestamps for {@code evictor}. */
+    /** The same contents, in the same state, kept as all records with timestamps for {@code evictor}. */
     @SuppressWarnings("unchecked")
-    public WindowContents evicting(Evictor<?, ?> evictor, HeapKeyedStateBackend state) {
-        return new WindowContents(kind, reducer, aggregate, state, (Evictor<Object, Window>) evictor);
+    public WindowContents evicting(Evictor<?, ?> evictor) {
+        return new WindowContents(kind, reducer, aggregate, value, (Evictor<Object, Window>) evictor);
     }
 
     boolean isEvicting() {

@@ -17,7 +17,6 @@ import io.runnel.api.windowing.WindowAssigner;
 import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
 import io.runnel.runtime.internal.state.KeyedTimers;
 import io.runnel.runtime.internal.task.Output;
-import io.runnel.runtime.internal.task.TaskCancelledException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -43,7 +42,6 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
             new ValueStateDescriptor<>("session-windows", io.runnel.api.types.Types.list(TimeWindow.serializer()));
 
     private final Spec spec;
-    private KeyedStateAndTimers keyed;
     private HeapKeyedStateBackend state;
     private KeyedTimers timers;
     private WindowContents contents;
@@ -51,6 +49,8 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     private FunctionContext windowContext;
     private final TriggerContextImpl triggerContext = new TriggerContextImpl();
     private long droppedLateRecords;
+    /** The {@code maxTimestamp} of the window being evaluated, which its results carry. */
+    private long outputTimestamp;
 
     public WindowOperator(Spec spec, OperatorContext context, Output<Object> output) {
         super(context, output);
@@ -61,11 +61,11 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     public void open(OperatorServices services) {
         @SuppressWarnings("unchecked")
         TypeSerializer<Object> windows = (TypeSerializer<Object>) (TypeSerializer<?>) spec.assigner().windowSerializer();
-        keyed = new KeyedStateAndTimers(context, services, this::onTimer, windows);
+        KeyedStateAndTimers keyed = openKeyedState(services, this::onTimer, windows);
         state = keyed.state;
         timers = keyed.timers;
-        contents = spec.evictor() == null ? spec.contents().apply(state)
-                : spec.contents().apply(state).evicting(spec.evictor(), state);
+        WindowContents kept = spec.contents().apply(state);
+        contents = spec.evictor() == null ? kept : kept.evicting(spec.evictor());
         sessions = state.valueState(SESSIONS);
         if (spec.windowFunction() != null) {
             windowContext = new FunctionContext(spec.windowFunction());
@@ -101,22 +101,9 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
                     droppedLateRecords++;
                 }
             }
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe(), e);
+            throw UserFunctionException.wrap(context.describe(), e);
         }
-    }
-
-    @Override
-    protected Object keyedSnapshot() {
-        return keyed.snapshot();
-    }
-
-    @Override
-    public void emitWatermark(long watermark) {
-        timers.advanceWatermark(watermark);
-        output.emitWatermark(watermark);
     }
 
     /** Records dropped for lateness without a late side output, for metrics and tests. */
@@ -141,10 +128,8 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
                 discard(window);
             }
             state.setCurrentNamespace(HeapKeyedStateBackend.NO_NAMESPACE);
-        } catch (UserFunctionException | TaskCancelledException e) {
-            throw e;
         } catch (Exception e) {
-            throw new UserFunctionException(context.describe() + " (window timer)", e);
+            throw UserFunctionException.wrap(context.describe() + " (window timer)", e);
         }
     }
 
@@ -168,9 +153,6 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
             contents.clear();
         }
     }
-
-    private long outputTimestamp;
-
 
     @Override
     public void collect(Object record) {
@@ -242,8 +224,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     }
 
     private List<TimeWindow> currentSessions() {
-        Object namespace = HeapKeyedStateBackend.NO_NAMESPACE;
-        state.setCurrentNamespace(namespace);
+        state.setCurrentNamespace(HeapKeyedStateBackend.NO_NAMESPACE);
         List<TimeWindow> current = sessions.value();
         return current == null ? List.of() : current;
     }
