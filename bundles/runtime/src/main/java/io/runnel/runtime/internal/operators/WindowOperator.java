@@ -20,6 +20,7 @@ import io.runnel.runtime.internal.task.Output;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -275,6 +276,11 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     private final class TriggerContextImpl implements Trigger.TriggerContext, Evictor.EvictorContext {
         Window window;
         private TimerService windowTimers;
+        /**
+         * The trigger's states, by descriptor: a count trigger asks on every record, and the view a
+         * backend returns follows the current key and namespace, so one view per descriptor serves.
+         */
+        private final Map<ValueStateDescriptor<?>, ValueState<?>> triggerStates = new java.util.IdentityHashMap<>();
 
         private TimerService timers() {
             if (windowTimers == null) {
@@ -314,9 +320,10 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public <S> ValueState<S> getState(ValueStateDescriptor<S> descriptor) {
             state.setCurrentNamespace(window);
-            return state.valueState(descriptor);
+            return (ValueState<S>) triggerStates.computeIfAbsent(descriptor, d -> state.valueState(descriptor));
         }
     }
 
