@@ -197,6 +197,9 @@ class ClusterDeploymentTest {
         awaitSent(ControlTopics.ADDRESS_REQUEST + " -> tm2");
         messaging.answer(HERE, ControlTopics.ADDRESS, "127.0.0.1:4001".getBytes(StandardCharsets.UTF_8));
         messaging.answer(TM2, ControlTopics.ADDRESS, "127.0.0.1:4003".getBytes(StandardCharsets.UTF_8));
+        // The restart's thread may still be between asking for the addresses and waiting for them;
+        // the deployment then goes out from that thread, a moment after the answers.
+        awaitUntil(() -> messaging.deployments.size() >= 4);
         assertThat(messaging.deployments).hasSize(4);
         TaskDeployment second = TaskDeployment.decode(messaging.deployments.get(3));
         assertThat(second.attempt()).isEqualTo(1);
@@ -244,11 +247,16 @@ class ClusterDeploymentTest {
     }
 
     private void awaitSent(String message) throws InterruptedException {
+        awaitUntil(() -> messaging.sent.contains(message));
+        assertThat(messaging.sent).contains(message);
+    }
+
+    /** Waits up to 10 s for {@code condition}; the assertion after it says what was missing. */
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (!messaging.sent.contains(message) && System.nanoTime() < deadline) {
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(messaging.sent).contains(message);
     }
 
     @Test
