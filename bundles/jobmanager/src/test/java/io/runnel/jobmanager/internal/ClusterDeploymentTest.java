@@ -222,6 +222,26 @@ class ClusterDeploymentTest {
     }
 
     @Test
+    void aJobCancelledWhileItsRestartLooksForSlotsLeavesNoSlotTaken() throws Exception {
+        registry.offerSlots(TM2, 2);
+        membership.others = List.of(new NodeInfo(TM2, "127.0.0.1", 5703, Set.of(NodeRole.TASKMANAGER)));
+        control.delays.add(0L);
+        JobClient client = startFiveSlotJob();
+        // The restart lists the free slots (enough on here and tm2) on its own thread; the cancel
+        // arrives just then, after the restart gave back the old slots and before it takes new ones.
+        registry.beforeNextListing(client::cancel);
+        membership.listener.nodeLeft(new NodeInfo(TM, "127.0.0.1", 5702, Set.of(NodeRole.TASKMANAGER)));
+        messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+
+        assertThat(client.result().get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(JobStatus.CANCELED);
+        // The cancel ran inside the restart's task; once the pool is idle, that task has returned.
+        assertThat(java.util.concurrent.ForkJoinPool.commonPool().awaitQuiescence(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
+        assertThat(registry.slots()).allMatch(s -> s.state() == SlotState.FREE);
+        assertThat(messaging.sent).doesNotContain(ControlTopics.ADDRESS_REQUEST + " -> tm2");
+    }
+
+    @Test
     void aFailureARestartWouldMeetAgainFailsTheJobAtOnce() throws Exception {
         control.delays.add(0L);
         JobClient client = startFiveSlotJob();
