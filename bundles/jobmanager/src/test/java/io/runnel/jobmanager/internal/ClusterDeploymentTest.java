@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
@@ -239,6 +240,27 @@ class ClusterDeploymentTest {
                 .isTrue();
         assertThat(registry.slots()).allMatch(s -> s.state() == SlotState.FREE);
         assertThat(messaging.sent).doesNotContain(ControlTopics.ADDRESS_REQUEST + " -> tm2");
+    }
+
+    @Test
+    void theCoordinatorMayCallBackFromItsOwnThreadWhileTheJobEnds() throws Exception {
+        // Shutting the coordinator down waits for its threads, and one of them may be reporting failed
+        // checkpoints just then; the job must not hold its lock while it waits.
+        java.util.concurrent.atomic.AtomicReference<Throwable> waited = new java.util.concurrent.atomic.AtomicReference<>();
+        control.onJobEnded = () -> {
+            try {
+                CompletableFuture.runAsync(() -> control.failureListener.accept("checkpoint 9 failed: timed out"))
+                        .get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                waited.set(e);
+            }
+        };
+        JobClient client = startFiveSlotJob();
+        client.cancel();
+        messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+        messaging.answer(TM, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+        assertThat(client.result().get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(JobStatus.CANCELED);
+        assertThat(waited.get()).as("the coordinator's callback did not wait for the ending job").isNull();
     }
 
     @Test
