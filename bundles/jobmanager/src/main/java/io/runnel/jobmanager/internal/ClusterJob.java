@@ -120,11 +120,6 @@ final class ClusterJob implements JobClient {
         deployer.deploy(this, 0, slotNodes, restorePath);
     }
 
-    /** The nodes of the current attempt. */
-    synchronized Set<NodeId> nodes() {
-        return Set.copyOf(nodes);
-    }
-
     /** Sends every node of the attempt its share, unless the attempt was cancelled or failed meanwhile. */
     void deploy(TaskDeployment next) {
         synchronized (this) {
@@ -346,11 +341,6 @@ final class ClusterJob implements JobClient {
             control.jobEnded(ended.status());
             result.complete(ended);
         }
-    }
-
-    /** How many times the job was restarted. */
-    synchronized int restarts() {
-        return restarts;
     }
 
     @Override
