@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,11 +78,17 @@ final class TaskDeployments implements AutoCloseable {
             return;
         }
         try {
+            AtomicBoolean ended = new AtomicBoolean();
             TaskExecutor.TaskGroup group = executor.deploy(job, deployment, node, (outcome, failure) -> {
+                ended.set(true);
                 running.remove(attempt);
                 report(jobManager, attempt, outcome, failure);
             });
             running.put(attempt, group);
+            if (ended.get()) {
+                // It ended before deploy() returned, so the listener found nothing to remove.
+                running.remove(attempt, group);
+            }
             LOG.info("TaskManager {} runs slot(s) {} of job '{}' ({}, attempt {}){}", node, deployment.slotsOf(node),
                     deployment.jobName(), deployment.jobId(), deployment.attempt(),
                     deployment.restorePath() == null ? "" : " restored from " + deployment.restorePath());
