@@ -163,4 +163,18 @@ class TaskDeploymentsTest {
         assertThat(messaging.decodedReports().get(0).outcome()).isEqualTo(TaskExecutor.Outcome.FAILED);
         assertThat(deployments.runningGroups()).isZero();
     }
+
+    @Test
+    void aCancelThatOvertookItsDeploymentStopsItBeforeItStarts() {
+        // Cancel and deployment travel on different topics, which need not keep their order.
+        TaskDeployment deployment = deployment("clicks");
+        messaging.receive(ControlTopics.CANCEL,
+                new TaskReport(deployment.jobId(), 0, TaskExecutor.Outcome.CANCELED, null).encode());
+        messaging.receive(ControlTopics.DEPLOY, deployment.encode());
+        await().atMost(WITHIN).until(() -> messaging.decodedReports().size() == 1);
+        assertThat(messaging.decodedReports()).containsExactly(
+                new TaskReport(deployment.jobId(), 0, TaskExecutor.Outcome.CANCELED, null));
+        assertThat(executor.deployed).isEmpty();
+        assertThat(deployments.runningGroups()).isZero();
+    }
 }
