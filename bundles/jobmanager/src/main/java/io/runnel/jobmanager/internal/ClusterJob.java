@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Checkpoints of an attempt begin once every node of it said its share started. State changes
  * arrive from the cluster's notification thread, timers and callers; they are serialized by this
- * object's lock, and nothing blocking runs under it.
+ * object's lock, and nothing blocking runs under it. The job's end is decided under the lock but
+ * published after it is released ({@link #publishEnd}): telling the coordinator stops its threads
+ * and may delete checkpoints, and completing the result releases the job's slots.
  */
 final class ClusterJob implements JobClient {
 
@@ -73,6 +75,8 @@ final class ClusterJob implements JobClient {
     private final CompletableFuture<JobResult> result = new CompletableFuture<>();
     private final long startNanos = System.nanoTime();
     private JobStatus status = JobStatus.CREATED;
+    /** The job's result once it ended, until {@link #publishEnd} hands it out; null otherwise. */
+    private JobResult unpublished;
     private boolean cancelRequested;
     private int restarts;
 
@@ -116,28 +120,26 @@ final class ClusterJob implements JobClient {
         deployer.deploy(this, 0, slotNodes, restorePath);
     }
 
-    /** The nodes of the current attempt. */
-    synchronized Set<NodeId> nodes() {
-        return Set.copyOf(nodes);
-    }
-
     /** Sends every node of the attempt its share, unless the attempt was cancelled or failed meanwhile. */
-    synchronized void deploy(TaskDeployment next) {
-        if (next.attempt() != attempt || result.isDone()) {
-            return;
+    void deploy(TaskDeployment next) {
+        synchronized (this) {
+            if (next.attempt() != attempt || status.isTerminal()) {
+                return;
+            }
+            if (failure != null || cancelRequested) {
+                // Nothing was sent: no node will report, so the attempt ends here.
+                nodes.forEach(node -> outcomes.putIfAbsent(node, TaskExecutor.Outcome.CANCELED));
+                attemptEndedIfAllReported();
+            } else {
+                this.deployment = next;
+                status = JobStatus.RUNNING;
+                byte[] message = next.encode();
+                for (NodeId node : nodes) {
+                    messaging.send(node, ControlTopics.DEPLOY, message);
+                }
+            }
         }
-        if (failure != null || cancelRequested) {
-            // Nothing was sent: no node will report, so the attempt ends here.
-            nodes.forEach(node -> outcomes.putIfAbsent(node, TaskExecutor.Outcome.CANCELED));
-            attemptEndedIfAllReported();
-            return;
-        }
-        this.deployment = next;
-        status = JobStatus.RUNNING;
-        byte[] message = next.encode();
-        for (NodeId node : nodes) {
-            messaging.send(node, ControlTopics.DEPLOY, message);
-        }
+        publishEnd();
     }
 
     /** A node said its share of an attempt started; once all did, checkpoints of the attempt begin. */
@@ -153,42 +155,51 @@ final class ClusterJob implements JobClient {
     }
 
     /** A node's report of how its share ended. */
-    synchronized void reported(NodeId node, TaskReport report) {
-        if (report.attempt() != attempt || !nodes.contains(node) || outcomes.containsKey(node)) {
-            return;
+    void reported(NodeId node, TaskReport report) {
+        synchronized (this) {
+            if (report.attempt() != attempt || !nodes.contains(node) || outcomes.containsKey(node)) {
+                return;
+            }
+            outcomes.put(node, report.outcome());
+            control.nodeEnded(node);
+            if (report.outcome() == TaskExecutor.Outcome.UNRECOVERABLE) {
+                unrecoverable = true;
+                attemptFails(report.failure());
+            } else if (report.outcome() == TaskExecutor.Outcome.FAILED) {
+                attemptFails(report.failure());
+            } else if (report.outcome() == TaskExecutor.Outcome.CANCELED && !cancelRequested) {
+                attemptFails("the tasks of job '" + jobName + "' on node " + node + " were cancelled there (the node stopped)");
+            }
+            attemptEndedIfAllReported();
         }
-        outcomes.put(node, report.outcome());
-        control.nodeEnded(node);
-        if (report.outcome() == TaskExecutor.Outcome.UNRECOVERABLE) {
-            unrecoverable = true;
-            attemptFails(report.failure());
-        } else if (report.outcome() == TaskExecutor.Outcome.FAILED) {
-            attemptFails(report.failure());
-        } else if (report.outcome() == TaskExecutor.Outcome.CANCELED && !cancelRequested) {
-            attemptFails("the tasks of job '" + jobName + "' on node " + node + " were cancelled there (the node stopped)");
-        }
-        attemptEndedIfAllReported();
+        publishEnd();
     }
 
     /** A node of the current attempt left the cluster: its share is lost. */
-    synchronized void nodeLeft(NodeId node) {
-        if (!nodes.contains(node) || outcomes.containsKey(node)) {
-            return;
+    void nodeLeft(NodeId node) {
+        synchronized (this) {
+            if (!nodes.contains(node) || outcomes.containsKey(node)) {
+                return;
+            }
+            outcomes.put(node, TaskExecutor.Outcome.FAILED);
+            control.nodeEnded(node);
+            attemptFails("TaskManager " + node + " left the cluster while running tasks of job '" + jobName + "'");
+            attemptEndedIfAllReported();
         }
-        outcomes.put(node, TaskExecutor.Outcome.FAILED);
-        control.nodeEnded(node);
-        attemptFails("TaskManager " + node + " left the cluster while running tasks of job '" + jobName + "'");
-        attemptEndedIfAllReported();
+        publishEnd();
     }
 
     /** An attempt could not be deployed at all (a node gave no data address, say). */
-    synchronized void failBeforeDeployment(int failedAttempt, String reason) {
-        if (failedAttempt != attempt || result.isDone()) {
-            return;
+    void failBeforeDeployment(int failedAttempt, String reason) {
+        synchronized (this) {
+            if (failedAttempt != attempt || status.isTerminal()) {
+                return;
+            }
+            attemptFails(reason);
+            nodes.forEach(node -> outcomes.putIfAbsent(node, TaskExecutor.Outcome.FAILED));
+            attemptEndedIfAllReported();
         }
-        attemptFails(reason);
-        nodes.forEach(node -> outcomes.putIfAbsent(node, TaskExecutor.Outcome.FAILED));
-        attemptEndedIfAllReported();
+        publishEnd();
     }
 
     private synchronized void checkpointsFailed(String reason) {
@@ -223,7 +234,7 @@ final class ClusterJob implements JobClient {
 
     /** Once every node of the attempt ended: the job ends, or the attempt is restarted. Holds the lock. */
     private void attemptEndedIfAllReported() {
-        if (attemptEnded || outcomes.size() < nodes.size() || result.isDone()) {
+        if (attemptEnded || outcomes.size() < nodes.size() || status.isTerminal()) {
             return;
         }
         attemptEnded = true;
@@ -261,11 +272,8 @@ final class ClusterJob implements JobClient {
     /** Places and deploys the attempt after {@code failed}, from the latest completed checkpoint. */
     private void restart(int failed) {
         synchronized (this) {
-            if (attempt != failed || result.isDone()) {
-                return;
-            }
-            if (cancelRequested) {
-                end(JobStatus.CANCELED, null);
+            // A cancel while the restart waited ended the job already (see cancel()).
+            if (attempt != failed || status.isTerminal()) {
                 return;
             }
         }
@@ -276,7 +284,7 @@ final class ClusterJob implements JobClient {
             slotNodes = placer.place(slots);
         } catch (IOException | JobSubmissionException | RuntimeException e) {
             synchronized (this) {
-                if (attempt != failed || result.isDone()) {
+                if (attempt != failed || status.isTerminal()) {
                     return;
                 }
                 nextAttempt(List.of());
@@ -285,10 +293,11 @@ final class ClusterJob implements JobClient {
                 attemptEnded = true;
                 restartOrFail();
             }
+            publishEnd();
             return;
         }
         synchronized (this) {
-            if (attempt != failed || result.isDone()) {
+            if (attempt != failed || status.isTerminal()) {
                 return;
             }
             nextAttempt(slotNodes);
@@ -311,16 +320,27 @@ final class ClusterJob implements JobClient {
         attemptStartMillis = System.currentTimeMillis();
     }
 
+    /** The job ends as {@code end}; {@link #publishEnd} tells the others once the lock is released. Holds the lock. */
     private void end(JobStatus end, String cause) {
         status = end;
-        control.jobEnded(end);
         Throwable failureCause = end == JobStatus.FAILED ? new JobFailure(cause) : null;
-        result.complete(new JobResult(jobId, jobName, end, Duration.ofNanos(System.nanoTime() - startNanos), failureCause));
+        unpublished = new JobResult(jobId, jobName, end, Duration.ofNanos(System.nanoTime() - startNanos), failureCause);
     }
 
-    /** How many times the job was restarted. */
-    synchronized int restarts() {
-        return restarts;
+    /**
+     * If the job ended, tells the coordinator and completes the result, once. Called without the lock
+     * by every entry point that may end the job.
+     */
+    private void publishEnd() {
+        JobResult ended;
+        synchronized (this) {
+            ended = unpublished;
+            unpublished = null;
+        }
+        if (ended != null) {
+            control.jobEnded(ended.status());
+            result.complete(ended);
+        }
     }
 
     @Override
@@ -339,17 +359,20 @@ final class ClusterJob implements JobClient {
     }
 
     @Override
-    public synchronized void cancel() {
-        if (result.isDone() || cancelRequested) {
-            return;
+    public void cancel() {
+        synchronized (this) {
+            if (status.isTerminal() || cancelRequested) {
+                return;
+            }
+            cancelRequested = true;
+            status = JobStatus.CANCELLING;
+            if (attemptEnded) {
+                end(JobStatus.CANCELED, null); // waiting to restart: nothing runs
+            } else {
+                cancelRemaining();
+            }
         }
-        cancelRequested = true;
-        status = JobStatus.CANCELLING;
-        if (attemptEnded) {
-            end(JobStatus.CANCELED, null); // waiting to restart: nothing runs
-            return;
-        }
-        cancelRemaining();
+        publishEnd();
     }
 
     @Override

@@ -34,7 +34,7 @@ final class JobRuns {
     private static final Logger LOG = LoggerFactory.getLogger(JobRuns.class);
 
     /** A running job and the slots it holds. */
-    record Run(JobClient client, List<SlotId> slots) {}
+    record Run(JobClient client, HeldSlots slots) {}
 
     private final NodeId node;
     private final SlotRegistry slotRegistry;
@@ -95,15 +95,8 @@ final class JobRuns {
             List<SlotId> free) throws JobSubmissionException {
         JobExecutor.Execution execution = executor.start(job, name, parallelism, parameters, free.size());
         JobClient client = execution.client();
-        List<SlotId> held = new ArrayList<>();
-        for (SlotId slot : free) {
-            if (held.size() == execution.slots()) {
-                break;
-            }
-            if (slotRegistry.allocate(slot, client.jobId())) {
-                held.add(slot);
-            }
-        }
+        HeldSlots held = new HeldSlots(slotRegistry, client.jobId());
+        held.takeUpTo(free, execution.slots());
         track(name, parallelism, client, held);
         return client;
     }
@@ -112,77 +105,55 @@ final class JobRuns {
     private JobClient startOnCluster(String name, StreamJob job, int parallelism, Map<String, String> parameters,
             List<SlotId> slots) throws JobSubmissionException {
         JobId id = JobId.generate();
-        List<SlotId> held = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (SlotId slot : slots) {
-            if (!slotRegistry.allocate(slot, id)) {
-                held.forEach(taken -> slotRegistry.release(taken, id));
-                throw new JobSubmissionException("Job '" + name + "' could not take slot " + slot + ": another job took it "
-                        + "meanwhile; start the job again");
-            }
-            held.add(slot);
+        HeldSlots held = new HeldSlots(slotRegistry, id);
+        if (!held.takeAll(slots, slots.size())) {
+            throw new JobSubmissionException("Job '" + name + "' could not take the task slots " + slots + ": another job "
+                    + "took some meanwhile; start the job again");
         }
         PlacedJobCoordinator control;
         try {
             control = executor.coordinatePlaced(job, id, name, parallelism, parameters, deployer.messaging());
         } catch (JobSubmissionException | RuntimeException e) {
-            held.forEach(taken -> slotRegistry.release(taken, id));
+            held.close();
             throw e;
         }
-        List<NodeId> slotNodes = held.stream().map(SlotId::node).toList();
-        ClusterJob client = deployer.start(id, name, name, parallelism, parameters, slotNodes, control,
-                count -> replace(id, name, count, held));
+        ClusterJob client = deployer.start(id, name, name, parallelism, parameters, held.nodes(), control,
+                count -> replace(count, held));
         track(name, parallelism, client, held);
         return client;
     }
 
     /**
      * Moves a restarting job to new slots: frees the ones it holds and takes {@code count} free slots
-     * of nodes still in the cluster, this node's first.
+     * of nodes still in the cluster, this node's first. Takes none once the job ended.
      */
-    private List<NodeId> replace(JobId id, String name, int count, List<SlotId> held) throws JobSubmissionException {
-        synchronized (held) {
-            for (SlotId slot : held) {
-                slotRegistry.release(slot, id);
+    private List<NodeId> replace(int count, HeldSlots held) throws JobSubmissionException {
+        held.releaseAll();
+        java.util.Set<NodeId> live = deployer.liveNodes();
+        List<SlotId> free = new ArrayList<>();
+        for (SlotInfo slot : slotRegistry.slots()) {
+            if (slot.state() == SlotState.FREE && live.contains(slot.id().node())) {
+                free.add(slot.id());
             }
-            held.clear();
-            java.util.Set<NodeId> live = deployer.liveNodes();
-            List<SlotId> free = new ArrayList<>();
-            for (SlotInfo slot : slotRegistry.slots()) {
-                if (slot.state() == SlotState.FREE && live.contains(slot.id().node())) {
-                    free.add(slot.id());
-                }
-            }
-            free.sort(java.util.Comparator.comparing((SlotId slot) -> !slot.node().equals(node)));
-            for (SlotId slot : free) {
-                if (held.size() == count) {
-                    break;
-                }
-                if (slotRegistry.allocate(slot, id)) {
-                    held.add(slot);
-                }
-            }
-            if (held.size() < count) {
-                int found = held.size();
-                held.forEach(taken -> slotRegistry.release(taken, id));
-                held.clear();
-                throw new JobSubmissionException("it needs " + count + " task slots but the cluster has " + found
-                        + " free on live nodes; add TaskManager slots (the restart strategy tries again)");
-            }
-            return held.stream().map(SlotId::node).toList();
         }
+        free.sort(java.util.Comparator.comparing((SlotId slot) -> !slot.node().equals(node)));
+        if (!held.takeAll(free, count)) {
+            // Also when the job ended meanwhile; the job no longer restarts then, so nobody sees this.
+            throw new JobSubmissionException("it needs " + count + " task slots but the cluster has " + free.size()
+                    + " free on live nodes; add TaskManager slots (the restart strategy tries again)");
+        }
+        return held.nodes();
     }
 
-    private void track(String name, int parallelism, JobClient client, List<SlotId> held) {
+    private void track(String name, int parallelism, JobClient client, HeldSlots held) {
         running.put(client.jobId(), new Run(client, held));
-        LOG.info("Job '{}' ({}) runs at parallelism {} in slot(s) {}", name, client.jobId(), parallelism, held);
+        LOG.info("Job '{}' ({}) runs at parallelism {} in slot(s) {}", name, client.jobId(), parallelism, held.slots());
         client.result().whenComplete((result, error) -> {
             // Listed as ended before it leaves the running jobs, so jobs() never misses it in between.
             ended.addFirst(new JobManagerGateway.JobInfo(client.jobId(), name, client.status(), List.of(),
                     result == null ? String.valueOf(error) : result.failureCause().map(Throwable::getMessage).orElse(null)));
             running.remove(client.jobId());
-            for (SlotId slot : held) {
-                slotRegistry.release(slot, client.jobId());
-            }
+            held.close();
             while (ended.size() > ENDED_KEPT) {
                 ended.removeLast();
             }
@@ -242,7 +213,7 @@ final class JobRuns {
         java.util.Set<JobId> listed = new java.util.HashSet<>();
         for (Run run : running.values()) {
             jobs.add(new JobManagerGateway.JobInfo(run.client().jobId(), run.client().jobName(), run.client().status(),
-                    run.slots(), null));
+                    run.slots().slots(), null));
             listed.add(run.client().jobId());
         }
         for (JobManagerGateway.JobInfo job : ended) {

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
@@ -197,6 +198,9 @@ class ClusterDeploymentTest {
         awaitSent(ControlTopics.ADDRESS_REQUEST + " -> tm2");
         messaging.answer(HERE, ControlTopics.ADDRESS, "127.0.0.1:4001".getBytes(StandardCharsets.UTF_8));
         messaging.answer(TM2, ControlTopics.ADDRESS, "127.0.0.1:4003".getBytes(StandardCharsets.UTF_8));
+        // The restart's thread may still be between asking for the addresses and waiting for them;
+        // the deployment then goes out from that thread, a moment after the answers.
+        awaitUntil(() -> messaging.deployments.size() >= 4);
         assertThat(messaging.deployments).hasSize(4);
         TaskDeployment second = TaskDeployment.decode(messaging.deployments.get(3));
         assertThat(second.attempt()).isEqualTo(1);
@@ -216,6 +220,47 @@ class ClusterDeploymentTest {
         assertThat(client.result().join().status()).isEqualTo(JobStatus.FINISHED);
         assertThat(control.calls).contains("ended tm", "job FINISHED");
         assertThat(registry.slots()).allMatch(s -> s.state() == SlotState.FREE);
+    }
+
+    @Test
+    void aJobCancelledWhileItsRestartLooksForSlotsLeavesNoSlotTaken() throws Exception {
+        registry.offerSlots(TM2, 2);
+        membership.others = List.of(new NodeInfo(TM2, "127.0.0.1", 5703, Set.of(NodeRole.TASKMANAGER)));
+        control.delays.add(0L);
+        JobClient client = startFiveSlotJob();
+        // The restart lists the free slots (enough on here and tm2) on its own thread; the cancel
+        // arrives just then, after the restart gave back the old slots and before it takes new ones.
+        registry.beforeNextListing(client::cancel);
+        membership.listener.nodeLeft(new NodeInfo(TM, "127.0.0.1", 5702, Set.of(NodeRole.TASKMANAGER)));
+        messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+
+        assertThat(client.result().get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(JobStatus.CANCELED);
+        // The cancel ran inside the restart's task; once the pool is idle, that task has returned.
+        assertThat(java.util.concurrent.ForkJoinPool.commonPool().awaitQuiescence(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
+        assertThat(registry.slots()).allMatch(s -> s.state() == SlotState.FREE);
+        assertThat(messaging.sent).doesNotContain(ControlTopics.ADDRESS_REQUEST + " -> tm2");
+    }
+
+    @Test
+    void theCoordinatorMayCallBackFromItsOwnThreadWhileTheJobEnds() throws Exception {
+        // Shutting the coordinator down waits for its threads, and one of them may be reporting failed
+        // checkpoints just then; the job must not hold its lock while it waits.
+        java.util.concurrent.atomic.AtomicReference<Throwable> waited = new java.util.concurrent.atomic.AtomicReference<>();
+        control.onJobEnded = () -> {
+            try {
+                CompletableFuture.runAsync(() -> control.failureListener.accept("checkpoint 9 failed: timed out"))
+                        .get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                waited.set(e);
+            }
+        };
+        JobClient client = startFiveSlotJob();
+        client.cancel();
+        messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+        messaging.answer(TM, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+        assertThat(client.result().get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(JobStatus.CANCELED);
+        assertThat(waited.get()).as("the coordinator's callback did not wait for the ending job").isNull();
     }
 
     @Test
@@ -244,11 +289,16 @@ class ClusterDeploymentTest {
     }
 
     private void awaitSent(String message) throws InterruptedException {
+        awaitUntil(() -> messaging.sent.contains(message));
+        assertThat(messaging.sent).contains(message);
+    }
+
+    /** Waits up to 10 s for {@code condition}; the assertion after it says what was missing. */
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (!messaging.sent.contains(message) && System.nanoTime() < deadline) {
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(messaging.sent).contains(message);
     }
 
     @Test

@@ -21,6 +21,8 @@ final class FakeJobControl implements PlacedJobCoordinator {
     volatile String restorePath;
     final List<String> calls = new CopyOnWriteArrayList<>();
     volatile Consumer<String> failureListener;
+    /** Runs when the job ends, before the call is recorded. */
+    volatile Runnable onJobEnded = () -> {};
 
     @Override
     public String restartStrategy() {
@@ -61,6 +63,7 @@ final class FakeJobControl implements PlacedJobCoordinator {
 
     @Override
     public void jobEnded(JobStatus status) {
+        onJobEnded.run();
         calls.add("job " + status);
     }
 }

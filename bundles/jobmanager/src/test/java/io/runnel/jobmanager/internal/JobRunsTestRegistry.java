@@ -11,29 +11,42 @@ import io.runnel.spi.cluster.SlotRegistry;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A slot table in a map, with the registry's compare-and-set semantics. */
+/** A slot table in a map, with the registry's compare-and-set semantics; thread-safe, as restarts run on threads of their own. */
 final class JobRunsTestRegistry implements SlotRegistry {
     private final Map<SlotId, SlotInfo> table = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+    /** Runs once, the next time the table is listed, before it is; for races with whoever lists it. */
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextListing =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    void beforeNextListing(Runnable action) {
+        beforeNextListing.set(action);
+    }
 
     @Override
-    public void offerSlots(NodeId node, int count) {
+    public synchronized void offerSlots(NodeId node, int count) {
         for (int i = 0; i < count; i++) {
             table.put(new SlotId(node, i), SlotInfo.free(new SlotId(node, i)));
         }
     }
 
     @Override
-    public void withdrawSlots(NodeId node) {
+    public synchronized void withdrawSlots(NodeId node) {
         table.keySet().removeIf(id -> id.node().equals(node));
     }
 
     @Override
     public java.util.List<SlotInfo> slots() {
-        return java.util.List.copyOf(table.values());
+        Runnable action = beforeNextListing.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
+        synchronized (this) {
+            return java.util.List.copyOf(table.values());
+        }
     }
 
     @Override
-    public boolean allocate(SlotId slot, JobId job) {
+    public synchronized boolean allocate(SlotId slot, JobId job) {
         SlotInfo current = table.get(slot);
         if (current == null || current.state() != SlotState.FREE) {
             return false;
@@ -43,7 +56,7 @@ final class JobRunsTestRegistry implements SlotRegistry {
     }
 
     @Override
-    public boolean release(SlotId slot, JobId job) {
+    public synchronized boolean release(SlotId slot, JobId job) {
         SlotInfo current = table.get(slot);
         if (current == null || !job.equals(current.job())) {
             return false;

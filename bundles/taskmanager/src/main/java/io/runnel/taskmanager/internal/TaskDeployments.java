@@ -11,12 +11,15 @@ import io.runnel.spi.control.TaskDeployment;
 import io.runnel.spi.control.TaskExecutor;
 import io.runnel.spi.control.TaskReport;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Messages arrive on the cluster's notification thread; starting tasks (which builds the job and
  * connects to other nodes) runs on a thread of its own, so the cluster's notifications never wait.
+ * Deployments and cancel requests are handled on that thread, in the order they arrive. Messages on
+ * different topics may overtake each other ({@link ClusterMessaging}), so a cancel request can come
+ * before the deployment it cancels; it is remembered, and the deployment is then reported CANCELED
+ * without starting.
  */
 final class TaskDeployments implements AutoCloseable {
 
@@ -41,6 +48,13 @@ final class TaskDeployments implements AutoCloseable {
     private final Function<String, StreamJob> jobs;
     private final ExecutorService starter;
     private final Map<Attempt, TaskExecutor.TaskGroup> running = new ConcurrentHashMap<>();
+    /**
+     * Attempts cancelled before their deployment arrived, oldest first; only the starter thread uses it.
+     * An attempt whose share ended here just before its cancel request came is remembered too, and
+     * never removed, so only the newest {@value #CANCELLED_KEPT} are kept.
+     */
+    private final Set<Attempt> cancelledBeforeDeployment = new LinkedHashSet<>();
+    private static final int CANCELLED_KEPT = 64;
     private final List<Registration> registrations;
 
     /** @param jobs the StreamJob services deployed on this node, by their {@code runnel.job} name */
@@ -70,6 +84,10 @@ final class TaskDeployments implements AutoCloseable {
             return;
         }
         Attempt attempt = new Attempt(deployment.jobId(), deployment.attempt());
+        if (cancelledBeforeDeployment.remove(attempt)) {
+            report(jobManager, attempt, TaskExecutor.Outcome.CANCELED, null);
+            return;
+        }
         StreamJob job = jobs.apply(deployment.jobKey());
         if (job == null) {
             report(jobManager, attempt, TaskExecutor.Outcome.FAILED, "Job '" + deployment.jobKey()
@@ -77,11 +95,17 @@ final class TaskDeployments implements AutoCloseable {
             return;
         }
         try {
+            AtomicBoolean ended = new AtomicBoolean();
             TaskExecutor.TaskGroup group = executor.deploy(job, deployment, node, (outcome, failure) -> {
+                ended.set(true);
                 running.remove(attempt);
                 report(jobManager, attempt, outcome, failure);
             });
             running.put(attempt, group);
+            if (ended.get()) {
+                // It ended before deploy() returned, so the listener found nothing to remove.
+                running.remove(attempt, group);
+            }
             LOG.info("TaskManager {} runs slot(s) {} of job '{}' ({}, attempt {}){}", node, deployment.slotsOf(node),
                     deployment.jobName(), deployment.jobId(), deployment.attempt(),
                     deployment.restorePath() == null ? "" : " restored from " + deployment.restorePath());
@@ -104,9 +128,15 @@ final class TaskDeployments implements AutoCloseable {
         }
         // A deployment still being started is cancelled once it is, since the starter runs in order.
         starter.execute(() -> {
-            TaskExecutor.TaskGroup group = running.get(new Attempt(request.jobId(), request.attempt()));
+            Attempt attempt = new Attempt(request.jobId(), request.attempt());
+            TaskExecutor.TaskGroup group = running.get(attempt);
             if (group != null) {
                 group.cancel();
+                return;
+            }
+            cancelledBeforeDeployment.add(attempt);
+            if (cancelledBeforeDeployment.size() > CANCELLED_KEPT) {
+                cancelledBeforeDeployment.remove(cancelledBeforeDeployment.iterator().next());
             }
         });
     }

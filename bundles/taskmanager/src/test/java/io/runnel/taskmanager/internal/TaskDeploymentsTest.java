@@ -68,6 +68,8 @@ class TaskDeploymentsTest {
         final List<TaskGroupListener> listeners = new CopyOnWriteArrayList<>();
         final AtomicBoolean cancelled = new AtomicBoolean();
         volatile String refuse;
+        /** If set, every group ends so before deploy() returns, as one whose tasks fail at once may. */
+        volatile Outcome endAtOnce;
 
         @Override
         public String dataAddress() {
@@ -82,6 +84,9 @@ class TaskDeploymentsTest {
             }
             deployed.add(deployment);
             listeners.add(listener);
+            if (endAtOnce != null) {
+                listener.ended(endAtOnce, "ended at once");
+            }
             return () -> {
                 cancelled.set(true);
                 listener.ended(Outcome.CANCELED, null);
@@ -147,5 +152,29 @@ class TaskDeploymentsTest {
         await().atMost(WITHIN).until(() -> messaging.decodedReports().size() == 2);
         assertThat(messaging.decodedReports().get(1).outcome()).isEqualTo(TaskExecutor.Outcome.FAILED);
         assertThat(messaging.decodedReports().get(1).failure()).contains("could not start its tasks: connector 'kafka'");
+    }
+
+    @Test
+    void aShareThatEndsBeforeItsDeploymentReturnedIsNotKeptAsRunning() {
+        executor.endAtOnce = TaskExecutor.Outcome.FAILED;
+        messaging.receive(ControlTopics.DEPLOY, deployment("clicks").encode());
+        await().atMost(WITHIN).until(() -> messaging.decodedReports().size() == 1);
+        await().atMost(WITHIN).until(() -> messaging.sent.contains("jm " + ControlTopics.STARTED));
+        assertThat(messaging.decodedReports().get(0).outcome()).isEqualTo(TaskExecutor.Outcome.FAILED);
+        assertThat(deployments.runningGroups()).isZero();
+    }
+
+    @Test
+    void aCancelThatOvertookItsDeploymentStopsItBeforeItStarts() {
+        // Cancel and deployment travel on different topics, which need not keep their order.
+        TaskDeployment deployment = deployment("clicks");
+        messaging.receive(ControlTopics.CANCEL,
+                new TaskReport(deployment.jobId(), 0, TaskExecutor.Outcome.CANCELED, null).encode());
+        messaging.receive(ControlTopics.DEPLOY, deployment.encode());
+        await().atMost(WITHIN).until(() -> messaging.decodedReports().size() == 1);
+        assertThat(messaging.decodedReports()).containsExactly(
+                new TaskReport(deployment.jobId(), 0, TaskExecutor.Outcome.CANCELED, null));
+        assertThat(executor.deployed).isEmpty();
+        assertThat(deployments.runningGroups()).isZero();
     }
 }
