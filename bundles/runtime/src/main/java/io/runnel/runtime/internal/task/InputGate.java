@@ -51,6 +51,8 @@ public final class InputGate {
     private boolean[] channelIdle = new boolean[0];
     private long inputWatermark = Long.MIN_VALUE;
     private boolean inputIdle;
+    /** Whether a channel ended because its producer stopped for a savepoint without draining. */
+    private boolean suspended;
     /** The input (0 or 1) of the data buffer {@link #next} returned last. */
     private int lastInput;
     /** Set after reporting ACTIVE, so a watermark advance that came with it is reported next. */
@@ -81,8 +83,6 @@ public final class InputGate {
     public CheckpointingMode checkpointingMode() {
         return barriers.mode();
     }
-    /** Whether a channel ended because its producer stopped for a savepoint without draining. */
-    private boolean suspended;
 
     /** Adds the channel from one more producer subtask. Only before the task starts. */
     public InputChannel addChannel(String description) {

@@ -75,14 +75,6 @@ public final class StreamTask implements Runnable {
         void checkpointTaken(StreamTask task, long checkpointId, List<byte[]> sourceSplits, List<OperatorSnapshot> snapshots);
 
         /**
-         * A task with an input gate has completed its part of unaligned checkpoint
-         * {@code checkpointId}: {@code snapshots} were taken when its first barrier arrived (the task
-         * sent the barrier on right then), and {@code inFlight} holds the records that were before the
-         * barrier on some channel but not processed by then, now that the barrier has come on every
-         * channel. Called on the task's thread, possibly a while after the snapshot. The default hands
-         * the snapshots over alone, and fails the task if that would lose records.
-         */
-        /**
          * The task reached the end of its input and emitted its final results: this is its state from
          * now on (a source's splits have nothing left to read). Checkpoints after the task finished
          * count it with this state, so a restore neither replays its input nor loses its state.
@@ -90,6 +82,14 @@ public final class StreamTask implements Runnable {
          */
         default void finalStateTaken(StreamTask task, List<byte[]> sourceSplits, List<OperatorSnapshot> snapshots) {}
 
+        /**
+         * A task with an input gate has completed its part of unaligned checkpoint
+         * {@code checkpointId}: {@code snapshots} were taken when its first barrier arrived (the task
+         * sent the barrier on right then), and {@code inFlight} holds the records that were before the
+         * barrier on some channel but not processed by then, now that the barrier has come on every
+         * channel. Called on the task's thread, possibly a while after the snapshot. The default hands
+         * the snapshots over alone, and fails the task if that would lose records.
+         */
         default void unalignedCheckpointTaken(StreamTask task, long checkpointId, List<OperatorSnapshot> snapshots,
                 InFlightRecords inFlight) {
             if (!inFlight.isEmpty()) {
