@@ -238,8 +238,7 @@ public final class StreamTask implements Runnable {
             outputs.finish(suspended);
             closeAll(reader);
             listener.taskFinished(this);
-        } catch (Throwable thrown) {
-            Throwable error = thrown instanceof MailFailure ? thrown.getCause() : thrown;
+        } catch (Throwable error) {
             closeAll(reader);
             if (cancelled) {
                 listener.taskCancelled(this);
@@ -574,25 +573,10 @@ public final class StreamTask implements Runnable {
     }
 
     /** Before the task parks for input: run mail and due timers, and push out what is in half-full batches. */
-    private void beforeWaiting() {
-        try {
-            processMail();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new MailFailure(e);
-        }
+    private void beforeWaiting() throws Exception {
+        processMail();
         timers.runDue();
         flushWritersOrCancel();
-    }
-
-    /** Carries a checked exception of mail run inside the input gate's wait out to {@link #run}. */
-    private static final class MailFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        MailFailure(Exception cause) {
-            super(cause);
-        }
     }
 
     private void flushWriters() throws InterruptedException {
