@@ -77,7 +77,7 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
         // Closed in between? channelInactive may have run before the put and missed this channel.
         if (!channel.isActive()) {
             channelOver(opened);
-            opened.fail(lost(opened, closeReason != null ? closeReason : "the connection was closed"));
+            opened.fail(lost(opened));
         }
         return opened;
     }
@@ -95,7 +95,7 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
             if (!channel.isActive()) {
                 // Writes still queued when the connection closes fail before channelInactive runs:
                 // report them as the lost connection they are, with the reason if this side closed it.
-                from.fail(lost(from, closeReason != null ? closeReason : "the connection was closed"));
+                from.fail(lost(from));
             } else {
                 from.fail(new RemoteChannelException("Could not send on channel " + from.id() + " to the consumer at "
                         + remote + ": " + future.cause(), future.cause()));
@@ -156,10 +156,9 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext context) throws Exception {
-        String reason = closeReason != null ? closeReason : "the connection was closed";
         for (RemoteOutputChannel open : new ArrayList<>(channels.values())) {
             channels.remove(open.stream(), open);
-            open.fail(lost(open, reason));
+            open.fail(lost(open));
         }
         super.channelInactive(context);
     }
@@ -183,7 +182,9 @@ final class OutboundConnection extends ChannelInboundHandlerAdapter {
         return channel.close();
     }
 
-    private RemoteChannelException lost(RemoteOutputChannel open, String reason) {
+    /** The failure of a channel whose connection closed: why this side closed it, if it did. */
+    private RemoteChannelException lost(RemoteOutputChannel open) {
+        String reason = closeReason != null ? closeReason : "the connection was closed";
         return new RemoteChannelException("The connection to the consumer's data server at " + remote
                 + " was lost before the end of channel " + open.id() + ": " + reason);
     }

@@ -51,6 +51,8 @@ public final class InputGate {
     private boolean[] channelIdle = new boolean[0];
     private long inputWatermark = Long.MIN_VALUE;
     private boolean inputIdle;
+    /** Whether a channel ended because its producer stopped for a savepoint without draining. */
+    private boolean suspended;
     /** The input (0 or 1) of the data buffer {@link #next} returned last. */
     private int lastInput;
     /** Set after reporting ACTIVE, so a watermark advance that came with it is reported next. */
@@ -81,8 +83,6 @@ public final class InputGate {
     public CheckpointingMode checkpointingMode() {
         return barriers.mode();
     }
-    /** Whether a channel ended because its producer stopped for a savepoint without draining. */
-    private boolean suspended;
 
     /** Adds the channel from one more producer subtask. Only before the task starts. */
     public InputChannel addChannel(String description) {
@@ -104,15 +104,23 @@ public final class InputGate {
         return channels.size();
     }
 
+    /** What the consumer does before it parks for input; it may fail as the task's own work does. */
+    @FunctionalInterface
+    interface BeforeWaiting {
+        void run() throws Exception;
+    }
+
     /**
      * The next data buffer or input event (a merged watermark, idle or active), or null once every
      * channel has ended.
      *
-     * @param beforeWaiting run once before the consumer parks (the task flushes its outputs and runs
-     *     due timers there, so nothing lingers while it waits)
+     * @param beforeWaiting run once before the consumer parks (the task runs its mail and due timers
+     *     and flushes its outputs there, so nothing lingers while it waits); what it throws comes out
+     *     of this method unchanged
      * @param nanosToNextTimer how long the consumer may park at most before a timer is due
+     * @throws InterruptedException if the consumer is interrupted while it waits (its task is cancelled)
      */
-    Buffer next(Runnable beforeWaiting, LongSupplier nanosToNextTimer) throws InterruptedException {
+    Buffer next(BeforeWaiting beforeWaiting, LongSupplier nanosToNextTimer) throws Exception {
         consumer = Thread.currentThread();
         boolean flushed = false;
         while (!isFinished()) {

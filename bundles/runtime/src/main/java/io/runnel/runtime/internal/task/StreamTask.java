@@ -3,11 +3,12 @@ package io.runnel.runtime.internal.task;
 import io.runnel.api.functions.Collector;
 import io.runnel.runtime.internal.operators.OperatorServices;
 import io.runnel.runtime.internal.operators.OperatorSnapshot;
-import io.runnel.runtime.internal.operators.StatefulOperator;
 import io.runnel.runtime.internal.operators.StreamOperator;
 import io.runnel.runtime.internal.operators.TwoInputOperator;
 import io.runnel.runtime.internal.operators.UserFunctionException;
 import io.runnel.spi.connector.SourceReader;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * task restored from such a checkpoint processes those records first ({@link #replayFirst}).
  *
  * <p>Work from other threads (a checkpoint trigger, a checkpoint's completion) goes through the
- * task's mailbox and runs on the task thread between records, so operators never see two threads.
+ * task's {@link TaskMailbox} and runs on the task thread between records, so operators never see two
+ * threads; {@link TaskCheckpoints} does the snapshotting and sends barriers on.
  * The task looks for it, and for barriers that overtook its input, before every record; so that it
  * is not stuck inside a record meanwhile, it waits for room in its outputs before a record rather
  * than in the middle of one, and a record it is in the middle of may exceed an output channel's
@@ -75,14 +77,6 @@ public final class StreamTask implements Runnable {
         void checkpointTaken(StreamTask task, long checkpointId, List<byte[]> sourceSplits, List<OperatorSnapshot> snapshots);
 
         /**
-         * A task with an input gate has completed its part of unaligned checkpoint
-         * {@code checkpointId}: {@code snapshots} were taken when its first barrier arrived (the task
-         * sent the barrier on right then), and {@code inFlight} holds the records that were before the
-         * barrier on some channel but not processed by then, now that the barrier has come on every
-         * channel. Called on the task's thread, possibly a while after the snapshot. The default hands
-         * the snapshots over alone, and fails the task if that would lose records.
-         */
-        /**
          * The task reached the end of its input and emitted its final results: this is its state from
          * now on (a source's splits have nothing left to read). Checkpoints after the task finished
          * count it with this state, so a restore neither replays its input nor loses its state.
@@ -90,6 +84,14 @@ public final class StreamTask implements Runnable {
          */
         default void finalStateTaken(StreamTask task, List<byte[]> sourceSplits, List<OperatorSnapshot> snapshots) {}
 
+        /**
+         * A task with an input gate has completed its part of unaligned checkpoint
+         * {@code checkpointId}: {@code snapshots} were taken when its first barrier arrived (the task
+         * sent the barrier on right then), and {@code inFlight} holds the records that were before the
+         * barrier on some channel but not processed by then, now that the barrier has come on every
+         * channel. Called on the task's thread, possibly a while after the snapshot. The default hands
+         * the snapshots over alone, and fails the task if that would lose records.
+         */
         default void unalignedCheckpointTaken(StreamTask task, long checkpointId, List<OperatorSnapshot> snapshots,
                 InFlightRecords inFlight) {
             if (!inFlight.isEmpty()) {
@@ -122,40 +124,27 @@ public final class StreamTask implements Runnable {
     private final Listener listener;
     private final ProcessingTimers timers = new ProcessingTimers();
     private volatile boolean cancelled;
-    private volatile Thread thread;
     private final boolean batch;
-    private volatile CheckpointHandler checkpointHandler;
+    /**
+     * Work from other threads, and the flag the task looks at before every record; puts into full
+     * output channels do not wait while work waits (see {@link TaskOutputs}).
+     */
+    private final TaskMailbox mailbox = new TaskMailbox();
+    private final TaskCheckpoints checkpoints;
     /** The reader of a source task once it is open; only the task thread uses it. */
     private SourceReader<Object> reader;
-    /** Work handed to the task thread, run between records in the order it came. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Mail> mailbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** The snapshots to restore the chain from, one per operator (null entries for none); null for a fresh start. */
     private final List<OperatorSnapshot> restored;
-    /**
-     * Set when mail, or a barrier that overtook the input, waits for the task; it looks before every
-     * record, and puts into full output channels do not wait while it is set.
-     */
-    private volatile boolean workWaiting;
     /** Restored in-flight records to process before the input gate is read; null when none (or done). */
     private InFlightRecords toReplay;
     /** Set while restored in-flight records are processed: no checkpoint may start then. */
     private boolean replaying;
-    /** The unaligned checkpoint whose in-flight records the gate is still collecting; -1 if none. */
-    private long unalignedCheckpoint = -1;
-    /** The snapshots taken for {@link #unalignedCheckpoint}. */
-    private List<OperatorSnapshot> unalignedSnapshots;
     /** A source stopped by a stop-with-savepoint waits for this savepoint to complete; -1 otherwise. */
     private long stopSavepoint = -1;
     /** Whether the stop-with-savepoint drained event time first; the source then ends like a finished one. */
     private boolean stopDrains;
     /** Set when the savepoint a stopped source waits for completed: the source then ends its input. */
     private boolean stopConfirmed;
-
-    /** Work for the task thread. */
-    @FunctionalInterface
-    private interface Mail {
-        void run() throws Exception;
-    }
 
     /**
      * @param readerFactory the source of a source task, else null
@@ -189,9 +178,10 @@ public final class StreamTask implements Runnable {
         this.inputGate = inputGate;
         this.head = head;
         this.operators = List.copyOf(operators);
-        this.outputs = new TaskOutputs(writers, () -> workWaiting && !replaying);
+        this.outputs = new TaskOutputs(writers, () -> mailbox.hasWork() && !replaying);
+        this.checkpoints = new TaskCheckpoints(this, this.operators, outputs, inputGate);
         if (inputGate != null) {
-            inputGate.onOvertakingBarrier(this::wake);
+            inputGate.onOvertakingBarrier(mailbox::wake);
         }
         this.listener = listener;
         this.batch = batch;
@@ -199,7 +189,8 @@ public final class StreamTask implements Runnable {
             throw new IllegalArgumentException(description + ": " + restored.size() + " snapshots to restore for "
                     + operators.size() + " operators");
         }
-        this.restored = restored == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(restored));
+        // Not List.copyOf: entries are null for operators without saved state.
+        this.restored = restored == null ? null : Collections.unmodifiableList(new ArrayList<>(restored));
     }
 
     public String description() {
@@ -208,13 +199,14 @@ public final class StreamTask implements Runnable {
 
     @Override
     public void run() {
-        thread = Thread.currentThread();
+        mailbox.bindToCurrentThread();
         try {
             for (int i = 0; i < operators.size(); i++) {
                 operators.get(i).open(new OperatorServices(timers, restored == null ? null : restored.get(i), batch));
             }
             if (readerFactory != null) {
                 reader = readerFactory.create();
+                checkpoints.readerOpened(reader);
                 readSource();
                 if (!cancelled && stopSavepoint < 0) {
                     head.emitWatermark(Long.MAX_VALUE); // a finished source completes event time
@@ -233,14 +225,13 @@ public final class StreamTask implements Runnable {
                 for (StreamOperator<Object> operator : operators) {
                     operator.endInput();
                 }
-                takeFinalState();
+                checkpoints.takeFinalState();
             }
             outputs.finish(suspended);
-            closeAll(reader);
+            closeAll();
             listener.taskFinished(this);
-        } catch (Throwable thrown) {
-            Throwable error = thrown instanceof MailFailure ? thrown.getCause() : thrown;
-            closeAll(reader);
+        } catch (Throwable error) {
+            closeAll();
             if (cancelled) {
                 listener.taskCancelled(this);
             } else {
@@ -252,7 +243,7 @@ public final class StreamTask implements Runnable {
 
     /** Where the task hands its checkpoint snapshots; set before the task runs. */
     public void setCheckpointHandler(CheckpointHandler handler) {
-        this.checkpointHandler = handler;
+        checkpoints.setHandler(handler);
     }
 
     /**
@@ -298,18 +289,18 @@ public final class StreamTask implements Runnable {
         if (unaligned && type != CheckpointType.CHECKPOINT) {
             throw new IllegalArgumentException("A " + type + " is always aligned; only checkpoints can be unaligned");
         }
-        send(() -> {
+        mailbox.send(() -> {
             if (stopSavepoint >= 0) {
                 return; // stopping already: the source has sent its last barrier
             }
             if (type == CheckpointType.SAVEPOINT_DRAIN) {
                 head.emitWatermark(Long.MAX_VALUE); // fire every window and timer before the cut
             }
-            takeCheckpoint(checkpointId, unaligned);
+            checkpoints.take(checkpointId, unaligned);
             if (type.stopsSource()) {
                 stopSavepoint = checkpointId;
                 stopDrains = type == CheckpointType.SAVEPOINT_DRAIN;
-                flushWriters();
+                outputs.flush();
             }
         });
     }
@@ -319,15 +310,8 @@ public final class StreamTask implements Runnable {
      * is complete. Runs on the task thread between records; may be called from any thread.
      */
     public void notifyCheckpointComplete(long checkpointId) {
-        send(() -> {
-            if (reader != null) {
-                reader.notifyCheckpointComplete(checkpointId);
-            }
-            for (StreamOperator<Object> operator : operators) {
-                if (operator instanceof StatefulOperator stateful) {
-                    stateful.notifyCheckpointComplete(checkpointId);
-                }
-            }
+        mailbox.send(() -> {
+            checkpoints.notifyComplete(checkpointId);
             if (stopSavepoint >= 0 && checkpointId >= stopSavepoint) {
                 stopConfirmed = true;
             }
@@ -340,7 +324,7 @@ public final class StreamTask implements Runnable {
      * from its latest checkpoint.
      */
     public void notifyCheckpointAborted(long checkpointId, CheckpointType type, String reason) {
-        send(() -> {
+        mailbox.send(() -> {
             if (stopSavepoint != checkpointId) {
                 return;
             }
@@ -349,87 +333,6 @@ public final class StreamTask implements Runnable {
             }
             stopSavepoint = -1;
         });
-    }
-
-    private void send(Mail mail) {
-        mailbox.add(mail);
-        wake();
-    }
-
-    /** Tells the task thread that work waits for it (mail, or a barrier that overtook its input); any thread. */
-    private void wake() {
-        workWaiting = true;
-        Thread current = thread;
-        if (current != null) {
-            LockSupport.unpark(current);
-        }
-    }
-
-    /** Runs the work other threads handed over; on the task thread, between records. */
-    private void processMail() throws Exception {
-        workWaiting = false;
-        Mail mail;
-        while ((mail = mailbox.poll()) != null) {
-            mail.run();
-        }
-    }
-
-    /**
-     * Snapshots the reader and every operator of the chain, hands the snapshots over, and sends the
-     * barrier on. For an unaligned checkpoint of a task with an input gate the snapshots are handed
-     * over later, with the in-flight records ({@link #acknowledgeUnaligned}).
-     */
-    private void takeCheckpoint(long checkpointId, boolean unaligned) throws Exception {
-        long now = System.currentTimeMillis();
-        List<byte[]> sourceSplits = reader == null ? null : reader.snapshotSplits(checkpointId);
-        List<OperatorSnapshot> snapshots = new java.util.ArrayList<>(operators.size());
-        for (StreamOperator<Object> operator : operators) {
-            snapshots.add(operator instanceof StatefulOperator stateful ? stateful.snapshotState(checkpointId, now)
-                    : OperatorSnapshot.NONE);
-        }
-        unalignedSnapshots = null; // the gate abandoned an unaligned checkpoint still waiting, if any
-        unalignedCheckpoint = -1;
-        if (unaligned && inputGate != null) {
-            unalignedCheckpoint = checkpointId;
-            unalignedSnapshots = snapshots;
-        } else {
-            CheckpointHandler handler = checkpointHandler;
-            if (handler != null) {
-                handler.checkpointTaken(this, checkpointId, sourceSplits, snapshots);
-            }
-        }
-        outputs.emitBarrier(checkpointId, unaligned);
-    }
-
-    /** Hands the handler the state the task ends with (see {@link CheckpointHandler#finalStateTaken}). */
-    private void takeFinalState() throws Exception {
-        CheckpointHandler handler = checkpointHandler;
-        if (handler == null) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        List<byte[]> sourceSplits = reader == null ? null : reader.snapshotSplits(FINAL_STATE);
-        List<OperatorSnapshot> snapshots = new java.util.ArrayList<>(operators.size());
-        for (StreamOperator<Object> operator : operators) {
-            snapshots.add(operator instanceof StatefulOperator stateful ? stateful.snapshotState(FINAL_STATE, now)
-                    : OperatorSnapshot.NONE);
-        }
-        handler.finalStateTaken(this, sourceSplits, snapshots);
-    }
-
-    /** The gate has every in-flight record of unaligned checkpoint {@code checkpointId}: hand it all over. */
-    private void acknowledgeUnaligned(long checkpointId) {
-        InFlightRecords inFlight = inputGate.takeInFlightRecords(checkpointId);
-        if (unalignedCheckpoint != checkpointId || unalignedSnapshots == null || inFlight == null) {
-            return; // abandoned for a newer checkpoint meanwhile
-        }
-        List<OperatorSnapshot> snapshots = unalignedSnapshots;
-        unalignedSnapshots = null;
-        unalignedCheckpoint = -1;
-        CheckpointHandler handler = checkpointHandler;
-        if (handler != null) {
-            handler.unalignedCheckpointTaken(this, checkpointId, snapshots, inFlight);
-        }
     }
 
     /** Pushes restored in-flight records through the chain; no checkpoint starts meanwhile. */
@@ -461,7 +364,7 @@ public final class StreamTask implements Runnable {
     /** Stops the task soon: it leaves its loop at the next record batch or wait. */
     public void cancel() {
         cancelled = true;
-        Thread current = thread;
+        Thread current = mailbox.taskThread();
         if (current != null) {
             current.interrupt();
         }
@@ -470,7 +373,7 @@ public final class StreamTask implements Runnable {
     private void readSource() throws Exception {
         Collector<Object> output = record -> head.emit(record, Output.NO_TIMESTAMP);
         while (!cancelled) {
-            processMail();
+            mailbox.processMail();
             if (stopSavepoint >= 0) {
                 if (stopConfirmed) {
                     return;
@@ -490,7 +393,7 @@ public final class StreamTask implements Runnable {
                 return;
             }
             if (status == SourceReader.Status.NOTHING_AVAILABLE) {
-                flushWriters();
+                outputs.flush();
                 LockSupport.parkNanos(this, Math.min(IDLE_SOURCE_PARK_NANOS, timers.nanosToNext()));
             }
         }
@@ -504,11 +407,11 @@ public final class StreamTask implements Runnable {
                 case WATERMARK -> head.emitWatermark(buffer.watermark);
                 case IDLE -> head.emitIdle(true);
                 case ACTIVE -> head.emitIdle(false);
-                case BARRIER, IN_FLIGHT_COMPLETE -> onCheckpointEvent(buffer);
+                case BARRIER, IN_FLIGHT_COMPLETE -> checkpoints.onGateEvent(buffer);
                 case END_OF_PARTITION -> throw new IllegalStateException("the gate consumes end-of-partition itself");
             }
             timers.runDue();
-            processMail();
+            mailbox.processMail();
             if (cancelled) {
                 return;
             }
@@ -526,7 +429,7 @@ public final class StreamTask implements Runnable {
         long[] timestamps = buffer.timestamps;
         TwoInputOperator second = input == 1 ? (TwoInputOperator) head : null;
         for (int i = 0, size = buffer.size; i < size; i++) {
-            if (workWaiting || outputs.mayBeFull()) {
+            if (mailbox.hasWork() || outputs.mayBeFull()) {
                 betweenRecords(buffer, i, input);
             }
             if (second != null) {
@@ -544,11 +447,11 @@ public final class StreamTask implements Runnable {
      */
     private void betweenRecords(Buffer current, int next, int input) throws Exception {
         while (true) {
-            if (workWaiting) {
-                processMail();
+            if (mailbox.hasWork()) {
+                mailbox.processMail();
                 Buffer event;
                 while ((event = inputGate.pollOvertaking(current, next, input)) != null) {
-                    onCheckpointEvent(event);
+                    checkpoints.onGateEvent(event);
                 }
             }
             OutputChannel full = outputs.fullChannel();
@@ -562,53 +465,19 @@ public final class StreamTask implements Runnable {
         }
     }
 
-    /** A BARRIER or IN_FLIGHT_COMPLETE event of the input gate. */
-    private void onCheckpointEvent(Buffer event) throws Exception {
-        if (event.kind == Buffer.Kind.BARRIER) {
-            takeCheckpoint(event.watermark, event.unaligned);
-        } else if (event.kind == Buffer.Kind.IN_FLIGHT_COMPLETE) {
-            acknowledgeUnaligned(event.watermark);
-        } else {
-            throw new IllegalStateException("not a checkpoint event: " + event);
-        }
-    }
-
     /** Before the task parks for input: run mail and due timers, and push out what is in half-full batches. */
-    private void beforeWaiting() {
-        try {
-            processMail();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new MailFailure(e);
-        }
+    private void beforeWaiting() throws Exception {
+        mailbox.processMail();
         timers.runDue();
-        flushWritersOrCancel();
-    }
-
-    /** Carries a checked exception of mail run inside the input gate's wait out to {@link #run}. */
-    private static final class MailFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        MailFailure(Exception cause) {
-            super(cause);
-        }
-    }
-
-    private void flushWriters() throws InterruptedException {
-        outputs.flush();
-    }
-
-    private void flushWritersOrCancel() {
         try {
-            flushWriters();
+            outputs.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskCancelledException();
         }
     }
 
-    private void closeAll(SourceReader<Object> reader) {
+    private void closeAll() {
         for (StreamOperator<Object> operator : operators) {
             try {
                 operator.close();

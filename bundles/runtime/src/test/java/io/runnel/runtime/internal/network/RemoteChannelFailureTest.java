@@ -17,39 +17,16 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** What producer and consumer see when a remote channel breaks. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RemoteChannelFailureTest {
+class RemoteChannelFailureTest extends TwoTaskManagers {
 
     private static final RecordSerializer SERIALIZER = new LongOrStringSerializer();
-
-    private TestTaskManager producerSide;
-    private TestTaskManager consumerSide;
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeEach
-    void startTaskManagers() throws Exception {
-        producerSide = TestTaskManager.start();
-        consumerSide = TestTaskManager.start();
-    }
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-        producerSide.close();
-        consumerSide.close();
-    }
 
     @Test
     void closingTheConsumersServerFailsBothSidesNamingTheChannel() throws Exception {
@@ -279,10 +256,5 @@ class RemoteChannelFailureTest {
             }
         }));
         return new Stream(consumer, producer, registration);
-    }
-
-    private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
     }
 }

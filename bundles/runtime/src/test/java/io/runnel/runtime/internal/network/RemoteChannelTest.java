@@ -15,35 +15,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Channels from a producer "TaskManager" to a consumer "TaskManager", both in this JVM on loopback. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RemoteChannelTest {
+class RemoteChannelTest extends TwoTaskManagers {
 
     private static final RecordSerializer SERIALIZER = new LongOrStringSerializer();
-
-    private TestTaskManager producerSide;
-    private TestTaskManager consumerSide;
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeEach
-    void startTaskManagers() throws Exception {
-        producerSide = TestTaskManager.start();
-        consumerSide = TestTaskManager.start();
-    }
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-        producerSide.close();
-        consumerSide.close();
-    }
 
     @Test
     void recordsTimestampsAndEventsArriveInOrder() throws Exception {
@@ -242,10 +221,6 @@ class RemoteChannelTest {
                 .filter(thread -> thread.isAlive() && thread.getName().startsWith("runnel-data-")).count();
     }
 
-    private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
-    }
 
     static void awaitTrue(BooleanSupplier condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -13,7 +13,7 @@ public final class GateReader {
      *
      * @throws InputFailureException if the gate was failed
      */
-    public static Buffer next(InputGate gate) throws InterruptedException {
+    public static Buffer next(InputGate gate) throws Exception {
         return gate.next(() -> {}, () -> Long.MAX_VALUE);
     }
 }

@@ -117,7 +117,7 @@ class InputGateTest {
         assertThat(taken.get()).isEqualTo(a.capacity());
     }
 
-    /** What the gate reports until it has nothing more right now. */
+    /** A DATA buffer holding {@code record} alone. */
     private static Buffer data(Object record) {
         Buffer buffer = Buffer.newBatch();
         buffer.add(record, 0);
@@ -170,6 +170,7 @@ class InputGateTest {
         assertThat(barrier.checkpointId()).isEqualTo(4);
     }
 
+    /** What the gate reports until it has nothing more right now. */
     private List<String> drain() throws InterruptedException {
         List<String> seen = new ArrayList<>();
         int emptyPolls = 0;
