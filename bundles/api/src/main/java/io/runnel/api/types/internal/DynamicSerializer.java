@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * tag: built-in types (null, primitives, strings, primitive arrays, JDK value classes, lists, maps,
  * tuples) need nothing more; arrays of references are written as their component class and each
  * element with its own tag; any other class is written as its name and then with
- * {@code Types.of(thatClass)}.
+ * {@code Types.of(thatClass)}. A bare {@code new Object()} has nothing of its own to write and is
+ * refused with an {@link IllegalArgumentException}.
  *
  * <p>Class names are resolved on read with {@link ClassLoader#loadClass} of the loader given at
  * construction (under OSGi: the loader of the user's bundle), never with {@code Class.forName}. The
@@ -133,9 +134,10 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
             }
         } else {
             Class<?> named = value instanceof Enum<?> constant ? constant.getDeclaringClass() : type;
+            TypeSerializer<Object> serializer = ofValueClass(named);
             out.writeByte(CLASS);
             writeClassReference(named, out);
-            ((TypeSerializer<Object>) Types.of(named)).serialize(value, out);
+            serializer.serialize(value, out);
         }
     }
 
@@ -177,7 +179,7 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
                 }
             }
             case CLASS -> {
-                return Types.of(readClassReference(in)).deserialize(in);
+                return ofValueClass(readClassReference(in)).deserialize(in);
             }
             case ARRAY -> {
                 Class<?> component = readClassReference(in);
@@ -233,7 +235,26 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
         } else if (value instanceof Enum<?>) {
             return value;
         }
-        return ((TypeSerializer<Object>) Types.of(value.getClass())).copy(value);
+        return ofValueClass(value.getClass()).copy(value);
+    }
+
+    /**
+     * The serializer of a value's own class. {@code Types.of} answers a class it cannot look into
+     * ({@code Object} itself) with a dynamic serializer, which would hand the value straight back here:
+     * refused instead of recursing until the stack overflows.
+     *
+     * @throws IllegalArgumentException if the class has no serializer of its own
+     */
+    @SuppressWarnings("unchecked")
+    private static TypeSerializer<Object> ofValueClass(Class<?> type) {
+        TypeSerializer<?> serializer = Types.of(type);
+        if (serializer instanceof DynamicSerializer) {
+            throw new IllegalArgumentException("Cannot serialize a value of class " + type.getName() + ": an instance of "
+                    + type.getName() + " itself has no fields and no type of its own to write. Store a value of a concrete"
+                    + " type instead (a record, a POJO, an enum, a String, a boxed number, ...), or, if it is only a"
+                    + " marker, keep it out of state and records and use a constant of a supported type.");
+        }
+        return (TypeSerializer<Object>) serializer;
     }
 
     @Override
