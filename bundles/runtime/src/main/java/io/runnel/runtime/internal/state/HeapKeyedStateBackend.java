@@ -143,8 +143,9 @@ public final class HeapKeyedStateBackend {
         table.remove(currentKeyGroup, currentKey, currentNamespace);
     }
 
-    void touch(StateTable table) {
-        table.touch(currentKeyGroup, currentKey, currentNamespace);
+    /** See {@link StateTable#getForUpdate}. */
+    Object getForUpdate(StateTable table) {
+        return table.getForUpdate(currentKeyGroup, currentKey, currentNamespace);
     }
 
     /** The tables of the states asked for so far, by state name, for {@link KeyedStateSerialization#snapshot}. */

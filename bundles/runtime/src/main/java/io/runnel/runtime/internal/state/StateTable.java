@@ -31,6 +31,9 @@ final class StateTable {
     private final Map<Object, Object>[] byKeyGroup;
     private final Map<Object, Map<Object, Object>> byNamespace = new HashMap<>();
     private final StateTtlConfig ttl;
+    /** The time to live in milliseconds and whether reads restart it, taken once from {@link #ttl}. */
+    private final long timeToLiveMillis;
+    private final boolean refreshOnRead;
     private final LongSupplier clock;
     private final TypeSerializer<Object> serializer;
     /** The map of the namespace used last, since consecutive calls usually use the same one. */
@@ -46,11 +49,26 @@ final class StateTable {
         this.firstKeyGroup = firstKeyGroup;
         this.byKeyGroup = new Map[lastKeyGroup - firstKeyGroup + 1];
         this.ttl = ttl;
+        this.timeToLiveMillis = ttl == null ? Long.MAX_VALUE : ttl.timeToLive().toMillis();
+        this.refreshOnRead = ttl != null && ttl.refreshOnRead();
         this.clock = clock;
         this.serializer = serializer;
     }
 
     Object get(int keyGroup, Object key, Object namespace) {
+        return lookup(keyGroup, key, namespace, refreshOnRead);
+    }
+
+    /**
+     * The value, for a caller about to change it in place (a list or map growing, an accumulator
+     * updated): with a time to live that change is a write, so the value's time restarts here, in the
+     * same lookup that finds it.
+     */
+    Object getForUpdate(int keyGroup, Object key, Object namespace) {
+        return lookup(keyGroup, key, namespace, true);
+    }
+
+    private Object lookup(int keyGroup, Object key, Object namespace, boolean refresh) {
         Map<Object, Object> map = map(keyGroup, namespace, false);
         if (map == null) {
             return null;
@@ -61,11 +79,11 @@ final class StateTable {
         }
         Stamped stamped = (Stamped) stored;
         long now = clock.getAsLong();
-        if (now - stamped.accessed >= ttl.timeToLive().toMillis()) {
+        if (now - stamped.accessed >= timeToLiveMillis) {
             remove(map, key, namespace);
             return null;
         }
-        if (ttl.refreshOnRead()) {
+        if (refresh) {
             stamped.accessed = now;
         }
         return stamped.value;
@@ -73,18 +91,6 @@ final class StateTable {
 
     void put(int keyGroup, Object key, Object namespace, Object value) {
         map(keyGroup, namespace, true).put(key, ttl == null ? value : new Stamped(value, clock.getAsLong()));
-    }
-
-    /** A value changed in place (a list or map grew): for state with a time to live, that is a write. */
-    void touch(int keyGroup, Object key, Object namespace) {
-        if (ttl == null) {
-            return;
-        }
-        Map<Object, Object> map = map(keyGroup, namespace, false);
-        Object stored = map == null ? null : map.get(key);
-        if (stored != null) {
-            ((Stamped) stored).accessed = clock.getAsLong();
-        }
     }
 
     void remove(int keyGroup, Object key, Object namespace) {
