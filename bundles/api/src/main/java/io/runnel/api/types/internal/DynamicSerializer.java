@@ -160,7 +160,7 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
             }
             case MAP -> {
                 int size = WireFormat.readLength(in);
-                Map<Object, Object> map = new LinkedHashMap<>((int) Math.min(Integer.MAX_VALUE, size * 4L / 3 + 1));
+                Map<Object, Object> map = new LinkedHashMap<>(MapSerializer.capacityFor(size));
                 for (int i = 0; i < size; i++) {
                     Object key = deserialize(in);
                     map.put(key, deserialize(in));
@@ -215,7 +215,7 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
             }
             return copy;
         } else if (value instanceof Map<?, ?> map) {
-            Map<Object, Object> copy = new LinkedHashMap<>((int) Math.min(Integer.MAX_VALUE, map.size() * 4L / 3 + 1));
+            Map<Object, Object> copy = new LinkedHashMap<>(MapSerializer.capacityFor(map.size()));
             for (Map.Entry<?, ?> entry : map.entrySet()) {
                 copy.put(copy(entry.getKey()), copy(entry.getValue()));
             }
