@@ -2,7 +2,11 @@ package io.runnel.runtime.internal.state;
 
 import io.runnel.api.state.StateTtlConfig;
 import io.runnel.api.types.TypeSerializer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -139,15 +143,15 @@ final class StateTable {
 
     /** Removes every value. */
     void clear() {
-        java.util.Arrays.fill(byKeyGroup, null);
+        Arrays.fill(byKeyGroup, null);
         byNamespace.clear();
         lastNamespace = null;
         lastNamespaceMap = null;
     }
 
     /** The keys holding a value outside any namespace, collected first so the caller may change the table. */
-    java.util.List<Object> keysWithoutNamespace() {
-        java.util.List<Object> keys = new java.util.ArrayList<>();
+    List<Object> keysWithoutNamespace() {
+        List<Object> keys = new ArrayList<>();
         for (Map<Object, Object> map : byKeyGroup) {
             if (map != null) {
                 keys.addAll(map.keySet());
@@ -159,11 +163,11 @@ final class StateTable {
     /** One stored value, for writing a snapshot. */
     interface EntryVisitor {
         /** @param accessed the last access time of a value with a time to live, else {@code Long.MIN_VALUE} */
-        void visit(Object key, Object namespace, Object value, long accessed) throws java.io.IOException;
+        void visit(Object key, Object namespace, Object value, long accessed) throws IOException;
     }
 
     /** Visits every value: first those outside namespaces, by key group, then each namespace's. */
-    void forEach(EntryVisitor visitor) throws java.io.IOException {
+    void forEach(EntryVisitor visitor) throws IOException {
         for (Map<Object, Object> map : byKeyGroup) {
             if (map != null) {
                 for (Map.Entry<Object, Object> entry : map.entrySet()) {
@@ -178,7 +182,7 @@ final class StateTable {
         }
     }
 
-    private static void visit(EntryVisitor visitor, Object key, Object namespace, Object stored) throws java.io.IOException {
+    private static void visit(EntryVisitor visitor, Object key, Object namespace, Object stored) throws IOException {
         if (stored instanceof Stamped stamped) {
             visitor.visit(key, namespace, stamped.value, stamped.accessed);
         } else {
