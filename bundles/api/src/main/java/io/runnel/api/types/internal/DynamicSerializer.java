@@ -6,9 +6,12 @@ import io.runnel.api.types.TypeSchema;
 import io.runnel.api.types.TypeSchema.Kind;
 import io.runnel.api.types.TypeSerializer;
 import io.runnel.api.types.Types;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataOutput;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -270,21 +273,38 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
         throw IncompatibleSchemaException.typeChanged(writerSchema, SCHEMA, IncompatibleSchemaException.FIELD_ADVICE);
     }
 
-    // Arrays are written as their dimensions and element class name: a loader resolves "com.x.Foo"
-    // but not "[Lcom.x.Foo;".
     private static void writeClassReference(Class<?> type, DataOutput out) throws IOException {
-        int dimensions = 0;
-        Class<?> base = type;
-        while (base.isArray()) {
-            base = base.getComponentType();
-            dimensions++;
-        }
-        if (dimensions > 255) {
-            throw new IllegalArgumentException("Arrays of more than 255 dimensions are not supported: " + type);
-        }
-        out.writeByte(dimensions);
-        WireFormat.writeString(out, base.getName());
+        out.write(CLASS_REFERENCES.get(type));
     }
+
+    /**
+     * Each class's reference as written: the number of array dimensions, then the element class name
+     * (a loader resolves "com.x.Foo" but not "[Lcom.x.Foo;"). Encoded once per class rather than per
+     * value, since values of job classes carry it every time, often once per record. A ClassValue
+     * keeps the bytes with their class, so an uninstalled bundle's classes are not held here.
+     */
+    private static final ClassValue<byte[]> CLASS_REFERENCES = new ClassValue<>() {
+        @Override
+        protected byte[] computeValue(Class<?> type) {
+            int dimensions = 0;
+            Class<?> base = type;
+            while (base.isArray()) {
+                base = base.getComponentType();
+                dimensions++;
+            }
+            if (dimensions > 255) {
+                throw new IllegalArgumentException("Arrays of more than 255 dimensions are not supported: " + type);
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeByte(dimensions);
+                WireFormat.writeString(out, base.getName());
+            } catch (IOException e) {
+                throw new UncheckedIOException("A stream over a byte array failed", e);
+            }
+            return bytes.toByteArray();
+        }
+    };
 
     private Class<?> readClassReference(DataInput in) throws IOException {
         int dimensions = in.readUnsignedByte();
