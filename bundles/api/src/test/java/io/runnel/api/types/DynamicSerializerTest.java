@@ -135,6 +135,29 @@ class DynamicSerializerTest {
                 .hasMessageContaining(StringBuilder.class.getName());
     }
 
+    public record Holder(Object value) {
+    }
+
+    @Test
+    void aBareObjectIsRefusedNamingItsClassInsteadOfOverflowingTheStack() {
+        TypeSerializer<Object> dynamic = Types.dynamic(testLoader);
+        Object bare = new Object();
+        assertThatThrownBy(() -> write(dynamic, bare))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Object")
+                .hasMessageContaining("Store a value of a concrete type");
+        assertThatThrownBy(() -> dynamic.copy(bare))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Object");
+        // The same where the dynamic serializer is reached through a field or a container.
+        assertThatThrownBy(() -> write(Types.of(Holder.class), new Holder(bare)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Object");
+        assertThatThrownBy(() -> write(dynamic, List.of(1, bare)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Object");
+    }
+
     @Test
     void oneInstanceServesManyThreads() throws Exception {
         TypeSerializer<Object> dynamic = Types.dynamic(testLoader);

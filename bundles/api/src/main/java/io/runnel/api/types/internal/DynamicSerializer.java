@@ -6,9 +6,12 @@ import io.runnel.api.types.TypeSchema;
 import io.runnel.api.types.TypeSchema.Kind;
 import io.runnel.api.types.TypeSerializer;
 import io.runnel.api.types.Types;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataOutput;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -27,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * tag: built-in types (null, primitives, strings, primitive arrays, JDK value classes, lists, maps,
  * tuples) need nothing more; arrays of references are written as their component class and each
  * element with its own tag; any other class is written as its name and then with
- * {@code Types.of(thatClass)}.
+ * {@code Types.of(thatClass)}. A bare {@code new Object()} has nothing of its own to write and is
+ * refused with an {@link IllegalArgumentException}.
  *
  * <p>Class names are resolved on read with {@link ClassLoader#loadClass} of the loader given at
  * construction (under OSGi: the loader of the user's bundle), never with {@code Class.forName}. The
@@ -133,9 +137,10 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
             }
         } else {
             Class<?> named = value instanceof Enum<?> constant ? constant.getDeclaringClass() : type;
+            TypeSerializer<Object> serializer = ofValueClass(named);
             out.writeByte(CLASS);
             writeClassReference(named, out);
-            ((TypeSerializer<Object>) Types.of(named)).serialize(value, out);
+            serializer.serialize(value, out);
         }
     }
 
@@ -158,7 +163,7 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
             }
             case MAP -> {
                 int size = WireFormat.readLength(in);
-                Map<Object, Object> map = new LinkedHashMap<>((int) Math.min(Integer.MAX_VALUE, size * 4L / 3 + 1));
+                Map<Object, Object> map = new LinkedHashMap<>(MapSerializer.capacityFor(size));
                 for (int i = 0; i < size; i++) {
                     Object key = deserialize(in);
                     map.put(key, deserialize(in));
@@ -177,7 +182,7 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
                 }
             }
             case CLASS -> {
-                return Types.of(readClassReference(in)).deserialize(in);
+                return ofValueClass(readClassReference(in)).deserialize(in);
             }
             case ARRAY -> {
                 Class<?> component = readClassReference(in);
@@ -213,7 +218,7 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
             }
             return copy;
         } else if (value instanceof Map<?, ?> map) {
-            Map<Object, Object> copy = new LinkedHashMap<>((int) Math.min(Integer.MAX_VALUE, map.size() * 4L / 3 + 1));
+            Map<Object, Object> copy = new LinkedHashMap<>(MapSerializer.capacityFor(map.size()));
             for (Map.Entry<?, ?> entry : map.entrySet()) {
                 copy.put(copy(entry.getKey()), copy(entry.getValue()));
             }
@@ -233,7 +238,26 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
         } else if (value instanceof Enum<?>) {
             return value;
         }
-        return ((TypeSerializer<Object>) Types.of(value.getClass())).copy(value);
+        return ofValueClass(value.getClass()).copy(value);
+    }
+
+    /**
+     * The serializer of a value's own class. {@code Types.of} answers a class it cannot look into
+     * ({@code Object} itself) with a dynamic serializer, which would hand the value straight back here:
+     * refused instead of recursing until the stack overflows.
+     *
+     * @throws IllegalArgumentException if the class has no serializer of its own
+     */
+    @SuppressWarnings("unchecked")
+    private static TypeSerializer<Object> ofValueClass(Class<?> type) {
+        TypeSerializer<?> serializer = Types.of(type);
+        if (serializer instanceof DynamicSerializer) {
+            throw new IllegalArgumentException("Cannot serialize a value of class " + type.getName() + ": an instance of "
+                    + type.getName() + " itself has no fields and no type of its own to write. Store a value of a concrete"
+                    + " type instead (a record, a POJO, an enum, a String, a boxed number, ...), or, if it is only a"
+                    + " marker, keep it out of state and records and use a constant of a supported type.");
+        }
+        return (TypeSerializer<Object>) serializer;
     }
 
     @Override
@@ -249,21 +273,38 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
         throw IncompatibleSchemaException.typeChanged(writerSchema, SCHEMA, IncompatibleSchemaException.FIELD_ADVICE);
     }
 
-    // Arrays are written as their dimensions and element class name: a loader resolves "com.x.Foo"
-    // but not "[Lcom.x.Foo;".
     private static void writeClassReference(Class<?> type, DataOutput out) throws IOException {
-        int dimensions = 0;
-        Class<?> base = type;
-        while (base.isArray()) {
-            base = base.getComponentType();
-            dimensions++;
-        }
-        if (dimensions > 255) {
-            throw new IllegalArgumentException("Arrays of more than 255 dimensions are not supported: " + type);
-        }
-        out.writeByte(dimensions);
-        WireFormat.writeString(out, base.getName());
+        out.write(CLASS_REFERENCES.get(type));
     }
+
+    /**
+     * Each class's reference as written: the number of array dimensions, then the element class name
+     * (a loader resolves "com.x.Foo" but not "[Lcom.x.Foo;"). Encoded once per class rather than per
+     * value, since values of job classes carry it every time, often once per record. A ClassValue
+     * keeps the bytes with their class, so an uninstalled bundle's classes are not held here.
+     */
+    private static final ClassValue<byte[]> CLASS_REFERENCES = new ClassValue<>() {
+        @Override
+        protected byte[] computeValue(Class<?> type) {
+            int dimensions = 0;
+            Class<?> base = type;
+            while (base.isArray()) {
+                base = base.getComponentType();
+                dimensions++;
+            }
+            if (dimensions > 255) {
+                throw new IllegalArgumentException("Arrays of more than 255 dimensions are not supported: " + type);
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeByte(dimensions);
+                WireFormat.writeString(out, base.getName());
+            } catch (IOException e) {
+                throw new UncheckedIOException("A stream over a byte array failed", e);
+            }
+            return bytes.toByteArray();
+        }
+    };
 
     private Class<?> readClassReference(DataInput in) throws IOException {
         int dimensions = in.readUnsignedByte();

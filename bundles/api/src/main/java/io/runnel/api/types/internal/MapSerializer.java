@@ -77,8 +77,8 @@ public final class MapSerializer<K, V> implements TypeSerializer<Map<K, V>> {
         return copy;
     }
 
-    // A capacity that holds size entries without rehashing at the default load factor.
-    private static int capacityFor(int size) {
+    /** A hash map capacity that holds {@code size} entries without rehashing at the default load factor. */
+    static int capacityFor(int size) {
         return (int) Math.min(Integer.MAX_VALUE, size * 4L / 3 + 1);
     }
 

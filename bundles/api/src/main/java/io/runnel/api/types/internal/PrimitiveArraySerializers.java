@@ -49,24 +49,6 @@ public final class PrimitiveArraySerializers {
         return null;
     }
 
-    /** The serializer for a primitive array schema (element kind primitive, not nullable), or null. */
-    static TypeSerializer<?> forSchema(TypeSchema schema) {
-        if (schema.kind() != Kind.ARRAY || schema.fields().size() != 1 || schema.fields().get(0).nullable()) {
-            return null;
-        }
-        return switch (schema.fields().get(0).schema().kind()) {
-            case BOOLEAN -> BOOLEAN_ARRAY;
-            case BYTE -> BYTE_ARRAY;
-            case SHORT -> SHORT_ARRAY;
-            case INT -> INT_ARRAY;
-            case LONG -> LONG_ARRAY;
-            case FLOAT -> FLOAT_ARRAY;
-            case DOUBLE -> DOUBLE_ARRAY;
-            case CHAR -> CHAR_ARRAY;
-            default -> null;
-        };
-    }
-
     /** Schema, and evolution that accepts only the same element kind. */
     abstract static class PrimitiveArraySerializer<A> implements TypeSerializer<A> {
 

@@ -27,10 +27,8 @@ interface SchemaSkipper {
      */
     static SchemaSkipper forSchema(TypeSchema schema, ClassLoader loader) {
         return switch (schema.kind()) {
-            case BOOLEAN, BYTE -> fixed(1);
-            case SHORT, CHAR -> fixed(2);
-            case INT, FLOAT -> fixed(4);
-            case LONG, DOUBLE, LOCAL_DATE -> fixed(8);
+            case BOOLEAN, BYTE, SHORT, CHAR, INT, FLOAT, LONG, DOUBLE -> fixed(fixedWidth(schema.kind()));
+            case LOCAL_DATE -> fixed(8);
             case INSTANT -> fixed(12);
             case UUID -> fixed(16);
             case STRING, BIG_INTEGER, ENUM -> in -> WireFormat.skipFully(in, WireFormat.readLength(in));

@@ -1,10 +1,6 @@
 package io.runnel.api.types.internal;
 
 import io.runnel.api.tuple.Tuple;
-import io.runnel.api.tuple.Tuple2;
-import io.runnel.api.tuple.Tuple3;
-import io.runnel.api.tuple.Tuple4;
-import io.runnel.api.tuple.Tuple5;
 import io.runnel.api.types.TypeSerializer;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -103,7 +99,7 @@ public final class TypeResolver {
             if (isMapType(raw)) {
                 return new MapSerializer<>(resolveGeneric(arguments[0]), resolveGeneric(arguments[1]));
             }
-            if (raw == Tuple2.class || raw == Tuple3.class || raw == Tuple4.class || raw == Tuple5.class) {
+            if (tupleArity(raw) > 0) {
                 List<TypeSerializer<?>> fields = new ArrayList<>(arguments.length);
                 for (Type argument : arguments) {
                     fields.add(resolveGeneric(argument));
@@ -137,8 +133,8 @@ public final class TypeResolver {
             // A constant with a body is an anonymous subclass of its enum.
             return enumSerializer(type.isEnum() ? type : type.getSuperclass());
         }
-        if (type == Tuple2.class || type == Tuple3.class || type == Tuple4.class || type == Tuple5.class) {
-            int arity = type == Tuple2.class ? 2 : type == Tuple3.class ? 3 : type == Tuple4.class ? 4 : 5;
+        int arity = tupleArity(type);
+        if (arity > 0) {
             List<TypeSerializer<?>> fields = new ArrayList<>(arity);
             for (int i = 0; i < arity; i++) {
                 fields.add(dynamic());
@@ -203,6 +199,16 @@ public final class TypeResolver {
             throw new IllegalArgumentException("There are no values of type void to serialize");
         }
         return null;
+    }
+
+    /** The number of fields of a tuple class ({@code Tuple2} to {@code Tuple5}), or 0 for any other class. */
+    private static int tupleArity(Class<?> type) {
+        for (int arity = 2; arity <= 5; arity++) {
+            if (type == TupleSerializer.tupleClass(arity)) {
+                return arity;
+            }
+        }
+        return 0;
     }
 
     // List, Collection and ArrayList fields can hold the ArrayList the list serializer reads back.

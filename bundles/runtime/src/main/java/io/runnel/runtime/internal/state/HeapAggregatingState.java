@@ -26,11 +26,13 @@ final class HeapAggregatingState<IN, ACC, OUT> implements AggregatingState<IN, O
     @SuppressWarnings("unchecked")
     @Override
     public void add(IN value) {
-        ACC accumulator = (ACC) backend.get(table);
-        if (accumulator == null) {
-            accumulator = function.createAccumulator();
+        ACC current = (ACC) backend.getForUpdate(table);
+        ACC added = function.add(value, current == null ? function.createAccumulator() : current);
+        // Accumulators are usually updated in place: only a new one needs storing (the lookup above
+        // has already restarted a time to live).
+        if (added != current) {
+            backend.put(table, added);
         }
-        backend.put(table, function.add(value, accumulator));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.runnel.runtime.internal.state;
 
+import io.runnel.api.functions.KeyedStateFunction;
 import io.runnel.api.state.AggregatingState;
 import io.runnel.api.state.AggregatingStateDescriptor;
 import io.runnel.api.state.ListState;
@@ -11,9 +12,17 @@ import io.runnel.api.state.ReducingStateDescriptor;
 import io.runnel.api.state.StateDescriptor;
 import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
+import io.runnel.api.types.IncompatibleSchemaException;
+import io.runnel.api.types.TypeSerializer;
 import io.runnel.runtime.internal.task.KeyGroups;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * The keyed state of one operator subtask, on the heap. The operator sets the current key (and, for
@@ -33,7 +42,7 @@ public final class HeapKeyedStateBackend {
     private final int firstKeyGroup;
     private final int lastKeyGroup;
     private final int maxParallelism;
-    private final java.util.function.LongSupplier clock;
+    private final LongSupplier clock;
     private ClassLoader userClassLoader = HeapKeyedStateBackend.class.getClassLoader();
     /** Follows a state's name in restore errors, saying whose state it is; empty if unknown. */
     private String owner = "";
@@ -51,7 +60,7 @@ public final class HeapKeyedStateBackend {
     }
 
     /** @param clock processing time in milliseconds, for state with a time to live */
-    public HeapKeyedStateBackend(int firstKeyGroup, int lastKeyGroup, int maxParallelism, java.util.function.LongSupplier clock) {
+    public HeapKeyedStateBackend(int firstKeyGroup, int lastKeyGroup, int maxParallelism, LongSupplier clock) {
         this.firstKeyGroup = firstKeyGroup;
         this.lastKeyGroup = lastKeyGroup;
         this.maxParallelism = maxParallelism;
@@ -63,12 +72,12 @@ public final class HeapKeyedStateBackend {
      * the uid is what savepoints file state under, so it tells the user which state a message is about.
      */
     public void setOwner(String owner) {
-        this.owner = " " + java.util.Objects.requireNonNull(owner, "owner");
+        this.owner = " " + Objects.requireNonNull(owner, "owner");
     }
 
     /** The class loader of the job's classes, for state whose descriptor names no class. */
     public void setUserClassLoader(ClassLoader loader) {
-        this.userClassLoader = java.util.Objects.requireNonNull(loader, "loader");
+        this.userClassLoader = Objects.requireNonNull(loader, "loader");
     }
 
     public void setCurrentKey(Object key) {
@@ -143,8 +152,9 @@ public final class HeapKeyedStateBackend {
         table.remove(currentKeyGroup, currentKey, currentNamespace);
     }
 
-    void touch(StateTable table) {
-        table.touch(currentKeyGroup, currentKey, currentNamespace);
+    /** See {@link StateTable#getForUpdate}. */
+    Object getForUpdate(StateTable table) {
+        return table.getForUpdate(currentKeyGroup, currentKey, currentNamespace);
     }
 
     /** The tables of the states asked for so far, by state name, for {@link KeyedStateSerialization#snapshot}. */
@@ -170,7 +180,7 @@ public final class HeapKeyedStateBackend {
      * current before is current again. Expired values (time to live) are not visited.
      */
     @SuppressWarnings("unchecked")
-    public <S> void applyToAllKeys(StateDescriptor<S> descriptor, io.runnel.api.functions.KeyedStateFunction<Object, S> function)
+    public <S> void applyToAllKeys(StateDescriptor<S> descriptor, KeyedStateFunction<Object, S> function)
             throws Exception {
         StateTable table = tables.get(descriptor.name());
         if (table == null) {
@@ -233,10 +243,10 @@ public final class HeapKeyedStateBackend {
         if (restored == null) {
             return;
         }
-        io.runnel.api.types.TypeSerializer<Object> reader;
+        TypeSerializer<Object> reader;
         try {
             reader = table.serializer().readerFor(restored.valueSchema());
-        } catch (io.runnel.api.types.IncompatibleSchemaException e) {
+        } catch (IncompatibleSchemaException e) {
             // The reader is asked for before any value is read, so nothing of this state is restored yet.
             throw new IllegalStateException("State '" + name + "'" + owner + " cannot be restored: " + e.getMessage()
                     + " To start without the old values of this state, give its descriptor a new name.", e);
@@ -244,8 +254,8 @@ public final class HeapKeyedStateBackend {
         for (KeyedStateSerialization.RawEntry entry : restored.entries()) {
             Object value;
             try {
-                value = reader.deserialize(new java.io.DataInputStream(new java.io.ByteArrayInputStream(entry.value())));
-            } catch (java.io.IOException e) {
+                value = reader.deserialize(new DataInputStream(new ByteArrayInputStream(entry.value())));
+            } catch (IOException e) {
                 throw new IllegalStateException("A value of state '" + name + "'" + owner + " (key " + entry.key()
                         + ") cannot be read back: " + e.getMessage(), e);
             }
@@ -254,8 +264,8 @@ public final class HeapKeyedStateBackend {
     }
 
     /** Restored states no descriptor has asked for yet, by name (written again by the next snapshot only once asked for). */
-    public java.util.Set<String> unclaimedRestoredStates() {
-        return java.util.Set.copyOf(pending.keySet());
+    public Set<String> unclaimedRestoredStates() {
+        return Set.copyOf(pending.keySet());
     }
 
     /** The number of keys (with namespaces) holding a value in the named state, for tests and metrics. */

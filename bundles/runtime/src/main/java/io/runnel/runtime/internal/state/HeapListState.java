@@ -25,12 +25,10 @@ final class HeapListState<T> implements ListState<T> {
     @SuppressWarnings("unchecked")
     @Override
     public void add(T value) {
-        List<T> values = (List<T>) backend.get(table);
+        List<T> values = (List<T>) backend.getForUpdate(table);
         if (values == null) {
             values = new ArrayList<>();
             backend.put(table, values);
-        } else {
-            backend.touch(table);
         }
         values.add(value);
     }

@@ -27,13 +27,12 @@ final class HeapMapState<K, V> implements MapState<K, V> {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void put(K key, V value) {
-        Map<K, V> map = map();
+        Map<K, V> map = (Map<K, V>) backend.getForUpdate(table);
         if (map == null) {
             map = new HashMap<>();
             backend.put(table, map);
-        } else {
-            backend.touch(table);
         }
         map.put(key, value);
     }

@@ -23,12 +23,19 @@ final class HeapReducingState<T> implements ReducingState<T> {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void add(T value) {
-        T current = get();
+        T current = (T) backend.getForUpdate(table);
+        T reduced;
         try {
-            backend.put(table, current == null ? value : reducer.reduce(current, value));
+            reduced = current == null ? value : reducer.reduce(current, value);
         } catch (Exception e) {
             throw new StateFunctionException("the reduce function of a reducing state", e);
+        }
+        // A reducer that updates the stored value in place returns it: nothing new to store (the lookup
+        // above has already restarted a time to live).
+        if (reduced != current) {
+            backend.put(table, reduced);
         }
     }
 

@@ -2,6 +2,7 @@ package io.runnel.runtime.internal.state;
 
 import io.runnel.api.functions.TimerService;
 import io.runnel.runtime.internal.task.ProcessingTimers;
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -150,7 +151,7 @@ public final class KeyedTimers {
     /** One live timer, for writing a snapshot. */
     @FunctionalInterface
     interface TimerVisitor {
-        void visit(long time, Object key, Object namespace) throws java.io.IOException;
+        void visit(long time, Object key, Object namespace) throws IOException;
     }
 
     /** The number of live event-time ({@code true}) or processing-time timers. */
@@ -169,7 +170,7 @@ public final class KeyedTimers {
      * Visits the live event-time ({@code true}) or processing-time timers in time order, without
      * copying them: snapshots write them straight to bytes on the task thread.
      */
-    void forEach(boolean eventTime, TimerVisitor visitor) throws java.io.IOException {
+    void forEach(boolean eventTime, TimerVisitor visitor) throws IOException {
         for (Map.Entry<Long, LinkedHashSet<Owner>> bucket : (eventTime ? eventTimers : processingTimers).entrySet()) {
             long time = bucket.getKey();
             for (Owner owner : bucket.getValue()) {

@@ -2,7 +2,11 @@ package io.runnel.runtime.internal.state;
 
 import io.runnel.api.state.StateTtlConfig;
 import io.runnel.api.types.TypeSerializer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -31,6 +35,9 @@ final class StateTable {
     private final Map<Object, Object>[] byKeyGroup;
     private final Map<Object, Map<Object, Object>> byNamespace = new HashMap<>();
     private final StateTtlConfig ttl;
+    /** The time to live in milliseconds and whether reads restart it, taken once from {@link #ttl}. */
+    private final long timeToLiveMillis;
+    private final boolean refreshOnRead;
     private final LongSupplier clock;
     private final TypeSerializer<Object> serializer;
     /** The map of the namespace used last, since consecutive calls usually use the same one. */
@@ -46,11 +53,26 @@ final class StateTable {
         this.firstKeyGroup = firstKeyGroup;
         this.byKeyGroup = new Map[lastKeyGroup - firstKeyGroup + 1];
         this.ttl = ttl;
+        this.timeToLiveMillis = ttl == null ? Long.MAX_VALUE : ttl.timeToLive().toMillis();
+        this.refreshOnRead = ttl != null && ttl.refreshOnRead();
         this.clock = clock;
         this.serializer = serializer;
     }
 
     Object get(int keyGroup, Object key, Object namespace) {
+        return lookup(keyGroup, key, namespace, refreshOnRead);
+    }
+
+    /**
+     * The value, for a caller about to change it in place (a list or map growing, an accumulator
+     * updated): with a time to live that change is a write, so the value's time restarts here, in the
+     * same lookup that finds it.
+     */
+    Object getForUpdate(int keyGroup, Object key, Object namespace) {
+        return lookup(keyGroup, key, namespace, true);
+    }
+
+    private Object lookup(int keyGroup, Object key, Object namespace, boolean refresh) {
         Map<Object, Object> map = map(keyGroup, namespace, false);
         if (map == null) {
             return null;
@@ -61,11 +83,11 @@ final class StateTable {
         }
         Stamped stamped = (Stamped) stored;
         long now = clock.getAsLong();
-        if (now - stamped.accessed >= ttl.timeToLive().toMillis()) {
+        if (now - stamped.accessed >= timeToLiveMillis) {
             remove(map, key, namespace);
             return null;
         }
-        if (ttl.refreshOnRead()) {
+        if (refresh) {
             stamped.accessed = now;
         }
         return stamped.value;
@@ -73,18 +95,6 @@ final class StateTable {
 
     void put(int keyGroup, Object key, Object namespace, Object value) {
         map(keyGroup, namespace, true).put(key, ttl == null ? value : new Stamped(value, clock.getAsLong()));
-    }
-
-    /** A value changed in place (a list or map grew): for state with a time to live, that is a write. */
-    void touch(int keyGroup, Object key, Object namespace) {
-        if (ttl == null) {
-            return;
-        }
-        Map<Object, Object> map = map(keyGroup, namespace, false);
-        Object stored = map == null ? null : map.get(key);
-        if (stored != null) {
-            ((Stamped) stored).accessed = clock.getAsLong();
-        }
     }
 
     void remove(int keyGroup, Object key, Object namespace) {
@@ -133,15 +143,15 @@ final class StateTable {
 
     /** Removes every value. */
     void clear() {
-        java.util.Arrays.fill(byKeyGroup, null);
+        Arrays.fill(byKeyGroup, null);
         byNamespace.clear();
         lastNamespace = null;
         lastNamespaceMap = null;
     }
 
     /** The keys holding a value outside any namespace, collected first so the caller may change the table. */
-    java.util.List<Object> keysWithoutNamespace() {
-        java.util.List<Object> keys = new java.util.ArrayList<>();
+    List<Object> keysWithoutNamespace() {
+        List<Object> keys = new ArrayList<>();
         for (Map<Object, Object> map : byKeyGroup) {
             if (map != null) {
                 keys.addAll(map.keySet());
@@ -153,11 +163,11 @@ final class StateTable {
     /** One stored value, for writing a snapshot. */
     interface EntryVisitor {
         /** @param accessed the last access time of a value with a time to live, else {@code Long.MIN_VALUE} */
-        void visit(Object key, Object namespace, Object value, long accessed) throws java.io.IOException;
+        void visit(Object key, Object namespace, Object value, long accessed) throws IOException;
     }
 
     /** Visits every value: first those outside namespaces, by key group, then each namespace's. */
-    void forEach(EntryVisitor visitor) throws java.io.IOException {
+    void forEach(EntryVisitor visitor) throws IOException {
         for (Map<Object, Object> map : byKeyGroup) {
             if (map != null) {
                 for (Map.Entry<Object, Object> entry : map.entrySet()) {
@@ -172,7 +182,7 @@ final class StateTable {
         }
     }
 
-    private static void visit(EntryVisitor visitor, Object key, Object namespace, Object stored) throws java.io.IOException {
+    private static void visit(EntryVisitor visitor, Object key, Object namespace, Object stored) throws IOException {
         if (stored instanceof Stamped stamped) {
             visitor.visit(key, namespace, stamped.value, stamped.accessed);
         } else {

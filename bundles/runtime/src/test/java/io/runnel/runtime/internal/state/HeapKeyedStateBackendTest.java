@@ -123,6 +123,41 @@ class HeapKeyedStateBackendTest {
     }
 
     @Test
+    void inPlaceWritesRestartATimeToLiveAfterWriteButReadsDoNot() {
+        long[] now = {0};
+        HeapKeyedStateBackend timed = new HeapKeyedStateBackend(0, 127, 128, () -> now[0]);
+        io.runnel.api.state.StateTtlConfig afterWrite =
+                io.runnel.api.state.StateTtlConfig.afterWrite(java.time.Duration.ofMillis(100));
+        ListStateDescriptor<String> listDescriptor = new ListStateDescriptor<>("l", String.class);
+        listDescriptor.enableTimeToLive(afterWrite);
+        MapStateDescriptor<String, Integer> mapDescriptor = new MapStateDescriptor<>("m", String.class, Integer.class);
+        mapDescriptor.enableTimeToLive(afterWrite);
+        AggregatingStateDescriptor<Integer, long[], Double> averageDescriptor =
+                new AggregatingStateDescriptor<>("avg", new Average(), long[].class);
+        averageDescriptor.enableTimeToLive(afterWrite);
+        ListState<String> list = timed.listState(listDescriptor);
+        MapState<String, Integer> map = timed.mapState(mapDescriptor);
+        AggregatingState<Integer, Double> average = timed.aggregatingState(averageDescriptor);
+        timed.setCurrentKey("k");
+        list.add("a");
+        map.put("x", 1);
+        average.add(1);
+        now[0] = 60;
+        // Each changes the stored list, map or accumulator in place: a write, so each lives until 160.
+        list.add("b");
+        map.put("y", 2);
+        average.add(3);
+        now[0] = 150;
+        assertThat(list.get()).containsExactly("a", "b");
+        assertThat(map.entries()).isEqualTo(Map.of("x", 1, "y", 2));
+        assertThat(average.get()).isEqualTo(2.0);
+        now[0] = 160;
+        assertThat(list.get()).as("the read at 150 did not restart it").isEmpty();
+        assertThat(map.isEmpty()).isTrue();
+        assertThat(average.get()).isNull();
+    }
+
+    @Test
     void keysOfOtherSubtasksAndClashingDescriptorsAreRefused() {
         HeapKeyedStateBackend firstHalf = new HeapKeyedStateBackend(0, 63, 128);
         Object foreignKey = null;
