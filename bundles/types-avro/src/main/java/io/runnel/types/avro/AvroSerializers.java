@@ -2,11 +2,11 @@ package io.runnel.types.avro;
 
 import io.runnel.api.types.TypeSerializer;
 import io.runnel.types.avro.internal.AvroRecordSerializer;
+import io.runnel.types.avro.internal.SpecificModel;
 import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -54,18 +54,7 @@ public final class AvroSerializers {
      */
     public static <T extends SpecificRecord> TypeSerializer<T> specific(Class<T> type) {
         Objects.requireNonNull(type, "type");
-        SpecificData generated = SpecificData.getForClass(type);
-        Schema schema;
-        try {
-            schema = generated.getSchema(type);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("Cannot read the Avro schema of " + type.getName()
-                    + ": a specific record class needs a static SCHEMA$ field, as Avro's code generator writes", e);
-        }
-        // Avro's shared SpecificData loads record classes with Avro's own class loader (or the thread's
-        // context loader), which under OSGi does not see the user's classes: use the class's loader.
-        SpecificData model = new SpecificData(type.getClassLoader());
-        generated.getConversions().forEach(model::addLogicalTypeConversion);
-        return new AvroRecordSerializer<>(schema, model, true);
+        SpecificModel specific = SpecificModel.of(type);
+        return new AvroRecordSerializer<>(specific.schema(), specific.model(), true);
     }
 }
