@@ -53,6 +53,7 @@ public final class IncrementalCheckpoint {
             List<SharedFile> shared = new ArrayList<>();
             List<PrivateFile> privateFiles = new ArrayList<>();
             Map<String, SharedFile> referenced = new HashMap<>();
+            boolean incremental = backend.setup().options().incremental();
             List<Path> files;
             try (Stream<Path> listing = Files.list(localCheckpoint)) {
                 files = listing.sorted().toList();
@@ -66,7 +67,8 @@ public final class IncrementalCheckpoint {
                     privateFiles.add(new PrivateFile(name, Files.readAllBytes(file)));
                     continue;
                 }
-                SharedFile known = registry.confirmed(name);
+                // With incremental checkpoints off, every checkpoint is self-contained: nothing is reused.
+                SharedFile known = incremental ? registry.confirmed(name) : null;
                 if (known == null) {
                     String sharedName = UUID.randomUUID() + "-" + name;
                     Path temporary = sharedDirectory.resolve(sharedName + ".uploading");
