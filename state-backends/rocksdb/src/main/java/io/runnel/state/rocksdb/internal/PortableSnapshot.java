@@ -80,6 +80,9 @@ public final class PortableSnapshot implements AutoCloseable {
         Captured captured = states.stream().filter(s -> s.info.name().equals(state)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No state '" + state + "' in this snapshot"));
         StateColumn column = captured.column;
+        if (closed || backend.isClosing()) {
+            throw new CancellationException("The RocksDB state backend was closed during a snapshot");
+        }
         TypeSerializer<Object> keys = backend.keySerializer();
         TypeSerializer<List<Object>> lists = column.kind == StateKind.LIST ? (TypeSerializer) Types.list(column.serializer) : null;
         ByteInput keyInput = new ByteInput();
@@ -127,7 +130,10 @@ public final class PortableSnapshot implements AutoCloseable {
         }
         closed = true;
         try {
-            backend.rocks.db().releaseSnapshot(snapshot);
+            // Past close()'s wait for leases the database may be gone, and with it the snapshot.
+            if (!backend.rocks.isClosed()) {
+                backend.rocks.db().releaseSnapshot(snapshot);
+            }
         } finally {
             lease.close();
         }

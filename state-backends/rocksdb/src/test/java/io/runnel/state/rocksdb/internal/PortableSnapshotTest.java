@@ -152,6 +152,46 @@ class PortableSnapshotTest {
     }
 
     @Test
+    void closingStopsASnapshotBeingReadAndWaitsForIt() throws Exception {
+        RocksKeyedStateBackend backend = backends.create();
+        ValueState<Long> count = backend.valueState(new ValueStateDescriptor<>("count", Long.class));
+        for (int i = 0; i < 50_000; i++) {
+            backend.setCurrentKey("k" + i);
+            count.update((long) i);
+        }
+        PortableSnapshot snapshot = backend.portableSnapshot();
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Integer> reader = CompletableFuture.supplyAsync(() -> {
+            int[] seen = {0};
+            try (snapshot) {
+                snapshot.forEachEntry("count", (group, key, namespace, value, accessed) -> {
+                    if (seen[0]++ == 0) {
+                        reading.countDown();
+                        try {
+                            closing.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            throw new java.io.InterruptedIOException();
+                        }
+                    }
+                });
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+            return seen[0];
+        });
+        assertThat(reading.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        closing.countDown();
+        backend.close();
+        assertThat(backend.isClosed()).isTrue();
+        assertThatThrownBy(() -> reader.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .hasRootCauseInstanceOf(java.util.concurrent.CancellationException.class)
+                .hasStackTraceContaining("closed during a snapshot");
+        assertThat(RocksNativeLibrary.openCount()).isZero();
+    }
+
+    @Test
     void restoreKeepsOnlyOwnedKeyGroups() throws Exception {
         RocksKeyedStateBackend backend = track(backends.create());
         ValueState<Long> count = backend.valueState(new ValueStateDescriptor<>("count", Long.class));
