@@ -1,0 +1,62 @@
+package io.runnel.state.rocksdb.internal;
+
+import io.runnel.api.types.TypeSerializer;
+import io.runnel.api.types.Types;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Backends for tests: String keys, Long namespaces, a clock the test moves, each in its own directory. */
+final class Backends {
+
+    static final int MAX_PARALLELISM = 128;
+
+    final Path root;
+    final AtomicLong clock = new AtomicLong(1_000_000);
+    private int instances;
+
+    Backends(Path root) {
+        this.root = root;
+    }
+
+    RocksStateOptions options() {
+        return RocksStateOptions.defaults(root).withLocalDirectory(root.resolve("local"));
+    }
+
+    BackendSetup setup(KeyGroupRange range) {
+        return setup(range, Types.STRING);
+    }
+
+    BackendSetup setup(KeyGroupRange range, TypeSerializer<?> keys) {
+        return new BackendSetup(root.resolve("local").resolve("instance-" + instances++), range, keys, Types.LONG,
+                clock::get, options(), null);
+    }
+
+    RocksKeyedStateBackend create() throws IOException {
+        return create(all());
+    }
+
+    RocksKeyedStateBackend create(KeyGroupRange range) throws IOException {
+        return RocksKeyedStateBackend.create(setup(range));
+    }
+
+    RocksKeyedStateBackend restore(KeyGroupRange range, List<IncrementalSnapshotHandle> handles) throws IOException {
+        return RocksKeyedStateBackend.restore(setup(range), handles, shared());
+    }
+
+    Path shared() {
+        return root.resolve("shared");
+    }
+
+    static KeyGroupRange all() {
+        return new KeyGroupRange(0, MAX_PARALLELISM - 1, MAX_PARALLELISM);
+    }
+
+    /** The key groups subtask {@code subtask} of {@code parallelism} owns, as the runtime assigns them. */
+    static KeyGroupRange subtask(int subtask, int parallelism) {
+        int first = (subtask * MAX_PARALLELISM + parallelism - 1) / parallelism;
+        int last = ((subtask + 1) * MAX_PARALLELISM - 1) / parallelism;
+        return new KeyGroupRange(first, last, MAX_PARALLELISM);
+    }
+}
