@@ -61,6 +61,8 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
     private final Takeover takeover;
     private final Registration candidacy;
     private volatile Optional<Leadership> leader = Optional.empty();
+    /** The election's epoch of the leadership this node took over with; only the notification thread uses it. */
+    private long electedEpoch;
 
     @Activate
     public JobManager(BundleContext context, Map<String, Object> properties, @Reference ClusterMembership membership,
@@ -151,8 +153,12 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
                 LOG.warn("JobManager on node {}: no leader at the moment, an election is under way", node);
             }
         } else if (now.get().isHeldBy(node)) {
-            LOG.info("JobManager on node {} leads the cluster (epoch {})", node, now.get().epoch());
-            takeover.leading(now.get().epoch());
+            // The election may repeat what it said (membership changes); only a new leadership takes over.
+            if (!wasLeader || electedEpoch != now.get().epoch()) {
+                electedEpoch = now.get().epoch();
+                LOG.info("JobManager on node {} leads the cluster (epoch {})", node, now.get().epoch());
+                takeover.leading(now.get().epoch());
+            }
         } else {
             if (wasLeader) {
                 LOG.warn("JobManager on node {} lost leadership", node);
