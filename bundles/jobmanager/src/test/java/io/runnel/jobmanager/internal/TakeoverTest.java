@@ -184,4 +184,26 @@ class TakeoverTest {
         assertThat(store.scan().records()).isEmpty();
         assertThat(registry.slots()).allMatch(slot -> slot.state() == SlotState.FREE);
     }
+
+    @Test
+    void aLeaderThatLosesLeadershipSuspendsItsJobsKeepingTheirRecordsAndCheckpoints() throws Exception {
+        JobStore store = new JobStore(temp);
+        jobs.put("clicks", (env, parameters) -> {});
+        registry.offerSlots(TM, 2);
+        JobRuns runs = leader(store);
+        takeover.leading(1);
+        await().atMost(WITHIN).until(() -> takeover.epoch() == 1);
+        JobId id = runs.start("clicks", jobs.get("clicks"), 2, Map.of()).jobId();
+        assertThat(store.scan().records()).extracting(JobRecord::jobId).containsExactly(id);
+        messaging.answer(TM, ControlTopics.ADDRESS, "127.0.0.1:4002".getBytes(StandardCharsets.UTF_8));
+        await().atMost(WITHIN).until(() -> messaging.deployments.size() == 1);
+
+        takeover.lost();
+        await().atMost(WITHIN).until(() -> messaging.sent.contains(ControlTopics.CANCEL + " -> tm"));
+        messaging.answer(TM, ControlTopics.REPORT, new TaskReport(id, 0, TaskExecutor.Outcome.CANCELED, null).encode());
+        await().atMost(WITHIN).until(() -> control.calls.contains("job suspended"));
+        assertThat(control.calls).noneMatch(call -> call.startsWith("job CANCELED"));
+        assertThat(store.scan().records()).as("the next leader resumes it").extracting(JobRecord::jobId).containsExactly(id);
+        assertThat(registry.slots()).allMatch(slot -> slot.state() == SlotState.FREE);
+    }
 }

@@ -56,6 +56,10 @@ class LeaderFencedCheckpointTest {
     };
 
     private LocalStreamEnvironment environment() {
+        return environment(true);
+    }
+
+    private LocalStreamEnvironment environment(boolean retainOnCancel) {
         MapConnectorRegistry connectors = new MapConnectorRegistry().withSource("datagen", new DatagenSource())
                 .withSink("collect", new SinkProvider() {
                     @Override
@@ -67,7 +71,7 @@ class LeaderFencedCheckpointTest {
         LocalStreamEnvironment env = new LocalStreamEnvironment(connectors, 1);
         env.setDefaultCheckpointDirectory(temp.resolve("checkpoints"));
         env.enableCheckpointing(Duration.ofMillis(50));
-        env.getCheckpointConfig().setRetainOnCancel(true).setTolerableFailures(1000);
+        env.getCheckpointConfig().setRetainOnCancel(retainOnCancel).setTolerableFailures(1000);
         env.fromSource(Sources.generator(Long.MAX_VALUE, 2000, i -> i), "numbers")
                 .map(value -> value)
                 .sinkTo(new SinkDescriptor<>("collect", Map.of()), "collect");
@@ -122,5 +126,24 @@ class LeaderFencedCheckpointTest {
             resumed.cancel();
             resumed.result().get(20, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aSuspendedJobKeepsItsCheckpointsWhereACancelledOneDeletesThem() throws Exception {
+        JobId suspendedId = JobId.generate();
+        CheckpointStorage suspendedStorage = new CheckpointStorage(temp.resolve("checkpoints"), suspendedId.value());
+        LocalJob suspended = environment(false).submit("numbers", new JobLaunch(suspendedId, false, fence));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !suspendedStorage.completedIds().isEmpty());
+        suspended.suspend();
+        suspended.result().get(20, TimeUnit.SECONDS);
+        assertThat(suspendedStorage.completedIds()).as("kept for the leader that resumes the job").isNotEmpty();
+
+        JobId cancelledId = JobId.generate();
+        CheckpointStorage cancelledStorage = new CheckpointStorage(temp.resolve("checkpoints"), cancelledId.value());
+        LocalJob cancelled = environment(false).submit("numbers", new JobLaunch(cancelledId, false, fence));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !cancelledStorage.completedIds().isEmpty());
+        cancelled.cancel();
+        cancelled.result().get(20, TimeUnit.SECONDS);
+        assertThat(cancelledStorage.completedIds()).as("a cancelled job that retains nothing").isEmpty();
     }
 }
