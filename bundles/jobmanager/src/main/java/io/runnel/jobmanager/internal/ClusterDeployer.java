@@ -36,12 +36,15 @@ final class ClusterDeployer implements AutoCloseable {
     static final long ADDRESS_TIMEOUT_MILLIS = 15_000;
 
     private final ClusterMessaging messaging;
+    private final java.util.function.LongSupplier leaderEpoch;
     private final ClusterMembership membership;
     private final Map<JobId, ClusterJob> jobs = new ConcurrentHashMap<>();
     private final Map<NodeId, CompletableFuture<String>> addresses = new ConcurrentHashMap<>();
     private final List<Registration> registrations;
 
-    ClusterDeployer(ClusterMembership membership, ClusterMessaging messaging) {
+    /** @param leaderEpoch the fencing epoch of this JobManager's leadership, stamped on every deployment */
+    ClusterDeployer(ClusterMembership membership, ClusterMessaging messaging, java.util.function.LongSupplier leaderEpoch) {
+        this.leaderEpoch = leaderEpoch;
         this.messaging = messaging;
         this.membership = membership;
         this.registrations = List.of(
@@ -71,9 +74,22 @@ final class ClusterDeployer implements AutoCloseable {
      */
     ClusterJob start(JobId id, String jobName, String jobKey, int parallelism, Map<String, String> parameters,
             List<NodeId> slotNodes, PlacedJobCoordinator control, ClusterJob.Placer placer) {
-        ClusterJob job = new ClusterJob(id, jobName, slotNodes, messaging, control, placer,
-                (attemptOf, attempt, nodes, restorePath) -> deploy(attemptOf, attempt, jobKey, parallelism, parameters,
-                        nodes, restorePath));
+        return start(id, jobName, jobKey, parallelism, parameters, slotNodes, 0, control, placer, attempt -> {});
+    }
+
+    /**
+     * As {@link #start(JobId, String, String, int, Map, List, PlacedJobCoordinator, ClusterJob.Placer)},
+     * from attempt {@code firstAttempt} on; {@code beforeAttempt} hears each attempt's number before it
+     * is deployed (the JobManager records it, so a successor deploys a higher one).
+     */
+    ClusterJob start(JobId id, String jobName, String jobKey, int parallelism, Map<String, String> parameters,
+            List<NodeId> slotNodes, int firstAttempt, PlacedJobCoordinator control, ClusterJob.Placer placer,
+            java.util.function.IntConsumer beforeAttempt) {
+        ClusterJob job = new ClusterJob(id, jobName, slotNodes, firstAttempt, messaging, control, placer,
+                (attemptOf, attempt, nodes, restorePath) -> {
+                    beforeAttempt.accept(attempt);
+                    deploy(attemptOf, attempt, jobKey, parallelism, parameters, nodes, restorePath);
+                });
         jobs.put(id, job);
         job.result().whenComplete((result, error) -> jobs.remove(id));
         job.start(slotNodes);
@@ -106,10 +122,26 @@ final class ClusterDeployer implements AutoCloseable {
                     Map<NodeId, String> dataAddresses = new LinkedHashMap<>();
                     asked.forEach((node, answer) -> dataAddresses.put(node, answer.join()));
                     TaskDeployment deployment = new TaskDeployment(job.jobId(), attempt, job.jobName(), jobKey, parallelism,
-                            parameters, slotNodes, dataAddresses, restorePath);
+                            parameters, slotNodes, dataAddresses, restorePath, leaderEpoch.getAsLong());
                     LOG.info("Job '{}' ({}) attempt {} deploys to {}", job.jobName(), job.jobId(), attempt, dataAddresses);
                     job.deploy(deployment);
                 });
+    }
+
+    /**
+     * Tells every node that the leader of {@code epoch} took over: they cancel the shares of jobs
+     * deployed under a lower epoch, whose coordinator is gone.
+     */
+    void fence(long epoch) {
+        byte[] payload = java.nio.ByteBuffer.allocate(Long.BYTES).putLong(epoch).array();
+        for (NodeInfo node : membership.nodes()) {
+            messaging.send(node.id(), ControlTopics.FENCE, payload);
+        }
+    }
+
+    /** Stops following every job it deployed, keeping their checkpoints (see {@link ClusterJob#suspend}). */
+    void suspendAll() {
+        jobs.values().forEach(ClusterJob::suspend);
     }
 
     /** The nodes in the cluster now. */

@@ -78,6 +78,8 @@ final class ClusterJob implements JobClient {
     /** The job's result once it ended, until {@link #publishEnd} hands it out; null otherwise. */
     private JobResult unpublished;
     private boolean cancelRequested;
+    /** Set by {@link #suspend}: the job stops here but is not over, so its checkpoints stay. */
+    private boolean suspendRequested;
     private int restarts;
 
     // The current attempt.
@@ -94,9 +96,14 @@ final class ClusterJob implements JobClient {
     /** Set when a node reported a failure that a restart would meet again. */
     private boolean unrecoverable;
 
-    /** @param slotNodes the node of each slot of the first attempt */
-    ClusterJob(JobId jobId, String jobName, List<NodeId> slotNodes, ClusterMessaging messaging,
+    /**
+     * @param slotNodes the node of each slot of the first attempt
+     * @param firstAttempt the number of the first attempt: 0 for a new job, one above the newest
+     *     attempt deployed for a job a new leader resumes
+     */
+    ClusterJob(JobId jobId, String jobName, List<NodeId> slotNodes, int firstAttempt, ClusterMessaging messaging,
             PlacedJobCoordinator control, Placer placer, Deployer deployer) {
+        this.attempt = firstAttempt;
         this.jobId = jobId;
         this.jobName = jobName;
         this.messaging = messaging;
@@ -114,10 +121,18 @@ final class ClusterJob implements JobClient {
         try {
             restorePath = control.restorePath();
         } catch (IOException e) {
-            failBeforeDeployment(0, "Job '" + jobName + "' cannot read the savepoint it starts from: " + e.getMessage());
+            failBeforeDeployment(attempt, "Job '" + jobName + "' cannot read the checkpoint or savepoint it starts from: "
+                    + e.getMessage());
             return;
         }
-        deployer.deploy(this, 0, slotNodes, restorePath);
+        int first;
+        synchronized (this) {
+            first = attempt;
+        }
+        if (restorePath != null && first > 0) {
+            LOG.info("Job '{}' ({}) attempt {} restores from {}", jobName, jobId, first, restorePath);
+        }
+        deployer.deploy(this, first, slotNodes, restorePath);
     }
 
     /** Sends every node of the attempt its share, unless the attempt was cancelled or failed meanwhile. */
@@ -338,7 +353,15 @@ final class ClusterJob implements JobClient {
             unpublished = null;
         }
         if (ended != null) {
-            control.jobEnded(ended.status());
+            boolean suspended;
+            synchronized (this) {
+                suspended = suspendRequested;
+            }
+            if (suspended) {
+                control.jobSuspended();
+            } else {
+                control.jobEnded(ended.status());
+            }
             result.complete(ended);
         }
     }
@@ -356,6 +379,20 @@ final class ClusterJob implements JobClient {
     @Override
     public synchronized JobStatus status() {
         return status;
+    }
+
+    /**
+     * Stops the job as {@link #cancel} does, keeping its checkpoints: this JobManager lost
+     * leadership or stops, and the next leader resumes the job.
+     */
+    void suspend() {
+        synchronized (this) {
+            if (status.isTerminal()) {
+                return;
+            }
+            suspendRequested = true;
+        }
+        cancel();
     }
 
     @Override

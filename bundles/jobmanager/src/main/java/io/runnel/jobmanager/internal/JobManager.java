@@ -13,6 +13,7 @@ import io.runnel.spi.control.JobManagerStatus;
 import io.runnel.api.stream.StreamJob;
 import io.runnel.spi.control.JobExecutor;
 import io.runnel.spi.control.JobManagerGateway;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,12 +35,21 @@ import org.slf4j.LoggerFactory;
  * The JobManager of this node. It exists only on nodes whose role includes {@code jobmanager}: the
  * node bundle writes its configuration (PID {@value #PID}) for those nodes alone. It runs for
  * leadership at once; the leader coordinates jobs, the others stand by and say who leads.
+ *
+ * <p>Jobs outlive their leader: every job is recorded in the {@link JobStore} while it runs. A node
+ * that gains leadership (a standby after the leader died, or a node restarted with its data
+ * directory) records its epoch there, tells the TaskManagers to cancel what older leaders deployed,
+ * and resumes every recorded job from its newest intact checkpoint once the job's code and enough
+ * slots are there ({@link Takeover}). A leader that loses leadership, or whose node stops, suspends
+ * its jobs: they stop here and keep their records and checkpoints for the next leader.
  */
 @Component(name = JobManager.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = {JobManagerStatus.class, JobManagerGateway.class})
 public final class JobManager implements JobManagerStatus, JobManagerGateway {
 
     static final String PID = "io.runnel.jobmanager";
+    /** Configuration key of the job store's directory; default {@code <node.data-dir>/checkpoints/ha}. */
+    static final String STORAGE_DIR = "high-availability.storage-dir";
     private static final Logger LOG = LoggerFactory.getLogger(JobManager.class);
 
     private final NodeId node;
@@ -48,18 +58,25 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
     private final ClusterDeployer deployer;
     private final RunMode runMode;
     private final Map<String, StreamJob> jobs = new ConcurrentHashMap<>();
+    private final Takeover takeover;
     private final Registration candidacy;
     private volatile Optional<Leadership> leader = Optional.empty();
+    /** The election's epoch of the leadership this node took over with; only the notification thread uses it. */
+    private long electedEpoch;
 
     @Activate
-    public JobManager(BundleContext context, @Reference ClusterMembership membership,
+    public JobManager(BundleContext context, Map<String, Object> properties, @Reference ClusterMembership membership,
             @Reference SlotRegistry slotRegistry, @Reference LeaderElection election, @Reference JobExecutor executor,
             @Reference ClusterMessaging messaging) {
         this.node = membership.localNode().id();
-        this.slotPool = new SlotPool(slotRegistry, this::startRunModeJob);
-        this.deployer = new ClusterDeployer(membership, messaging);
-        this.runs = new JobRuns(node, slotRegistry, executor, deployer);
+        JobStore store = new JobStore(storageDirectory(properties));
         this.runMode = RunMode.of(context);
+        this.takeover = new Takeover(node, store, slotRegistry, jobs, runMode);
+        this.slotPool = new SlotPool(slotRegistry, this::slotsChanged);
+        this.deployer = new ClusterDeployer(membership, messaging, takeover::epoch);
+        this.runs = new JobRuns(node, slotRegistry, executor, deployer, takeover.journal());
+        takeover.attach(runs, deployer);
+        LOG.info("JobManager on node {} keeps its jobs in {} ({})", node, store.directory(), STORAGE_DIR);
         if (runMode != null) {
             LOG.info("JobManager on node {} will run job '{}' once it leads", node, runMode.jobName());
             runMode.watch(() -> (isLeader() ? "this JobManager leads" : "this JobManager does not lead") + ", "
@@ -71,10 +88,27 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
         this.candidacy = election.runForLeader(node, this::leaderChanged);
     }
 
+    /** {@value #STORAGE_DIR}, else {@code <node.data-dir>/checkpoints/ha}, else under the temporary directory. */
+    static Path storageDirectory(Map<String, Object> properties) {
+        Object configured = properties.get(STORAGE_DIR);
+        if (configured != null && !configured.toString().isBlank()) {
+            return Path.of(configured.toString().trim()).toAbsolutePath();
+        }
+        Object dataDir = properties.get("node.data-dir");
+        Path base = dataDir != null ? Path.of(dataDir.toString(), "checkpoints")
+                : Path.of(System.getProperty("java.io.tmpdir"), "runnel-checkpoints");
+        return base.resolve("ha").toAbsolutePath();
+    }
+
     @Deactivate
     void deactivate() {
         candidacy.close();
-        runs.cancelAll();
+        if (runMode != null) {
+            runs.cancelAll(); // ./runnel run owns its job: stopping the command ends it
+        } else {
+            runs.suspendAll(); // the next leader, or this node restarted, resumes them
+        }
+        takeover.close();
         deployer.close();
         slotPool.close();
         LOG.info("JobManager on node {} stopped", node);
@@ -92,7 +126,7 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
         }
         jobs.put(name.toString(), job);
         LOG.info("Job '{}' is available ({})", name, job.getClass().getName());
-        startRunModeJob();
+        slotsChanged();
     }
 
     void removeJob(StreamJob job, Map<String, Object> properties) {
@@ -102,10 +136,11 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
         }
     }
 
-    private void startRunModeJob() {
-        RunMode mode = runMode;
-        if (mode != null && runs != null) {
-            mode.startIfReady(isLeader(), jobs, runs);
+    /** Slots or job services changed: jobs waiting to be resumed or started may fit now. */
+    private void slotsChanged() {
+        Takeover current = takeover;
+        if (current != null && runs != null) {
+            current.retry(isLeader());
         }
     }
 
@@ -118,8 +153,12 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
                 LOG.warn("JobManager on node {}: no leader at the moment, an election is under way", node);
             }
         } else if (now.get().isHeldBy(node)) {
-            LOG.info("JobManager on node {} leads the cluster (epoch {})", node, now.get().epoch());
-            startRunModeJob();
+            // The election may repeat what it said (membership changes); only a new leadership takes over.
+            if (!wasLeader || electedEpoch != now.get().epoch()) {
+                electedEpoch = now.get().epoch();
+                LOG.info("JobManager on node {} leads the cluster (epoch {})", node, now.get().epoch());
+                takeover.leading(now.get().epoch());
+            }
         } else {
             if (wasLeader) {
                 LOG.warn("JobManager on node {} lost leadership", node);
@@ -127,11 +166,16 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
             LOG.info("JobManager on node {} stands by; the leader is node {} (epoch {})", node,
                     now.get().leader(), now.get().epoch());
         }
+        if (wasLeader && !isLeader()) {
+            takeover.lost();
+        }
     }
 
     @Override
     public List<JobInfo> jobs() {
-        return runs.jobs();
+        List<JobInfo> all = new java.util.ArrayList<>(runs.jobs());
+        all.addAll(takeover.waiting());
+        return all;
     }
 
     @Override
@@ -153,6 +197,10 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
         }
         if (parallelism < 1) {
             throw new io.runnel.api.stream.JobSubmissionException("Parallelism must be at least 1, but is " + parallelism);
+        }
+        if (takeover.epoch() == 0) {
+            throw new io.runnel.api.stream.JobSubmissionException("This JobManager (node " + node + ") leads but has not"
+                    + " taken over the jobs of its store yet (" + takeover.state() + "); try again in a moment");
         }
         return runs.start(name, job, parallelism, parameters).jobId();
     }

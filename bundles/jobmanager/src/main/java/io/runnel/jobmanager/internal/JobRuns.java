@@ -12,12 +12,15 @@ import io.runnel.api.stream.StreamJob;
 import io.runnel.spi.cluster.SlotRegistry;
 import io.runnel.spi.control.JobExecutor;
 import io.runnel.spi.control.JobManagerGateway;
+import io.runnel.spi.control.JobLaunch;
+import io.runnel.spi.control.LeaderFence;
 import io.runnel.spi.control.PlacedJobCoordinator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -33,8 +36,44 @@ final class JobRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRuns.class);
 
-    /** A running job and the slots it holds. */
-    record Run(JobClient client, HeldSlots slots) {}
+    /**
+     * A running job and the slots it holds; {@code suspend} stops it keeping its checkpoints, and
+     * {@code suspended} says it was stopped that way (so its record stays for the next leader).
+     */
+    record Run(JobClient client, HeldSlots slots, Runnable suspend, AtomicBoolean suspended) {}
+
+    /**
+     * Keeps the job store in step with the jobs: the JobManager implements it over its
+     * {@link JobStore}, fenced by its leader epoch. Called on the thread that starts or restarts a
+     * job, or on which it ended.
+     */
+    interface Journal {
+        /**
+         * A job (new or resumed) is about to run: record it first, so a successor finds it.
+         *
+         * @throws JobSubmissionException if it cannot be recorded (this leader was deposed, or the store
+         *     cannot be written); the job does not start then
+         */
+        void starting(JobRecord record) throws JobSubmissionException;
+
+        /** Attempt {@code attempt} of a placed job is about to be deployed. */
+        void attempt(JobRecord record, int attempt);
+
+        /** A job ended for good (finished, cancelled, failed): its record goes. */
+        void ended(JobId job, JobStatus status);
+
+        /** A journal that keeps nothing, for tests and nodes without a store. */
+        Journal NONE = new Journal() {
+            @Override
+            public void starting(JobRecord record) {}
+
+            @Override
+            public void attempt(JobRecord record, int attempt) {}
+
+            @Override
+            public void ended(JobId job, JobStatus status) {}
+        };
+    }
 
     private final NodeId node;
     private final SlotRegistry slotRegistry;
@@ -44,13 +83,27 @@ final class JobRuns {
     /** Ended jobs, newest first, at most {@value #ENDED_KEPT}. */
     private final java.util.Deque<JobManagerGateway.JobInfo> ended = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private static final int ENDED_KEPT = 20;
+    private final Journal journal;
+    /** The fence of this JobManager's leadership, which jobs launched from now on check. */
+    private volatile LeaderFence fence = LeaderFence.NONE;
 
     /** @param deployer deploys jobs to other nodes; null to run jobs on this node only */
     JobRuns(NodeId node, SlotRegistry slotRegistry, JobExecutor executor, ClusterDeployer deployer) {
+        this(node, slotRegistry, executor, deployer, Journal.NONE);
+    }
+
+    /** @param journal records every job while it runs */
+    JobRuns(NodeId node, SlotRegistry slotRegistry, JobExecutor executor, ClusterDeployer deployer, Journal journal) {
         this.node = node;
         this.slotRegistry = slotRegistry;
         this.executor = executor;
         this.deployer = deployer;
+        this.journal = journal;
+    }
+
+    /** Jobs launched from now on run under {@code leader}'s fence (checkpoints carry its epoch). */
+    void lead(LeaderFence leader) {
+        this.fence = leader;
     }
 
     /**
@@ -60,6 +113,35 @@ final class JobRuns {
      */
     JobClient start(String name, StreamJob job, int parallelism, Map<String, String> parameters)
             throws JobSubmissionException {
+        return start(name, job, parallelism, parameters, false);
+    }
+
+    /** As {@link #start(String, StreamJob, int, Map)}; {@code runMode}: {@code ./runnel run} started it. */
+    JobClient start(String name, StreamJob job, int parallelism, Map<String, String> parameters, boolean runMode)
+            throws JobSubmissionException {
+        LeaderFence leader = fence;
+        return launch(new JobRecord(JobId.generate(), name, name, parallelism, parameters, 0, runMode, leader.epoch()), job,
+                leader, false);
+    }
+
+    /**
+     * Runs a job that a JobManager ran before (this one before its node restarted, or a leader that
+     * is gone) under the same id: it restores from its newest intact checkpoint, and a placed job's
+     * first attempt is the one after the newest recorded.
+     *
+     * @throws JobSubmissionException if it cannot start now; its record stays, for the next try
+     */
+    JobClient resume(JobRecord record, StreamJob job) throws JobSubmissionException {
+        LeaderFence leader = fence;
+        return launch(record.withAttempt(record.attempt() + 1, leader.epoch()), job, leader, true);
+    }
+
+    private JobClient launch(JobRecord record, StreamJob job, LeaderFence leader, boolean resume)
+            throws JobSubmissionException {
+        String name = record.jobName();
+        int parallelism = record.parallelism();
+        Map<String, String> parameters = record.parameters();
+        JobLaunch launch = new JobLaunch(record.jobId(), resume, leader);
         List<SlotInfo> table = slotRegistry.slots();
         List<SlotId> localFree = new ArrayList<>();
         List<SlotId> otherFree = new ArrayList<>();
@@ -74,11 +156,11 @@ final class JobRuns {
                         + (deployer == null ? "on node " + node : "in the cluster") + ". Add TaskManagers or wait for "
                         + "running jobs to end");
             }
-            return startHere(name, job, parallelism, parameters, localFree);
+            return startHere(record, job, launch, localFree);
         }
         int required = executor.requiredSlots(job, name, parallelism, parameters);
         if (required <= localFree.size()) {
-            return startHere(name, job, parallelism, parameters, localFree);
+            return startHere(record, job, launch, localFree);
         }
         List<SlotId> free = new ArrayList<>(localFree);
         free.addAll(otherFree);
@@ -87,24 +169,42 @@ final class JobRuns {
                     + "parallelism) but the cluster has " + free.size() + " free: lower the parallelism or add "
                     + "TaskManager slots");
         }
-        return startOnCluster(name, job, parallelism, parameters, free.subList(0, required));
+        return startOnCluster(record, job, launch, free.subList(0, required));
     }
 
     /** Runs the job in this JVM, in this node's slots. */
-    private JobClient startHere(String name, StreamJob job, int parallelism, Map<String, String> parameters,
-            List<SlotId> free) throws JobSubmissionException {
-        JobExecutor.Execution execution = executor.start(job, name, parallelism, parameters, free.size());
+    private JobClient startHere(JobRecord record, StreamJob job, JobLaunch launch, List<SlotId> free)
+            throws JobSubmissionException {
+        journal.starting(record);
+        JobExecutor.Execution execution;
+        try {
+            execution = executor.start(job, record.jobName(), record.parallelism(), record.parameters(), free.size(), launch);
+        } catch (JobSubmissionException | RuntimeException e) {
+            notStarted(record, launch, e);
+            throw e;
+        }
         JobClient client = execution.client();
         HeldSlots held = new HeldSlots(slotRegistry, client.jobId());
         held.takeUpTo(free, execution.slots());
-        track(name, parallelism, client, held);
+        track(record.jobName(), record.parallelism(), client, held, execution::suspend);
         return client;
     }
 
+    /** A new job that did not start loses its record; a resumed one keeps it for the next try. */
+    private void notStarted(JobRecord record, JobLaunch launch, Exception why) {
+        if (launch.resume()) {
+            LOG.error("Job '{}' ({}) could not be resumed: {}. Its record stays, so the next leader (or this one when"
+                    + " it leads again) tries again", record.jobName(), record.jobId(), why.getMessage());
+        } else {
+            journal.ended(record.jobId(), JobStatus.FAILED);
+        }
+    }
+
     /** Allocates {@code slots} across the cluster and deploys the job to their nodes. */
-    private JobClient startOnCluster(String name, StreamJob job, int parallelism, Map<String, String> parameters,
-            List<SlotId> slots) throws JobSubmissionException {
-        JobId id = JobId.generate();
+    private JobClient startOnCluster(JobRecord record, StreamJob job, JobLaunch launch, List<SlotId> slots)
+            throws JobSubmissionException {
+        String name = record.jobName();
+        JobId id = record.jobId();
         HeldSlots held = new HeldSlots(slotRegistry, id);
         if (!held.takeAll(slots, slots.size())) {
             throw new JobSubmissionException("Job '" + name + "' could not take the task slots " + slots + ": another job "
@@ -112,14 +212,21 @@ final class JobRuns {
         }
         PlacedJobCoordinator control;
         try {
-            control = executor.coordinatePlaced(job, id, name, parallelism, parameters, deployer.messaging());
+            journal.starting(record);
+            control = executor.coordinatePlaced(job, name, record.parallelism(), record.parameters(), deployer.messaging(),
+                    launch);
         } catch (JobSubmissionException | RuntimeException e) {
             held.close();
+            notStarted(record, launch, e);
             throw e;
         }
-        ClusterJob client = deployer.start(id, name, name, parallelism, parameters, held.nodes(), control,
-                count -> replace(count, held));
-        track(name, parallelism, client, held);
+        ClusterJob client = deployer.start(id, name, record.jobKey(), record.parallelism(), record.parameters(),
+                held.nodes(), record.attempt(), control, count -> replace(count, held), attempt -> {
+                    if (attempt != record.attempt()) {
+                        journal.attempt(record, attempt);
+                    }
+                });
+        track(name, record.parallelism(), client, held, client::suspend);
         return client;
     }
 
@@ -145,8 +252,9 @@ final class JobRuns {
         return held.nodes();
     }
 
-    private void track(String name, int parallelism, JobClient client, HeldSlots held) {
-        running.put(client.jobId(), new Run(client, held));
+    private void track(String name, int parallelism, JobClient client, HeldSlots held, Runnable suspend) {
+        AtomicBoolean suspended = new AtomicBoolean();
+        running.put(client.jobId(), new Run(client, held, suspend, suspended));
         LOG.info("Job '{}' ({}) runs at parallelism {} in slot(s) {}", name, client.jobId(), parallelism, held.slots());
         client.result().whenComplete((result, error) -> {
             // Listed as ended before it leaves the running jobs, so jobs() never misses it in between.
@@ -154,6 +262,12 @@ final class JobRuns {
                     result == null ? String.valueOf(error) : result.failureCause().map(Throwable::getMessage).orElse(null)));
             running.remove(client.jobId());
             held.close();
+            if (suspended.get()) {
+                LOG.info("Job '{}' ({}) is suspended: its record and checkpoints stay for the next leader", name,
+                        client.jobId());
+            } else {
+                journal.ended(client.jobId(), result == null ? JobStatus.FAILED : result.status());
+            }
             while (ended.size() > ENDED_KEPT) {
                 ended.removeLast();
             }
@@ -295,5 +409,21 @@ final class JobRuns {
     /** Cancels every running job, as the JobManager stops. */
     void cancelAll() {
         running.values().forEach(run -> run.client().cancel());
+    }
+
+    /**
+     * Stops every running job keeping its record and checkpoints, for the leader that comes next:
+     * this JobManager lost leadership, or its node stops.
+     */
+    void suspendAll() {
+        for (Run run : running.values()) {
+            run.suspended().set(true);
+            run.suspend().run();
+        }
+    }
+
+    /** Whether job {@code id} runs here. */
+    boolean isRunning(JobId id) {
+        return running.containsKey(id);
     }
 }

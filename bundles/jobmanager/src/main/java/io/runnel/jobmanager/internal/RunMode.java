@@ -1,5 +1,6 @@
 package io.runnel.jobmanager.internal;
 
+import io.runnel.api.stream.JobClient;
 import io.runnel.api.stream.JobStatus;
 import io.runnel.api.stream.StreamJob;
 import java.util.LinkedHashMap;
@@ -97,6 +98,27 @@ final class RunMode {
         watchdog.start();
     }
 
+    /**
+     * Whether {@code record} is this command's job, left running by an earlier run of the same
+     * command on this data directory that was killed: the same job, parallelism and parameters,
+     * started by {@code ./runnel run}. Such a job is resumed and followed instead of starting anew.
+     */
+    boolean owns(JobRecord record) {
+        return record.runMode() && record.jobKey().equals(jobName) && record.parallelism() == parallelism()
+                && record.parameters().equals(parameters);
+    }
+
+    /** The job an earlier run of this command left was resumed: follow it as this command's job. */
+    synchronized void adopt(JobClient client) {
+        if (started) {
+            return;
+        }
+        started = true;
+        LOG.info("runnel: job '{}' ({}) of an earlier run of this command resumes from its checkpoints", jobName,
+                client.jobId());
+        exitWith(client);
+    }
+
     /** Starts the job once, when this JobManager leads, the job is deployed and enough slots are free. */
     synchronized void startIfReady(boolean leading, Map<String, StreamJob> jobs, JobRuns runs) {
         if (started || !leading) {
@@ -112,21 +134,26 @@ final class RunMode {
             return;
         }
         try {
-            runs.start(jobName, job, parallelism, parameters).result().whenComplete((result, error) -> {
-                if (result == null) {
-                    exit(1, "runnel: job '" + jobName + "' ended without a result: " + error);
-                } else if (result.status() == JobStatus.FINISHED) {
-                    exit(0, "runnel: job '" + jobName + "' finished in " + result.duration().toMillis() + " ms");
-                } else if (result.status() == JobStatus.CANCELED) {
-                    exit(130, "runnel: job '" + jobName + "' was cancelled");
-                } else {
-                    exit(1, "runnel: job '" + jobName + "' failed: "
-                            + result.failureCause().map(Throwable::getMessage).orElse("(no cause)"));
-                }
-            });
+            exitWith(runs.start(jobName, job, parallelism, parameters, true));
         } catch (Exception e) {
             exit(1, "runnel: job '" + jobName + "' could not start: " + e.getMessage());
         }
+    }
+
+    /** Ends the process with the job: 0 finished, 130 cancelled, 1 failed. */
+    private void exitWith(JobClient client) {
+        client.result().whenComplete((result, error) -> {
+            if (result == null) {
+                exit(1, "runnel: job '" + jobName + "' ended without a result: " + error);
+            } else if (result.status() == JobStatus.FINISHED) {
+                exit(0, "runnel: job '" + jobName + "' finished in " + result.duration().toMillis() + " ms");
+            } else if (result.status() == JobStatus.CANCELED) {
+                exit(130, "runnel: job '" + jobName + "' was cancelled");
+            } else {
+                exit(1, "runnel: job '" + jobName + "' failed: "
+                        + result.failureCause().map(Throwable::getMessage).orElse("(no cause)"));
+            }
+        });
     }
 
     /** Says why, stops the framework in order, and ends the process with {@code status}. */

@@ -84,7 +84,7 @@ class ClusterDeploymentTest {
     private final FakeMessaging messaging = new FakeMessaging();
     private final FakeMembership membership = new FakeMembership();
     private final JobRunsTestRegistry registry = new JobRunsTestRegistry();
-    private final ClusterDeployer deployer = new ClusterDeployer(membership, messaging);
+    private final ClusterDeployer deployer = new ClusterDeployer(membership, messaging, () -> 0);
     private final FakeJobControl control = new FakeJobControl();
     private final JobRuns runs = new JobRuns(HERE, registry,
             JobRunsTest.executor((job, name, parallelism, parameters, slots) -> {

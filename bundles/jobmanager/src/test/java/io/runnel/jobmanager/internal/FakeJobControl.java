@@ -20,6 +20,8 @@ final class FakeJobControl implements PlacedJobCoordinator {
     final Deque<Long> delays = new ArrayDeque<>();
     volatile String restorePath;
     final List<String> calls = new CopyOnWriteArrayList<>();
+    /** How each placed job using this control was launched. */
+    final List<io.runnel.spi.control.JobLaunch> launches = new CopyOnWriteArrayList<>();
     volatile Consumer<String> failureListener;
     /** Runs when the job ends, before the call is recorded. */
     volatile Runnable onJobEnded = () -> {};
@@ -59,6 +61,11 @@ final class FakeJobControl implements PlacedJobCoordinator {
     @Override
     public void setFailureListener(Consumer<String> listener) {
         this.failureListener = listener;
+    }
+
+    @Override
+    public void jobSuspended() {
+        calls.add("job suspended");
     }
 
     @Override

@@ -161,14 +161,16 @@ class JobRunsTest {
     static JobExecutor executor(Starter starter, int required, FakeJobControl control) {
         return new JobExecutor() {
             @Override
-            public io.runnel.spi.control.PlacedJobCoordinator coordinatePlaced(StreamJob job, JobId jobId, String name,
-                    int parallelism, Map<String, String> parameters, io.runnel.spi.cluster.ClusterMessaging messaging) {
+            public io.runnel.spi.control.PlacedJobCoordinator coordinatePlaced(StreamJob job, String name,
+                    int parallelism, Map<String, String> parameters, io.runnel.spi.cluster.ClusterMessaging messaging,
+                    io.runnel.spi.control.JobLaunch launch) {
+                control.launches.add(launch);
                 return control;
             }
 
             @Override
-            public Execution start(StreamJob job, String name, int parallelism, Map<String, String> parameters, int slots)
-                    throws JobSubmissionException {
+            public Execution start(StreamJob job, String name, int parallelism, Map<String, String> parameters, int slots,
+                    io.runnel.spi.control.JobLaunch launch) throws JobSubmissionException {
                 return starter.start(job, name, parallelism, parameters, slots);
             }
 
@@ -196,6 +198,11 @@ class JobRunsTest {
         @Override
         public int slots() {
             return slots;
+        }
+
+        @Override
+        public void suspend() {
+            client.cancel();
         }
     }
 

@@ -91,7 +91,8 @@ public final class Node {
     private static void apply(ConfigurationAdmin admin, NodeConfiguration configuration, Path home) throws IOException {
         update(admin, CLUSTER_PID, configuration.clusterProperties());
         if (configuration.roles().contains(NodeRole.JOBMANAGER)) {
-            update(admin, JOBMANAGER_PID, Map.of("node.data-dir", configuration.dataDir(home).toString()));
+            update(admin, JOBMANAGER_PID, Map.of("node.data-dir", configuration.dataDir(home).toString(),
+                    RunnelOptions.HA_STORAGE_DIR.key(), configuration.haStorageDir(home).toString()));
         } else {
             delete(admin, JOBMANAGER_PID);
         }

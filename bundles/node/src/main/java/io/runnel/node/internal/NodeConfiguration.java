@@ -109,6 +109,13 @@ final class NodeConfiguration {
         return home.resolve((String) values.getOrDefault(RunnelOptions.NODE_DATA_DIR.key(), "data")).normalize();
     }
 
+    /** The job store's directory: {@code high-availability.storage-dir}, else {@code <node.data-dir>/checkpoints/ha}. */
+    Path haStorageDir(Path home) {
+        Object configured = values.get(RunnelOptions.HA_STORAGE_DIR.key());
+        return configured != null ? home.resolve((String) configured).normalize()
+                : dataDir(home).resolve("checkpoints").resolve("ha");
+    }
+
     int taskSlots(int cores) {
         return (Integer) values.getOrDefault(RunnelOptions.TASK_SLOTS.key(), Math.max(1, cores));
     }

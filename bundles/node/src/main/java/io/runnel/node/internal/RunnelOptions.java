@@ -26,6 +26,11 @@ final class RunnelOptions {
     static final ConfigOption NODE_DATA_DIR = new ConfigOption("node.data-dir", "data",
             "Directory for this node's working files; relative paths start at the launcher directory.",
             ConfigOption::text);
+    static final ConfigOption HA_STORAGE_DIR = new ConfigOption("high-availability.storage-dir",
+            "<node.data-dir>/checkpoints/ha",
+            "Directory of the job store: the jobs the leading JobManager runs and the newest leader epoch. Every"
+                    + " JobManager node of a cluster must reach it under the same path (a shared filesystem across"
+                    + " machines); relative paths start at the launcher directory.", ConfigOption::text);
     static final ConfigOption CLUSTER_NAME = new ConfigOption("cluster.name", "runnel",
             "Nodes join only a cluster with the same name.", ConfigOption::text);
     static final ConfigOption CLUSTER_BIND_HOST = new ConfigOption("cluster.bind-host", "127.0.0.1",
@@ -63,7 +68,7 @@ final class RunnelOptions {
     static final ConfigOption TASK_SLOTS = new ConfigOption("taskmanager.numberOfTaskSlots", "one per CPU core",
             "Task slots a TaskManager node offers.", ConfigOption.integer(1, 4096));
 
-    static final List<ConfigOption> ALL = List.of(NODE_ID, NODE_ROLE, NODE_DATA_DIR, CLUSTER_NAME, CLUSTER_BIND_HOST,
+    static final List<ConfigOption> ALL = List.of(NODE_ID, NODE_ROLE, NODE_DATA_DIR, HA_STORAGE_DIR, CLUSTER_NAME, CLUSTER_BIND_HOST,
             CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_HEARTBEAT_TIMEOUT, TASK_SLOTS);
 
     private RunnelOptions() {}

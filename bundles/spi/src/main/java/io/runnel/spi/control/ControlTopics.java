@@ -18,6 +18,13 @@ public final class ControlTopics {
     /** JobManager to TaskManager: stop your share of a job attempt; a {@link TaskReport#encode()} (outcome CANCELED). */
     public static final String CANCEL = "runnel.cancel";
 
+    /**
+     * JobManager to TaskManager: a leader of this epoch has taken over; cancel every share of a job
+     * deployed under a lower epoch (its coordinator is gone, so it could never complete a checkpoint
+     * again; the new leader deploys the job anew). Payload: the epoch, 8 bytes big-endian.
+     */
+    public static final String FENCE = "runnel.fence";
+
     /** TaskManager to JobManager: how its share of a job attempt ended; a {@link TaskReport#encode()}. */
     public static final String REPORT = "runnel.task-report";
 

@@ -21,6 +21,12 @@ public interface JobExecutor {
 
         /** Slots the job needs: its highest operator parallelism. */
         int slots();
+
+        /**
+         * Stops the job as a cancel does, but keeps its checkpoints (whatever it retains on cancel):
+         * its JobManager lost leadership or stops, and the next leader resumes it from them.
+         */
+        void suspend();
     }
 
     /**
@@ -29,8 +35,20 @@ public interface JobExecutor {
      * @throws JobSubmissionException if the job cannot start (bad parameters, unknown connectors, more
      *     slots needed than given); nothing runs then
      */
-    Execution start(StreamJob job, String jobName, int parallelism, Map<String, String> parameters, int slots)
-            throws JobSubmissionException;
+    default Execution start(StreamJob job, String jobName, int parallelism, Map<String, String> parameters, int slots)
+            throws JobSubmissionException {
+        return start(job, jobName, parallelism, parameters, slots, JobLaunch.fresh());
+    }
+
+    /**
+     * Builds {@code job} at {@code parallelism} and starts it within {@code slots} slots, under the id,
+     * the resume choice and the leader's fence of {@code launch}.
+     *
+     * @throws JobSubmissionException if the job cannot start (bad parameters, unknown connectors, more
+     *     slots needed than given, a checkpoint or savepoint to resume from that is not valid); nothing runs then
+     */
+    Execution start(StreamJob job, String jobName, int parallelism, Map<String, String> parameters, int slots,
+            JobLaunch launch) throws JobSubmissionException;
 
     /**
      * Builds {@code job} without running it and returns how many task slots it occupies: its highest
@@ -49,6 +67,17 @@ public interface JobExecutor {
      * @throws JobSubmissionException if the job cannot be built, or its settings or the savepoint it
      *     starts from are not valid; the message says which and why
      */
-    PlacedJobCoordinator coordinatePlaced(StreamJob job, JobId jobId, String jobName, int parallelism,
-            Map<String, String> parameters, ClusterMessaging messaging) throws JobSubmissionException;
+    default PlacedJobCoordinator coordinatePlaced(StreamJob job, JobId jobId, String jobName, int parallelism,
+            Map<String, String> parameters, ClusterMessaging messaging) throws JobSubmissionException {
+        return coordinatePlaced(job, jobName, parallelism, parameters, messaging,
+                new JobLaunch(jobId, false, LeaderFence.NONE));
+    }
+
+    /**
+     * As {@link #coordinatePlaced(StreamJob, JobId, String, int, Map, ClusterMessaging)}, for the job
+     * id, resume choice and leader fence of {@code launch}: a resumed job's first attempt restores
+     * from its newest intact checkpoint ({@link PlacedJobCoordinator#restorePath()}).
+     */
+    PlacedJobCoordinator coordinatePlaced(StreamJob job, String jobName, int parallelism, Map<String, String> parameters,
+            ClusterMessaging messaging, JobLaunch launch) throws JobSubmissionException;
 }

@@ -74,4 +74,10 @@ public interface PlacedJobCoordinator {
      * retains them ({@code execution.checkpointing.retain-on-cancel}).
      */
     void jobEnded(JobStatus status);
+
+    /**
+     * The JobManager stops following the job without ending it (it lost leadership, or its node
+     * stops): stop triggering and keep every checkpoint, for the leader that resumes the job.
+     */
+    void jobSuspended();
 }

@@ -32,26 +32,35 @@ import java.util.Objects;
  * @param dataAddresses the data-plane address ({@code host:port}) of every node in {@code slotNodes}
  * @param restorePath the checkpoint or savepoint directory every subtask restores its state from
  *     (readable by every node: a shared filesystem), or null to start empty
+ * @param leaderEpoch the fencing epoch of the leader that deployed it: a TaskManager cancels its shares
+ *     of lower epochs when a newer leader fences them ({@link ControlTopics#FENCE}) or deploys to it
  */
 public record TaskDeployment(JobId jobId, int attempt, String jobName, String jobKey, int parallelism,
         Map<String, String> parameters, List<NodeId> slotNodes, Map<NodeId, String> dataAddresses,
-        String restorePath) {
+        String restorePath, long leaderEpoch) {
 
-    private static final int FORMAT = 2;
+    private static final int FORMAT = 3;
+
+    /** A deployment by a leader without an epoch (0). */
+    public TaskDeployment(JobId jobId, int attempt, String jobName, String jobKey, int parallelism,
+            Map<String, String> parameters, List<NodeId> slotNodes, Map<NodeId, String> dataAddresses,
+            String restorePath) {
+        this(jobId, attempt, jobName, jobKey, parallelism, parameters, slotNodes, dataAddresses, restorePath, 0);
+    }
 
     /** A deployment that starts empty. */
     public TaskDeployment(JobId jobId, int attempt, String jobName, String jobKey, int parallelism,
             Map<String, String> parameters, List<NodeId> slotNodes, Map<NodeId, String> dataAddresses) {
-        this(jobId, attempt, jobName, jobKey, parallelism, parameters, slotNodes, dataAddresses, null);
+        this(jobId, attempt, jobName, jobKey, parallelism, parameters, slotNodes, dataAddresses, null, 0);
     }
 
     public TaskDeployment {
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(jobName, "jobName");
         Objects.requireNonNull(jobKey, "jobKey");
-        if (attempt < 0 || parallelism < 1) {
-            throw new IllegalArgumentException("attempt must be >= 0 and parallelism >= 1, but got " + attempt + " and "
-                    + parallelism);
+        if (attempt < 0 || parallelism < 1 || leaderEpoch < 0) {
+            throw new IllegalArgumentException("attempt and leaderEpoch must be >= 0 and parallelism >= 1, but got "
+                    + attempt + ", " + leaderEpoch + " and " + parallelism);
         }
         parameters = Map.copyOf(parameters);
         slotNodes = List.copyOf(slotNodes);
@@ -106,6 +115,7 @@ public record TaskDeployment(JobId jobId, int attempt, String jobName, String jo
             if (restorePath != null) {
                 out.writeUTF(restorePath);
             }
+            out.writeLong(leaderEpoch);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array stream does not fail
         }
@@ -142,8 +152,9 @@ public record TaskDeployment(JobId jobId, int attempt, String jobName, String jo
                 dataAddresses.put(new NodeId(in.readUTF()), in.readUTF());
             }
             String restorePath = in.readBoolean() ? in.readUTF() : null;
+            long leaderEpoch = in.readLong();
             return new TaskDeployment(jobId, attempt, jobName, jobKey, parallelism, parameters, slotNodes, dataAddresses,
-                    restorePath);
+                    restorePath, leaderEpoch);
         } catch (IOException e) {
             throw new IllegalArgumentException("A task deployment message of " + message.length + " bytes is cut short", e);
         }

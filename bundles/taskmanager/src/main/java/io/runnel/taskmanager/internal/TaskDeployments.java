@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,12 +43,20 @@ final class TaskDeployments implements AutoCloseable {
 
     private record Attempt(JobId job, int attempt) {}
 
+    /** A share running here: its tasks, the epoch of the leader that deployed it, and when it ended. */
+    private record Share(TaskExecutor.TaskGroup group, long leaderEpoch, CompletableFuture<Void> ended) {}
+
+    /** How long a new attempt waits for the older attempt of its job on this node to stop. */
+    static final long FENCED_STOP_MILLIS = 30_000;
+
     private final NodeId node;
     private final ClusterMessaging messaging;
     private final TaskExecutor executor;
     private final Function<String, StreamJob> jobs;
     private final ExecutorService starter;
-    private final Map<Attempt, TaskExecutor.TaskGroup> running = new ConcurrentHashMap<>();
+    private final Map<Attempt, Share> running = new ConcurrentHashMap<>();
+    /** The highest leader epoch heard of (fence or deployment); only the starter thread uses it. */
+    private long highestEpoch;
     /**
      * Attempts cancelled before their deployment arrived, oldest first; only the starter thread uses it.
      * An attempt whose share ended here just before its cancel request came is remembered too, and
@@ -72,7 +81,68 @@ final class TaskDeployments implements AutoCloseable {
                 messaging.listen(ControlTopics.ADDRESS_REQUEST, (sender, payload) -> messaging.send(sender,
                         ControlTopics.ADDRESS, executor.dataAddress().getBytes(StandardCharsets.UTF_8))),
                 messaging.listen(ControlTopics.DEPLOY, (sender, payload) -> starter.execute(() -> deploy(sender, payload))),
-                messaging.listen(ControlTopics.CANCEL, (sender, payload) -> cancel(payload)));
+                messaging.listen(ControlTopics.CANCEL, (sender, payload) -> cancel(payload)),
+                messaging.listen(ControlTopics.FENCE, (sender, payload) -> fence(sender, payload)));
+    }
+
+    /**
+     * A leader with a higher epoch took over. Every share deployed by an older leader is cancelled:
+     * its checkpoint coordinator died with that leader, so it could never complete a checkpoint or
+     * commit its output again, while it would keep its sources reading, its transactions open and
+     * its slots busy; the new leader resumes every recorded job from its newest checkpoint anyway.
+     */
+    private void fence(NodeId sender, byte[] payload) {
+        if (payload.length != Long.BYTES) {
+            LOG.warn("Node {} ignored a malformed fence message from {} ({} bytes)", node, sender, payload.length);
+            return;
+        }
+        long epoch = java.nio.ByteBuffer.wrap(payload).getLong();
+        starter.execute(() -> cancelOlderThan(epoch, "the leader of epoch " + epoch + " (node " + sender + ") took over"));
+    }
+
+    /** Cancels the shares deployed under an epoch below {@code epoch}; runs on the starter thread. */
+    private List<Share> cancelOlderThan(long epoch, String why) {
+        highestEpoch = Math.max(highestEpoch, epoch);
+        List<Share> cancelled = new java.util.ArrayList<>();
+        running.forEach((attempt, share) -> {
+            if (share.leaderEpoch() < epoch) {
+                LOG.info("TaskManager {} cancels job {} attempt {} deployed under leader epoch {}: {}", node,
+                        attempt.job(), attempt.attempt(), share.leaderEpoch(), why);
+                share.group().cancel();
+                cancelled.add(share);
+            }
+        });
+        return cancelled;
+    }
+
+    /**
+     * Before a new attempt of a job starts here: its older attempts on this node are cancelled (a new
+     * leader deploys without having heard how they ended), and waited for, bounded, so the old and new
+     * attempt never write the same checkpoint directory or output at once.
+     */
+    private void stopOlderAttempts(TaskDeployment deployment) {
+        List<Share> stopping = new java.util.ArrayList<>(cancelOlderThan(deployment.leaderEpoch(),
+                "a deployment of leader epoch " + deployment.leaderEpoch() + " arrived"));
+        running.forEach((attempt, share) -> {
+            if (attempt.job().equals(deployment.jobId()) && attempt.attempt() < deployment.attempt()
+                    && !stopping.contains(share)) {
+                share.group().cancel();
+                stopping.add(share);
+            }
+        });
+        for (Share share : stopping) {
+            try {
+                share.ended().get(FENCED_STOP_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                LOG.warn("TaskManager {}: an older attempt of job {} did not stop within {} ms; starting attempt {} anyway",
+                        node, deployment.jobId(), FENCED_STOP_MILLIS, deployment.attempt());
+            } catch (java.util.concurrent.ExecutionException e) {
+                // it ended, one way or another
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void deploy(NodeId jobManager, byte[] payload) {
@@ -88,6 +158,12 @@ final class TaskDeployments implements AutoCloseable {
             report(jobManager, attempt, TaskExecutor.Outcome.CANCELED, null);
             return;
         }
+        if (deployment.leaderEpoch() < highestEpoch) {
+            report(jobManager, attempt, TaskExecutor.Outcome.CANCELED, "deployed by a leader of epoch "
+                    + deployment.leaderEpoch() + ", but a leader of epoch " + highestEpoch + " took over; not started");
+            return;
+        }
+        stopOlderAttempts(deployment);
         StreamJob job = jobs.apply(deployment.jobKey());
         if (job == null) {
             report(jobManager, attempt, TaskExecutor.Outcome.FAILED, "Job '" + deployment.jobKey()
@@ -96,15 +172,18 @@ final class TaskDeployments implements AutoCloseable {
         }
         try {
             AtomicBoolean ended = new AtomicBoolean();
+            CompletableFuture<Void> endedFuture = new CompletableFuture<>();
             TaskExecutor.TaskGroup group = executor.deploy(job, deployment, node, (outcome, failure) -> {
                 ended.set(true);
                 running.remove(attempt);
+                endedFuture.complete(null);
                 report(jobManager, attempt, outcome, failure);
             });
-            running.put(attempt, group);
+            Share share = new Share(group, deployment.leaderEpoch(), endedFuture);
+            running.put(attempt, share);
             if (ended.get()) {
                 // It ended before deploy() returned, so the listener found nothing to remove.
-                running.remove(attempt, group);
+                running.remove(attempt, share);
             }
             LOG.info("TaskManager {} runs slot(s) {} of job '{}' ({}, attempt {}){}", node, deployment.slotsOf(node),
                     deployment.jobName(), deployment.jobId(), deployment.attempt(),
@@ -129,9 +208,9 @@ final class TaskDeployments implements AutoCloseable {
         // A deployment still being started is cancelled once it is, since the starter runs in order.
         starter.execute(() -> {
             Attempt attempt = new Attempt(request.jobId(), request.attempt());
-            TaskExecutor.TaskGroup group = running.get(attempt);
-            if (group != null) {
-                group.cancel();
+            Share share = running.get(attempt);
+            if (share != null) {
+                share.group().cancel();
                 return;
             }
             cancelledBeforeDeployment.add(attempt);
@@ -166,6 +245,6 @@ final class TaskDeployments implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        running.values().forEach(TaskExecutor.TaskGroup::cancel);
+        running.values().forEach(share -> share.group().cancel());
     }
 }

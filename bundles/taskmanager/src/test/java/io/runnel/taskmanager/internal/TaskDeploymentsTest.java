@@ -67,6 +67,8 @@ class TaskDeploymentsTest {
         final List<TaskDeployment> deployed = new CopyOnWriteArrayList<>();
         final List<TaskGroupListener> listeners = new CopyOnWriteArrayList<>();
         final AtomicBoolean cancelled = new AtomicBoolean();
+        /** "deployed <job> <attempt>" and "cancelled <job> <attempt>", in order. */
+        final List<String> events = new CopyOnWriteArrayList<>();
         volatile String refuse;
         /** If set, every group ends so before deploy() returns, as one whose tasks fail at once may. */
         volatile Outcome endAtOnce;
@@ -84,10 +86,12 @@ class TaskDeploymentsTest {
             }
             deployed.add(deployment);
             listeners.add(listener);
+            events.add("deployed " + deployment.jobId() + " " + deployment.attempt());
             if (endAtOnce != null) {
                 listener.ended(endAtOnce, "ended at once");
             }
             return () -> {
+                events.add("cancelled " + deployment.jobId() + " " + deployment.attempt());
                 cancelled.set(true);
                 listener.ended(Outcome.CANCELED, null);
             };
@@ -176,5 +180,48 @@ class TaskDeploymentsTest {
                 new TaskReport(deployment.jobId(), 0, TaskExecutor.Outcome.CANCELED, null));
         assertThat(executor.deployed).isEmpty();
         assertThat(deployments.runningGroups()).isZero();
+    }
+
+    private static TaskDeployment deployment(JobId job, int attempt, long leaderEpoch) {
+        return new TaskDeployment(job, attempt, "clicks job", "clicks", 1, Map.of(), List.of(HERE),
+                Map.of(HERE, "127.0.0.1:7777"), null, leaderEpoch);
+    }
+
+    @Test
+    void aNewLeadersFenceCancelsTheSharesOfOlderLeadersOnly() {
+        JobId old = JobId.generate();
+        JobId current = JobId.generate();
+        byte[] fenceOfEpoch2 = java.nio.ByteBuffer.allocate(8).putLong(2).array();
+        messaging.receive(ControlTopics.DEPLOY, deployment(old, 3, 1).encode());
+        await().atMost(WITHIN).until(() -> deployments.runningGroups() == 1);
+
+        messaging.receive(ControlTopics.FENCE, fenceOfEpoch2);
+        await().atMost(WITHIN).until(() -> deployments.runningGroups() == 0);
+        messaging.receive(ControlTopics.DEPLOY, deployment(current, 0, 2).encode());
+        messaging.receive(ControlTopics.FENCE, fenceOfEpoch2); // heard twice: the new leader's share stays
+        await().atMost(WITHIN).until(() -> executor.events.size() == 3);
+        assertThat(deployments.runningGroups()).isEqualTo(1);
+        assertThat(executor.events).containsExactly("deployed " + old + " 3", "cancelled " + old + " 3",
+                "deployed " + current + " 0");
+        assertThat(messaging.decodedReports()).containsExactly(new TaskReport(old, 3, TaskExecutor.Outcome.CANCELED, null));
+    }
+
+    @Test
+    void aNewerLeadersAttemptStopsTheOlderOneFirstAndADeposedLeadersDeploymentIsRefused() {
+        JobId job = JobId.generate();
+        messaging.receive(ControlTopics.DEPLOY, deployment(job, 2, 1).encode());
+        messaging.receive(ControlTopics.DEPLOY, deployment(job, 3, 2).encode());
+        await().atMost(WITHIN).until(() -> executor.events.size() == 3);
+        assertThat(executor.events).as("the old attempt is stopped before the new one starts")
+                .containsExactly("deployed " + job + " 2", "cancelled " + job + " 2", "deployed " + job + " 3");
+
+        JobId late = JobId.generate();
+        messaging.receive(ControlTopics.DEPLOY, deployment(late, 0, 1).encode());
+        await().atMost(WITHIN).until(() -> messaging.decodedReports().size() == 2);
+        TaskReport refused = messaging.decodedReports().get(1);
+        assertThat(refused.jobId()).isEqualTo(late);
+        assertThat(refused.outcome()).isEqualTo(TaskExecutor.Outcome.CANCELED);
+        assertThat(executor.deployed).extracting(TaskDeployment::jobId).doesNotContain(late);
+        assertThat(deployments.runningGroups()).isEqualTo(1);
     }
 }

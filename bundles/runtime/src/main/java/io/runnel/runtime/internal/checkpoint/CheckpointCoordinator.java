@@ -4,6 +4,7 @@ import io.runnel.api.stream.CheckpointConfig;
 import io.runnel.api.stream.CheckpointingMode;
 import io.runnel.api.stream.ExecutionOptions;
 import io.runnel.runtime.internal.task.CheckpointType;
+import io.runnel.spi.control.LeaderFence;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,6 +133,7 @@ public final class CheckpointCoordinator {
     private final CheckpointStorage storage;
     private final Participants participants;
     private volatile FailureListener failureListener = reason -> { };
+    private volatile LeaderFence fence = LeaderFence.NONE;
     private final ScheduledExecutorService timer;
     private final ExecutorService io;
     private final Map<Long, Pending> pending = new LinkedHashMap<>();
@@ -167,6 +169,15 @@ public final class CheckpointCoordinator {
     /** Who hears of too many failed checkpoints in a row (the job, which then fails its tasks). */
     public void setFailureListener(FailureListener listener) {
         this.failureListener = listener;
+    }
+
+    /**
+     * The leader on whose behalf this coordinator completes checkpoints: checked right before each
+     * {@code _metadata} is written (a deposed leader's checkpoint is abandoned instead), and its
+     * epoch is written into the metadata.
+     */
+    public void setLeaderFence(LeaderFence fence) {
+        this.fence = java.util.Objects.requireNonNull(fence, "fence");
     }
 
     /** Where the job's checkpoints are written. */
@@ -318,11 +329,14 @@ public final class CheckpointCoordinator {
     /** On the I/O thread, once every participant answered: writes {@code _metadata}, then tells the participants. */
     private void complete(Pending checkpoint) {
         List<OperatorState> operators = List.copyOf(checkpoint.operators.values());
+        LeaderFence leader = fence;
         CheckpointMetadata metadata = checkpoint.type == CheckpointType.CHECKPOINT
-                ? CheckpointMetadata.checkpoint(jobId, checkpoint.id, checkpoint.triggerMillis, 0, operators)
-                : CheckpointMetadata.savepoint(jobId, checkpoint.id, checkpoint.triggerMillis, 0, operators);
+                ? CheckpointMetadata.checkpoint(jobId, checkpoint.id, checkpoint.triggerMillis, leader.epoch(), operators)
+                : CheckpointMetadata.savepoint(jobId, checkpoint.id, checkpoint.triggerMillis, leader.epoch(), operators);
         CompletedCheckpoint completed;
         try {
+            // A deposed leader must not complete a checkpoint after its successor chose where to restore from.
+            leader.check();
             completed = checkpoint.writer.complete(metadata);
         } catch (IOException | RuntimeException e) {
             String reason = "its metadata could not be written: " + e.getMessage();

@@ -153,9 +153,24 @@ final class LocalJob implements JobClient {
         return name;
     }
 
+    /** Set by {@link #suspend}: the job's checkpoints outlive it. */
+    private boolean suspended;
+
     @Override
     public JobStatus status() {
         return status.get();
+    }
+
+    /**
+     * Stops the job as {@link #cancel} does but keeps its checkpoints whatever it retains on cancel:
+     * the JobManager lost leadership or its node stops, and the leader that comes next resumes the
+     * job from them.
+     */
+    void suspend() {
+        synchronized (this) {
+            suspended = true;
+        }
+        cancel();
     }
 
     @Override
@@ -404,7 +419,7 @@ final class LocalJob implements JobClient {
         status.set(end);
         snapshots.close();
         if (coordinator != null) {
-            coordinator.shutdown(end != JobStatus.FAILED && !checkpointConfig.isRetainOnCancel());
+            coordinator.shutdown(end != JobStatus.FAILED && !checkpointConfig.isRetainOnCancel() && !suspended);
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
         LOG.info("Job '{}' ({}) {} after {} ms{}", name, jobId, end, duration.toMillis(),

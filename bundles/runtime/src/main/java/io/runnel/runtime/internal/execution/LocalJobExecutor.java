@@ -1,11 +1,11 @@
 package io.runnel.runtime.internal.execution;
 
-import io.runnel.api.JobId;
 import io.runnel.api.stream.JobClient;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.StreamJob;
 import io.runnel.spi.cluster.ClusterMessaging;
 import io.runnel.spi.control.JobExecutor;
+import io.runnel.spi.control.JobLaunch;
 import io.runnel.spi.control.PlacedJobCoordinator;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,13 +38,13 @@ public final class LocalJobExecutor implements JobExecutor {
     }
 
     @Override
-    public Execution start(StreamJob job, String jobName, int parallelism, Map<String, String> parameters, int slots)
-            throws JobSubmissionException {
+    public Execution start(StreamJob job, String jobName, int parallelism, Map<String, String> parameters, int slots,
+            JobLaunch launch) throws JobSubmissionException {
         LocalStreamEnvironment env = new LocalStreamEnvironment(connectors.registry(), slots);
         env.setParallelism(parallelism);
         env.setDefaultCheckpointDirectory(checkpointDirectory);
         env.build(job, jobName, parameters);
-        LocalJob started = env.submit(jobName);
+        LocalJob started = env.submit(jobName, launch);
         return new Execution() {
             @Override
             public JobClient client() {
@@ -54,6 +54,11 @@ public final class LocalJobExecutor implements JobExecutor {
             @Override
             public int slots() {
                 return started.slots();
+            }
+
+            @Override
+            public void suspend() {
+                started.suspend();
             }
         };
     }
@@ -68,12 +73,12 @@ public final class LocalJobExecutor implements JobExecutor {
     }
 
     @Override
-    public PlacedJobCoordinator coordinatePlaced(StreamJob job, JobId jobId, String jobName, int parallelism,
-            Map<String, String> parameters, ClusterMessaging messaging) throws JobSubmissionException {
+    public PlacedJobCoordinator coordinatePlaced(StreamJob job, String jobName, int parallelism,
+            Map<String, String> parameters, ClusterMessaging messaging, JobLaunch launch) throws JobSubmissionException {
         LocalStreamEnvironment env = new LocalStreamEnvironment(connectors.registry(), Integer.MAX_VALUE);
         env.setParallelism(parallelism);
         env.setDefaultCheckpointDirectory(checkpointDirectory);
         env.build(job, jobName, parameters);
-        return env.coordinatePlaced(jobName, jobId, messaging);
+        return env.coordinatePlaced(jobName, messaging, launch);
     }
 }

@@ -1,6 +1,7 @@
 package io.runnel.runtime.internal.execution;
 
 import io.runnel.api.JobId;
+import io.runnel.spi.control.JobLaunch;
 import io.runnel.api.stream.CheckpointConfig;
 import io.runnel.api.stream.DataStream;
 import io.runnel.api.stream.ExecutionOptions;
@@ -215,6 +216,14 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
 
     /** Starts the job built so far; the returned job knows the slots it occupies. */
     LocalJob submit(String jobName) throws JobSubmissionException {
+        return submit(jobName, JobLaunch.fresh());
+    }
+
+    /**
+     * Starts the job built so far under {@code launch}'s id and leader fence; a resumed job restores
+     * from its newest intact checkpoint, else from its savepoint, else starts empty.
+     */
+    LocalJob submit(String jobName, JobLaunch launch) throws JobSubmissionException {
         JobGraph graph = buildGraph(jobName);
         if (graph.requiredSlots() > slots) {
             throw new JobSubmissionException("Job '" + jobName + "' needs " + graph.requiredSlots()
@@ -222,19 +231,24 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
                     + " are available: lower the parallelism or add TaskManager slots");
         }
         JobDeployment deployment = prepare(jobName, graph);
-        JobId jobId = JobId.generate();
+        JobId jobId = launch.jobId();
         TypeSerializer<Object> serializer = Types.dynamic(jobClassLoader());
         CheckpointConfig config = checkpointConfig(jobName, deployment, serializer);
         CheckpointStorage storage = storage(config, jobId);
         SavepointRestore restore = takeSavepointRestore();
+        CompletedCheckpoint resumeFrom = launch.resume() ? latestCheckpoint(jobName, storage) : null;
         RestoredState initial = null;
-        if (restore != null) {
+        if (resumeFrom != null) {
+            initial = new RestoredState(resumeFrom, serializer);
+            deployment.restoreFrom(initial, true);
+        } else if (restore != null) {
             initial = new RestoredState(open(restore.path()), serializer);
             deployment.restoreFrom(initial, restore.allowNonRestoredState());
         }
         TaskSnapshots snapshots = new TaskSnapshots(jobName, config, serializer, graph.maxParallelism());
         CheckpointCoordinator coordinator = new CheckpointCoordinator(jobId.value(), jobName, config, storage,
                 initial == null ? null : initial.checkpoint(), new LocalParticipants(snapshots));
+        coordinator.setLeaderFence(launch.fence());
         LocalJob job = new LocalJob(jobId, jobName, graph.requiredSlots(), (listener, state) -> {
             deployment.restoreFrom(state, true);
             return deployment.plans(deployment.createTasks(listener));
@@ -262,6 +276,25 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
     private CheckpointStorage storage(CheckpointConfig config, JobId jobId) {
         Path base = config.getDirectory() != null ? Path.of(config.getDirectory()) : defaultCheckpointDirectory;
         return new CheckpointStorage(base.toAbsolutePath(), jobId.value());
+    }
+
+    /**
+     * The newest intact checkpoint of a job being resumed, or null if it completed none (damaged
+     * ones are skipped with a WARN naming them).
+     */
+    private static CompletedCheckpoint latestCheckpoint(String jobName, CheckpointStorage storage)
+            throws JobSubmissionException {
+        try {
+            CompletedCheckpoint latest = storage.latestCompleted().orElse(null);
+            LOG.info("Job '{}' resumes from {}", jobName, latest == null
+                    ? "its savepoint or from the start (no checkpoint completed in " + storage.jobDirectory() + ")"
+                    : latest.directory());
+            return latest;
+        } catch (IOException e) {
+            throw new JobSubmissionException("Job '" + jobName + "' cannot resume: its checkpoint directory "
+                    + storage.jobDirectory() + " cannot be read (" + e.getMessage() + "); make it readable and"
+                    + " the JobManager tries again when it next leads", e);
+        }
     }
 
     /** The savepoint the job built so far starts from, or null; it applies to that job only. */
@@ -349,16 +382,22 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
      *
      * @throws JobSubmissionException if the job or the savepoint it starts from is not valid
      */
-    PlacedJobControl coordinatePlaced(String jobName, JobId jobId, ClusterMessaging messaging)
+    PlacedJobControl coordinatePlaced(String jobName, ClusterMessaging messaging, JobLaunch launch)
             throws JobSubmissionException {
+        JobId jobId = launch.jobId();
         JobGraph graph = buildGraph(jobName);
         JobDeployment deployment = prepare(jobName, graph);
         CheckpointConfig config = checkpointConfig(jobName, deployment, Types.dynamic(jobClassLoader()));
         SavepointRestore restore = takeSavepointRestore();
-        CompletedCheckpoint initial = restore == null ? null : open(restore.path());
+        CheckpointStorage storage = storage(config, jobId);
+        CompletedCheckpoint initial = launch.resume() ? latestCheckpoint(jobName, storage) : null;
+        if (initial == null && restore != null) {
+            initial = open(restore.path());
+        }
         ClusterParticipants nodes = new ClusterParticipants(jobId.value(), messaging);
-        CheckpointCoordinator checkpoints = new CheckpointCoordinator(jobId.value(), jobName, config, storage(config, jobId),
+        CheckpointCoordinator checkpoints = new CheckpointCoordinator(jobId.value(), jobName, config, storage,
                 initial, nodes);
+        checkpoints.setLeaderFence(launch.fence());
         return new PlacedJobControl(jobName, restartStrategy(config), checkpoints, nodes, config.isRetainOnCancel(), initial);
     }
 

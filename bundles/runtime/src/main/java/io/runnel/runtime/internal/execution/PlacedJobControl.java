@@ -81,6 +81,12 @@ final class PlacedJobControl implements PlacedJobCoordinator {
         nodes.close();
     }
 
+    @Override
+    public void jobSuspended() {
+        checkpoints.shutdown(false);
+        nodes.close();
+    }
+
     /** The job's checkpoint coordinator; for tests. */
     CheckpointCoordinator checkpoints() {
         return checkpoints;
