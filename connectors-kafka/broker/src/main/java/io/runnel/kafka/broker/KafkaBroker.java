@@ -295,6 +295,10 @@ public final class KafkaBroker implements AutoCloseable {
                         throw new IOException("The Kafka broker exited with status " + process.exitValue()
                                 + " while starting:\n" + tail(dir.resolve("broker.log"), 40));
                     }
+                    if (!accepts(clientPort)) {
+                        sleep(200); // not listening yet: asking an AdminClient now would only log connection warnings
+                        continue;
+                    }
                     try {
                         if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes()
                                 .get(3, TimeUnit.SECONDS).isEmpty()) {
@@ -341,6 +345,15 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("Port " + port + " on 127.0.0.1 is taken (is a Kafka broker running there already?): "
                     + "stop what uses it, or pick another port", e);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
     }
 
