@@ -145,27 +145,33 @@ final class KafkaSourceReader<T> implements SourceReader<T> {
         }
     }
 
-    /** The partitions of the source's topics that exist now. */
+    /**
+     * The partitions of the source's topics that exist now, from fresh metadata (the consumer's
+     * per-topic cache would hide partitions added later for up to metadata.max.age.ms).
+     */
     private List<TopicPartition> listPartitions() {
         List<TopicPartition> partitions = new ArrayList<>();
-        if (settings.topicPattern() == null) {
-            for (String topic : settings.topics()) {
-                List<PartitionInfo> infos = consumer.partitionsFor(topic, StartingOffsets.TIMEOUT);
-                for (PartitionInfo info : infos) {
+        Map<String, List<PartitionInfo>> topics = consumer.listTopics(StartingOffsets.TIMEOUT);
+        for (Map.Entry<String, List<PartitionInfo>> topic : topics.entrySet()) {
+            if (settings.reads(topic.getKey())) {
+                for (PartitionInfo info : topic.getValue()) {
                     partitions.add(new TopicPartition(info.topic(), info.partition()));
                 }
             }
-        } else {
-            for (Map.Entry<String, List<PartitionInfo>> topic : consumer.listTopics(StartingOffsets.TIMEOUT).entrySet()) {
-                if (settings.reads(topic.getKey())) {
-                    for (PartitionInfo info : topic.getValue()) {
-                        partitions.add(new TopicPartition(info.topic(), info.partition()));
-                    }
-                }
+        }
+        if (settings.topicPattern() == null && !missingTopicsReported) {
+            List<String> missing = new ArrayList<>(settings.topics());
+            missing.removeAll(topics.keySet());
+            if (!missing.isEmpty()) {
+                missingTopicsReported = true;
+                LOG.warn("{}: the topic(s) {} do not exist (yet); they are read once they appear{}", subtask, missing,
+                        settings.bounded() ? ", but this bounded source only reads what exists at its start" : "");
             }
         }
         return partitions;
     }
+
+    private boolean missingTopicsReported;
 
     /** Takes on the new partitions this subtask owns; they start at their earliest offset. */
     private void discover() {
