@@ -284,6 +284,15 @@ public final class KafkaBroker implements AutoCloseable {
 
         private void awaitReady(Process process, Path dir, int clientPort) throws IOException {
             long deadline = System.nanoTime() + startTimeout.toNanos();
+            // First the port: an AdminClient made earlier would only log connection failures meanwhile.
+            while (!accepts(clientPort)) {
+                checkAlive(process, dir);
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("The Kafka broker did not listen on 127.0.0.1:" + clientPort + " within " + startTimeout
+                            + ":\n" + tail(dir.resolve("broker.log"), 40));
+                }
+                sleep(200);
+            }
             Properties config = new Properties();
             config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + clientPort);
             config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
@@ -291,14 +300,7 @@ public final class KafkaBroker implements AutoCloseable {
             Exception last = null;
             try (Admin admin = Admin.create(config)) {
                 while (System.nanoTime() < deadline) {
-                    if (!process.isAlive()) {
-                        throw new IOException("The Kafka broker exited with status " + process.exitValue()
-                                + " while starting:\n" + tail(dir.resolve("broker.log"), 40));
-                    }
-                    if (!accepts(clientPort)) {
-                        sleep(200); // not listening yet: asking an AdminClient now would only log connection warnings
-                        continue;
-                    }
+                    checkAlive(process, dir);
                     try {
                         if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes()
                                 .get(3, TimeUnit.SECONDS).isEmpty()) {
@@ -312,6 +314,13 @@ public final class KafkaBroker implements AutoCloseable {
             }
             throw new IOException("The Kafka broker on 127.0.0.1:" + clientPort + " did not answer within " + startTimeout
                     + " (last error: " + last + "):\n" + tail(dir.resolve("broker.log"), 40));
+        }
+
+        private static void checkAlive(Process process, Path dir) throws IOException {
+            if (!process.isAlive()) {
+                throw new IOException("The Kafka broker exited with status " + process.exitValue() + " while starting:\n"
+                        + tail(dir.resolve("broker.log"), 40));
+            }
         }
     }
 
