@@ -189,6 +189,23 @@ class KafkaSinkExactlyOnceTest {
     }
 
     @Test
+    void aCommitFencedByAnotherProducerOfTheSameIdFailsLoudly() throws Exception {
+        topics().create("eos-fenced", 1);
+        KafkaSinkProvider provider = new KafkaSinkProvider();
+        SinkDescriptor<String> descriptor = exactlyOnce("eos-fenced", "eos-fenced");
+        try (SinkWriter<String> writer = provider.createWriter(descriptor, new SubtaskInfo("kafka", 0, 1))) {
+            writer.write("x");
+            writer.snapshotState(1);
+            // Another job using the same prefix takes the id over.
+            Transactions.abort(SinkSettings.of(descriptor), "eos-fenced-1-0-0");
+            assertThatThrownBy(() -> writer.notifyCheckpointComplete(1)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Kafka refused to commit transaction eos-fenced-1-0-0")
+                    .hasMessageContaining("is another sink or job using the prefix 'eos-fenced'?");
+        }
+        assertThat(topics().readCommitted("eos-fenced", 0)).isEmpty();
+    }
+
+    @Test
     void aTransactionTimeoutAboveTheBrokerMaximumIsRefusedAtSubmission() throws Exception {
         LocalStreamEnvironment env = environment(1);
         env.fromSource(Sources.generator(10, i -> "r" + i), "numbers")

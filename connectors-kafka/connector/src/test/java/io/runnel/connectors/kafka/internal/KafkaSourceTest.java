@@ -103,9 +103,12 @@ class KafkaSourceTest {
     static final class Slow implements MapFunction<String, String>, Serializable {
         private static final long serialVersionUID = 1L;
 
+        static final java.util.concurrent.atomic.AtomicLong PASSED = new java.util.concurrent.atomic.AtomicLong();
+
         @Override
         public String map(String value) throws InterruptedException {
             Thread.sleep(1);
+            PASSED.incrementAndGet();
             return value;
         }
     }
@@ -142,6 +145,39 @@ class KafkaSourceTest {
             assertThat(committed).as("offsets of completed checkpoints reach the group").isNotEmpty();
             committed.values().forEach(offset -> assertThat(offset.offset()).isBetween(0L, 2000L));
         }
+    }
+
+    /**
+     * Rescaling through a savepoint: every reader of the resumed job sees the splits of all old
+     * readers and keeps the partitions it owns at the new parallelism, so nothing is read twice or
+     * skipped.
+     */
+    @Test
+    void aJobRescaledFromTwoToThreeThroughASavepointReadsEveryRecordOnce() throws Exception {
+        topics().create("rescale-in", 5);
+        topics().create("rescale-out", 1);
+        topics().produce("rescale-in", KafkaTestTopics.numbered("s", 0, 1500));
+        String savepoint = null;
+        for (int parallelism : new int[] {2, 3}) {
+            LocalStreamEnvironment env = environment(parallelism);
+            env.enableCheckpointing(Duration.ofMillis(100));
+            if (savepoint != null) {
+                env.setSavepointRestore(new io.runnel.api.stream.SavepointRestore(savepoint, false));
+            }
+            env.fromSource(strings("rescale-in").startFromEarliest().bounded().build(), "kafka").uid("in")
+                    .map(new Slow()).uid("slow")
+                    .sinkTo(KafkaSink.<String>strings().bootstrapServers(KAFKA.bootstrapServers()).topic("rescale-out")
+                            .exactlyOnce("rescale").transactionTimeout(Duration.ofMinutes(5)).build(), "out").uid("out");
+            JobClient job = env.executeAsync("rescale at " + parallelism);
+            if (savepoint == null) {
+                Slow.PASSED.set(0);
+                await("a part of the input to pass", () -> Slow.PASSED.get() >= 400);
+                savepoint = job.stopWithSavepoint(false, directory.resolve("savepoints").toString()).get(60, TimeUnit.SECONDS);
+            }
+            assertThat(job.result().get(120, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.FINISHED);
+        }
+        assertThat(KafkaTestTopics.values(topics().readCommitted("rescale-out", 1500))).hasSize(1500)
+                .containsExactlyInAnyOrderElementsOf(KafkaTestTopics.numbered("s", 0, 1500));
     }
 
     @Test
