@@ -71,6 +71,26 @@ public final class KafkaBroker implements AutoCloseable {
         return builder().start();
     }
 
+    /**
+     * Whether a Kafka broker answers at {@code bootstrapServers} within {@code timeout} (an AdminClient
+     * sees at least one node), for tools that use a running broker (such as {@code ./runnel kafka-dev}'s
+     * on 127.0.0.1:9092) when there is one and start their own otherwise.
+     */
+    public static boolean answers(String bootstrapServers, Duration timeout) {
+        Properties config = new Properties();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        // One attempt: a closed port must not make the client retry its connection for long.
+        config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        try (Admin admin = Admin.create(config)) {
+            return !admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis())).nodes()
+                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS).isEmpty();
+        } catch (Exception notThere) {
+            return false;
+        }
+    }
+
     /** {@code 127.0.0.1:PORT}, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;

@@ -68,6 +68,18 @@ class KafkaBrokerTest {
     }
 
     @Test
+    void answersTellsARunningBrokerFromAClosedPort() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        assertThat(KafkaBroker.answers("127.0.0.1:" + closed, Duration.ofSeconds(2))).isFalse();
+        try (KafkaBroker broker = KafkaBroker.start()) {
+            assertThat(KafkaBroker.answers(broker.bootstrapServers(), Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
     void refusesATakenPortByNumber() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertThatThrownBy(() -> KafkaBroker.builder().port(taken.getLocalPort()).start())

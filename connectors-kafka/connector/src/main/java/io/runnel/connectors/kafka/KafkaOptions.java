@@ -2,7 +2,7 @@ package io.runnel.connectors.kafka;
 
 /**
  * The parameters of the {@code kafka} source and sink, as keys of a {@code SourceDescriptor} or
- * {@code SinkDescriptor}; a job spec gives them as strings. The builders {@link KafkaSource} and
+ * {@code SinkDescriptor}; given by name they are strings. The builders {@link KafkaSource} and
  * {@link KafkaSink} set them for Java jobs. The README of connectors-kafka documents each with its
  * default.
  */

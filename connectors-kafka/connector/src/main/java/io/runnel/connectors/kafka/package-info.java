@@ -1,7 +1,7 @@
 /**
  * The Kafka connector's public API: builders that make the {@code kafka} source and sink
  * descriptors ({@link io.runnel.connectors.kafka.KafkaSource}, {@link io.runnel.connectors.kafka.KafkaSink}),
- * the names of their options for job specs ({@link io.runnel.connectors.kafka.KafkaOptions}), and
+ * the names of their options for descriptors given by name ({@link io.runnel.connectors.kafka.KafkaOptions}), and
  * the record type of a source that emits keys and metadata ({@link io.runnel.connectors.kafka.KafkaRecord}).
  * No Kafka class appears here: kafka-clients is private to the bundle.
  */

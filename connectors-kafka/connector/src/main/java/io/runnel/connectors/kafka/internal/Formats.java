@@ -4,7 +4,7 @@ import io.runnel.api.serialization.RecordDeserializer;
 import io.runnel.api.serialization.RecordSerializer;
 import java.nio.charset.StandardCharsets;
 
-/** The formats a job spec can name ({@code string}, {@code bytes}) as serializers and deserializers. */
+/** The formats a descriptor can name ({@code string}, {@code bytes}) as serializers and deserializers. */
 final class Formats {
 
     private Formats() {}

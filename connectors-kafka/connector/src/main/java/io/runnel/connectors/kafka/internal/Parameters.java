@@ -9,7 +9,7 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * Reads a descriptor's parameters, which are strings in a job spec and strings or objects from the
+ * Reads a descriptor's parameters, which are strings when given by name and strings or objects from the
  * builders; every error names the parameter, the value and what is accepted.
  */
 final class Parameters {

@@ -65,10 +65,8 @@ final class TransactionalWriter<T> implements SinkWriter<T> {
         if (current == null) {
             current = begin();
         }
-        @SuppressWarnings("unchecked")
-        T value = record;
-        byte[] key = settings.keySerializer() == null ? null : settings.keySerializer().serialize(value);
-        byte[] bytes = settings.valueSerializer().serialize(value);
+        byte[] key = settings.keySerializer() == null ? null : settings.keySerializer().serialize(record);
+        byte[] bytes = settings.valueSerializer().serialize(record);
         current.producer().send(new ProducerRecord<>(settings.topic(), key, bytes), errors);
     }
 

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Options given by name, as a job spec gives them, and the errors bad ones get. */
+/** Options given by name as plain strings, and the errors bad ones get. */
 class SettingsTest {
 
     @Test
