@@ -204,23 +204,28 @@ final class KafkaSourceReader<T> implements SourceReader<T> {
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ZERO);
         SourceOutput<T> timed = output instanceof SourceOutput<T> sourceOutput ? sourceOutput : null;
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        for (TopicPartition partition : records.partitions()) {
             PartitionSplit split = owned.get(partition);
-            if (split == null || (split.stoppingOffset() != PartitionSplit.UNBOUNDED && record.offset() >= split.stoppingOffset())) {
-                continue; // beyond the bounded end; the position check below finishes the partition
+            if (split == null) {
+                continue;
             }
-            Object value = deserialize(record);
-            // A tombstone has no value to emit; a record output (KafkaRecord) shows it with a null value.
-            if (value != DEAD_LETTERED && value != null) {
-                if (timed != null) {
-                    timed.collect((T) value, record.timestamp());
-                } else {
-                    output.collect((T) value);
+            long stop = split.stoppingOffset();
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                if (stop != PartitionSplit.UNBOUNDED && record.offset() >= stop) {
+                    break; // beyond the bounded end; the position check below finishes the partition
                 }
-            }
-            if (watermarks != null) {
-                watermarks.onRecord(partition, record.timestamp(), now);
+                Object value = deserialize(record);
+                // A tombstone has no value to emit; a record output (KafkaRecord) shows it with a null value.
+                if (value != DEAD_LETTERED && value != null) {
+                    if (timed != null) {
+                        timed.collect((T) value, record.timestamp());
+                    } else {
+                        output.collect((T) value);
+                    }
+                }
+                if (watermarks != null) {
+                    watermarks.onRecord(partition, record.timestamp(), now);
+                }
             }
         }
         boolean anyLeft = updatePositions();
