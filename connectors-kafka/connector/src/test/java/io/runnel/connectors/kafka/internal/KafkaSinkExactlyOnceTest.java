@@ -163,6 +163,28 @@ class KafkaSinkExactlyOnceTest {
                 .containsExactly("checkpointed-0", "checkpointed-1", "after-restore");
     }
 
+    /**
+     * A job started afresh (no checkpoint) after an earlier run at another parallelism died: the
+     * earlier run's open transaction, in a namespace the new run never writes, is found by listing
+     * and aborted, so read_committed consumers see what the new run commits behind it.
+     */
+    @Test
+    void aFreshStartAbortsOpenTransactionsOfEarlierRunsAtOtherParallelisms() throws Exception {
+        topics().create("eos-fresh", 1);
+        KafkaSinkProvider provider = new KafkaSinkProvider();
+        SinkDescriptor<String> descriptor = exactlyOnce("eos-fresh", "eos-fresh");
+        SinkWriter<String> earlier = provider.createWriter(descriptor, new SubtaskInfo("kafka", 2, 3));
+        earlier.write("from-the-dead-run");
+        earlier.close();
+
+        SinkWriter<String> fresh = provider.createWriter(descriptor, new SubtaskInfo("kafka", 0, 1));
+        fresh.write("new");
+        fresh.finish();
+        fresh.close();
+
+        assertThat(KafkaTestTopics.values(topics().readCommitted("eos-fresh", 1))).containsExactly("new");
+    }
+
     @Test
     void checkpointsWithoutRecordsOpenNoTransactionAndTheIdPoolIsBounded() throws Exception {
         topics().create("eos-pool", 1);
