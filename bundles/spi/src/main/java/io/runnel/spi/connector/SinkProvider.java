@@ -17,6 +17,17 @@ public interface SinkProvider {
      */
     default void validate(SinkDescriptor<?> descriptor) {}
 
+    /**
+     * Checks the sinks of one job that use this connector together, when the job is submitted,
+     * after {@link #validate} passed for each (for example, that no two write Kafka transactions
+     * under the same transactional-id prefix).
+     *
+     * @param descriptors the descriptors of this connector's sinks in the job, in job order
+     * @throws IllegalArgumentException naming the clashing parameter and value
+     * @since 1.1
+     */
+    default void validateJob(java.util.List<SinkDescriptor<?>> descriptors) {}
+
     /** A writer for one subtask. */
     <T> SinkWriter<T> createWriter(SinkDescriptor<T> descriptor, SubtaskInfo subtask) throws Exception;
 

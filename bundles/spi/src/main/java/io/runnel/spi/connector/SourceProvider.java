@@ -28,6 +28,19 @@ public interface SourceProvider {
         return 0;
     }
 
+    /**
+     * Whether a restored reader gets the splits of all old readers rather than a share of them.
+     * A source that assigns its splits to subtasks by a rule of its own (Kafka partitions by a
+     * hash, so that partitions found later go to the same subtask whatever the history) keeps only
+     * the splits the rule gives it, and learns from the rest which splits already exist. The
+     * default, false, spreads the splits over the new subtasks, each to exactly one.
+     *
+     * @since 1.1
+     */
+    default boolean restoresAllSplits(SourceDescriptor<?> descriptor) {
+        return false;
+    }
+
     /** A reader for one subtask; it reads its share of the source. */
     <T> SourceReader<T> createReader(SourceDescriptor<T> descriptor, SubtaskInfo subtask) throws Exception;
 

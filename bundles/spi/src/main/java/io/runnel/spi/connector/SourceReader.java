@@ -25,7 +25,9 @@ public interface SourceReader<T> extends AutoCloseable {
 
     /**
      * Emits the records that are ready, a bounded number per call (a few thousand at most), to
-     * {@code output}. Must not block for more than about a millisecond.
+     * {@code output}. Must not block for more than about a millisecond. The runtime passes a
+     * {@link SourceOutput} (since 1.1), through which a reader can give records their timestamps and
+     * emit watermarks.
      */
     Status poll(Collector<T> output) throws Exception;
 

@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -145,6 +146,26 @@ final class JobDeployment {
                 }
             }
         }
+        // Then the sinks of each connector together (a Kafka sink refuses a transactional-id prefix used twice).
+        Map<SinkProvider, List<SinkDescriptor<?>>> byConnector = new LinkedHashMap<>();
+        Map<SinkProvider, List<String>> names = new LinkedHashMap<>();
+        for (JobVertex vertex : graph.vertices()) {
+            for (Transformation operator : vertex.chain()) {
+                if (operator instanceof Transformation.Sink sink && sink.descriptor() != null) {
+                    SinkProvider provider = sinkProvider(sink);
+                    byConnector.computeIfAbsent(provider, p -> new ArrayList<>()).add(sink.descriptor());
+                    names.computeIfAbsent(provider, p -> new ArrayList<>()).add(sink.name());
+                }
+            }
+        }
+        for (Map.Entry<SinkProvider, List<io.runnel.api.stream.SinkDescriptor<?>>> entry : byConnector.entrySet()) {
+            try {
+                entry.getKey().validateJob(List.copyOf(entry.getValue()));
+            } catch (IllegalArgumentException e) {
+                throw new JobSubmissionException("Sinks " + names.get(entry.getKey()) + " do not fit together: "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     /** The names of the job's sources that do not end by themselves. */
@@ -248,7 +269,7 @@ final class JobDeployment {
             SubtaskStateCodec.Restored state = restoredState(operator, subtask, vertex.parallelism());
             if (operator instanceof Transformation.Source source) {
                 sourceUid = uidOf(operator);
-                reader = readerFactory(source, context, state == null ? null : state.sourceSplits());
+                reader = readerFactory(source, context, restoredSplits(source, state, vertex.parallelism()));
             } else {
                 StreamOperator<Object> created = createOperator(operator, context, output);
                 operators.add(0, created);
@@ -313,6 +334,29 @@ final class JobDeployment {
                     : provider.restoreWriter(descriptor, info, restoredState);
             return writer;
         }, context);
+    }
+
+    /**
+     * The splits a source subtask resumes from: its share of the restored ones, or all of them if
+     * its connector assigns splits by its own rule ({@code SourceProvider.restoresAllSplits}); null
+     * when the job does not restore the source.
+     */
+    private List<byte[]> restoredSplits(Transformation.Source source, SubtaskStateCodec.Restored state, int parallelism)
+            throws JobSubmissionException {
+        if (state == null || state.sourceSplits() == null) {
+            return null;
+        }
+        if (!sourceProvider(source).restoresAllSplits(source.descriptor())) {
+            return state.sourceSplits();
+        }
+        List<byte[]> all = new ArrayList<>();
+        for (int subtask = 0; subtask < parallelism; subtask++) {
+            SubtaskStateCodec.Restored share = restoredState(source, subtask, parallelism);
+            if (share != null && share.sourceSplits() != null) {
+                all.addAll(share.sourceSplits());
+            }
+        }
+        return all;
     }
 
     /** @param splits the positions to resume from, or null to start the source from its beginning */

@@ -1,11 +1,11 @@
 package io.runnel.runtime.internal.task;
 
-import io.runnel.api.functions.Collector;
 import io.runnel.runtime.internal.operators.OperatorServices;
 import io.runnel.runtime.internal.operators.OperatorSnapshot;
 import io.runnel.runtime.internal.operators.StreamOperator;
 import io.runnel.runtime.internal.operators.TwoInputOperator;
 import io.runnel.runtime.internal.operators.UserFunctionException;
+import io.runnel.spi.connector.SourceOutput;
 import io.runnel.spi.connector.SourceReader;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -371,7 +371,7 @@ public final class StreamTask implements Runnable {
     }
 
     private void readSource() throws Exception {
-        Collector<Object> output = record -> head.emit(record, Output.NO_TIMESTAMP);
+        SourceOutput<Object> output = new ReaderOutput();
         while (!cancelled) {
             mailbox.processMail();
             if (stopSavepoint >= 0) {
@@ -395,6 +395,50 @@ public final class StreamTask implements Runnable {
             if (status == SourceReader.Status.NOTHING_AVAILABLE) {
                 outputs.flush();
                 LockSupport.parkNanos(this, Math.min(IDLE_SOURCE_PARK_NANOS, timers.nanosToNext()));
+            }
+        }
+    }
+
+    /**
+     * What the source reader emits into: records (with the timestamps the source gives them) and the
+     * reader's own watermarks and idleness, passed on only when they change.
+     */
+    private final class ReaderOutput implements SourceOutput<Object> {
+        private long watermark = Long.MIN_VALUE;
+        private boolean idle;
+
+        @Override
+        public void collect(Object record) {
+            collect(record, Output.NO_TIMESTAMP);
+        }
+
+        @Override
+        public void collect(Object record, long timestamp) {
+            active();
+            head.emit(record, timestamp);
+        }
+
+        @Override
+        public void emitWatermark(long next) {
+            if (next > watermark) {
+                active();
+                watermark = next;
+                head.emitWatermark(next);
+            }
+        }
+
+        @Override
+        public void markIdle() {
+            if (!idle) {
+                idle = true;
+                head.emitIdle(true);
+            }
+        }
+
+        private void active() {
+            if (idle) {
+                idle = false;
+                head.emitIdle(false);
             }
         }
     }

@@ -1,0 +1,177 @@
+package io.runnel.connectors.kafka.internal;
+
+import io.runnel.spi.connector.SinkWriter;
+import io.runnel.spi.connector.SubtaskInfo;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+
+/**
+ * The exactly-once writer of one subtask: one Kafka transaction per checkpoint.
+ *
+ * <pre>
+ * write:     on the first record after a barrier, take a free id of the pool, start a producer
+ *            (initTransactions fences whatever that id had open) and begin a transaction; send
+ * snapshotState(n): flush, note the transaction as pre-committed for n; the state is one
+ *            {@link WriterState} with every pre-committed, uncommitted transaction
+ * notifyCheckpointComplete(n): commit every pre-committed transaction up to n, in order; free its id
+ * finish():  commit everything (a bounded job takes no final checkpoint)
+ * close():   closes producers without aborting: a pre-committed transaction must survive a failure,
+ *            since the restored job commits it
+ * </pre>
+ *
+ * A checkpoint without records costs nothing: no transaction is begun. Ids are reused only once
+ * their transaction committed, so a bounded pool suffices while checkpoints complete; if every id
+ * of the pool waits for a checkpoint, the writer fails with what to change.
+ *
+ * <p>Thread safety: called from the subtask's thread only (send callbacks only record errors).
+ */
+final class TransactionalWriter<T> implements SinkWriter<T> {
+
+    /** An open or pre-committed transaction and the producer that holds it. */
+    private record Transaction(int index, String id, KafkaProducer<byte[], byte[]> producer, Committable committable) {}
+
+    private final SinkSettings settings;
+    private final SubtaskInfo subtask;
+    private final TransactionalIds namespace;
+    private final SendErrors errors;
+    private final Deque<Transaction> precommitted = new ArrayDeque<>();
+    private Transaction current;
+    private int nextIndex;
+
+    TransactionalWriter(SinkSettings settings, SubtaskInfo subtask) {
+        this.settings = settings;
+        this.subtask = subtask;
+        this.namespace = new TransactionalIds(settings.transactionalIdPrefix(), subtask.parallelism(), subtask.subtaskIndex(),
+                settings.poolSize());
+        this.errors = new SendErrors(subtask.toString(), settings.topic());
+    }
+
+    TransactionalIds namespace() {
+        return namespace;
+    }
+
+    @Override
+    public void write(T record) throws Exception {
+        errors.throwIfFailed();
+        if (current == null) {
+            current = begin();
+        }
+        byte[] key = settings.keySerializer() == null ? null : settings.keySerializer().serialize(record);
+        byte[] bytes = settings.valueSerializer().serialize(record);
+        current.producer().send(new ProducerRecord<>(settings.topic(), key, bytes), errors);
+    }
+
+    private Transaction begin() {
+        int index = freeIndex();
+        String id = namespace.id(index);
+        KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(settings.transactionalProperties(id));
+        try {
+            producer.initTransactions();
+            producer.beginTransaction();
+        } catch (RuntimeException e) {
+            KafkaClients.closeNow(producer, Duration.ZERO);
+            throw e;
+        }
+        nextIndex = (index + 1) % namespace.poolSize();
+        return new Transaction(index, id, producer, null);
+    }
+
+    /** The next id of the pool, in turn, whose transaction is not waiting for a checkpoint. */
+    private int freeIndex() {
+        for (int step = 0; step < namespace.poolSize(); step++) {
+            int candidate = (nextIndex + step) % namespace.poolSize();
+            boolean busy = false;
+            for (Transaction waiting : precommitted) {
+                busy |= waiting.index() == candidate;
+            }
+            if (!busy) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException(subtask + ": all " + namespace.poolSize() + " transactional ids of " + namespace
+                + " hold transactions waiting for checkpoints " + precommitted.getFirst().committable().checkpointId() + ".."
+                + precommitted.getLast().committable().checkpointId() + " to complete. Checkpoints are not completing, or "
+                + "more are in flight at once than the pool allows: raise sink.transactional-id-pool-size above "
+                + "execution.checkpointing.max-concurrent-checkpoints + 1, or find why checkpoints fail");
+    }
+
+    @Override
+    public List<byte[]> snapshotState(long checkpointId) throws Exception {
+        if (current != null) {
+            current.producer().flush();
+            errors.throwIfFailed();
+            Committable committable = ProducerInternals.committable(current.producer(), current.id(), checkpointId);
+            precommitted.addLast(new Transaction(current.index(), current.id(), current.producer(), committable));
+            current = null;
+        }
+        List<Committable> pending = new ArrayList<>(precommitted.size());
+        for (Transaction transaction : precommitted) {
+            pending.add(transaction.committable());
+        }
+        return List.of(new WriterState(namespace, pending).toBytes());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        while (!precommitted.isEmpty() && precommitted.peekFirst().committable().checkpointId() <= checkpointId) {
+            Transaction transaction = precommitted.peekFirst();
+            commit(transaction.producer(), transaction.committable().toString());
+            precommitted.removeFirst();
+            KafkaClients.closeNow(transaction.producer(), Duration.ZERO);
+        }
+    }
+
+    /** The input ended: commit what is pre-committed and the open transaction, as no final checkpoint follows. */
+    @Override
+    public void finish() throws Exception {
+        notifyCheckpointComplete(Long.MAX_VALUE);
+        if (current != null) {
+            current.producer().flush();
+            errors.throwIfFailed();
+            commit(current.producer(), "transaction " + current.id() + " (end of input)");
+            KafkaClients.closeNow(current.producer(), Duration.ZERO);
+            current = null;
+        }
+    }
+
+    private void commit(KafkaProducer<byte[], byte[]> producer, String what) {
+        try {
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException | InvalidTxnStateException e) {
+            throw new IllegalStateException(subtask + ": Kafka refused to commit " + what + " to topic '" + settings.topic()
+                    + "': " + e.getClass().getSimpleName() + " (" + e.getMessage() + "). Another producer took over the "
+                    + "transactional id (is another sink or job using the prefix '" + settings.transactionalIdPrefix()
+                    + "'?), or the broker aborted the transaction after sink.transaction-timeout (" + settings.transactionTimeout()
+                    + "). The transaction's records are not visible to read_committed consumers; the job restarts from its "
+                    + "last checkpoint. Give every sink its own prefix, and a timeout longer than checkpoints take.", e);
+        } catch (KafkaException e) {
+            throw new IllegalStateException(subtask + ": committing " + what + " to topic '" + settings.topic() + "' failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Closes every producer at once, without aborting: after a failure the pre-committed transactions
+     * are committed by the restored job, and the open one is aborted by it (its id is cleaned up).
+     */
+    @Override
+    public void close() {
+        if (current != null) {
+            KafkaClients.closeNow(current.producer(), Duration.ZERO);
+            current = null;
+        }
+        for (Transaction transaction : precommitted) {
+            KafkaClients.closeNow(transaction.producer(), Duration.ZERO);
+        }
+        precommitted.clear();
+    }
+}
