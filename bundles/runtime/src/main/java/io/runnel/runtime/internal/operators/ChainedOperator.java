@@ -128,7 +128,7 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
                 throw UserFunctionException.wrap(context.describe() + " (snapshotState)", e);
             }
         }
-        Object keyed = keyedState == null ? null : keyedState.snapshot();
+        Object keyed = keyedState == null ? null : keyedState.snapshot(checkpointId);
         if (keyed == null && operatorState == null) {
             return OperatorSnapshot.NONE;
         }
@@ -136,7 +136,18 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
     }
 
     @Override
+    public void disposeState() {
+        if (keyedState != null) {
+            keyedState.dispose();
+            keyedState = null;
+        }
+    }
+
+    @Override
     public void notifyCheckpointComplete(long checkpointId) {
+        if (keyedState != null) {
+            keyedState.state.notifyCheckpointComplete(checkpointId);
+        }
         if (checkpointListener == null) {
             return;
         }

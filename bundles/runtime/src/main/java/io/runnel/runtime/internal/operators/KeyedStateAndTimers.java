@@ -1,11 +1,17 @@
 package io.runnel.runtime.internal.operators;
 
-import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
-import io.runnel.runtime.internal.state.KeyedTimers;
-import io.runnel.runtime.internal.task.KeyGroups;
 import io.runnel.api.types.TypeSerializer;
 import io.runnel.api.types.Types;
-import io.runnel.runtime.internal.state.KeyedStateSerialization;
+import io.runnel.runtime.internal.state.KeyedTimers;
+import io.runnel.runtime.internal.state.StateBackendChoice;
+import io.runnel.runtime.internal.state.SubtaskBackendContext;
+import io.runnel.runtime.internal.state.TimerSerialization;
+import io.runnel.spi.state.ChunkedBytes;
+import io.runnel.spi.state.KeyGroups;
+import io.runnel.spi.state.KeyedStateBackend;
+import io.runnel.spi.state.PortableKeyedState;
+import io.runnel.spi.state.SnapshotRequest;
+import io.runnel.spi.state.SnapshotType;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -15,38 +21,59 @@ import java.util.List;
 
 /**
  * The keyed state and timers of one keyed operator subtask, over the key groups it owns, on the
- * task's clock; snapshotted together, and restored together from the task's snapshot when created.
+ * task's clock: the state in the job's state backend (found by name when the job was submitted), the
+ * timers on the heap, here. Snapshotted together, and restored together from the task's snapshot when
+ * created.
  */
 final class KeyedStateAndTimers {
 
-    final HeapKeyedStateBackend state;
+    final KeyedStateBackend state;
     final KeyedTimers timers;
     private final OperatorContext context;
+    private final SubtaskBackendContext backendContext;
     private final TypeSerializer<Object> namespaces;
     private final int firstKeyGroup;
     private final int lastKeyGroup;
     /** Writes keys into snapshots. */
     private final TypeSerializer<Object> keys;
 
-    /** @param namespaces the serializer of the operator's windows, or null if it has none */
+    /**
+     * @param namespaces the serializer of the operator's windows, or null if it has none
+     * @throws IllegalStateException if the context has no state backend, or the backend cannot be created
+     */
     KeyedStateAndTimers(OperatorContext context, OperatorServices services, KeyedTimers.Target onTimer,
             TypeSerializer<Object> namespaces) {
         this.context = context;
         this.namespaces = namespaces;
         this.firstKeyGroup = KeyGroups.firstKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism());
         this.lastKeyGroup = KeyGroups.lastKeyGroup(context.subtaskIndex(), context.maxParallelism(), context.parallelism());
-        this.state = new HeapKeyedStateBackend(firstKeyGroup, lastKeyGroup, context.maxParallelism(), services.timers()::now);
-        ClassLoader jobLoader = jobClassLoader(context);
-        if (jobLoader != null) {
-            state.setUserClassLoader(jobLoader);
+        this.keys = keySerializer();
+        StateBackendChoice choice = context.stateBackend();
+        if (choice == null) {
+            throw new IllegalStateException("Operator " + context.describe() + " keeps keyed state, but no state backend "
+                    + "was chosen for it");
         }
-        if (context.uid() != null) {
-            state.setOwner("of the operator with uid '" + context.uid() + "'");
+        ClassLoader jobLoader = jobClassLoader(context);
+        this.backendContext = new SubtaskBackendContext(firstKeyGroup, lastKeyGroup, context.maxParallelism(),
+                services.timers()::now, jobLoader != null ? jobLoader : KeyedStateAndTimers.class.getClassLoader(), keys,
+                namespaces, context.uid() != null ? " of the operator with uid '" + context.uid() + "'" : "",
+                choice.options(), choice.localBase(),
+                (context.uid() != null ? context.uid() : context.name()) + "-" + context.subtaskIndex(), null);
+        try {
+            this.state = choice.factory().createKeyedStateBackend(backendContext);
+        } catch (Exception e) {
+            backendContext.deleteLocalDirectory();
+            throw new IllegalStateException("The state backend '" + choice.name() + "' could not create the keyed state of "
+                    + context.describe() + ": " + e.getMessage(), e);
         }
         this.timers = new KeyedTimers(services.timers(), onTimer);
-        this.keys = keySerializer();
         if (services.restoredKeyed() != null) {
-            restore(services.restoredKeyed());
+            try {
+                restore(services.restoredKeyed());
+            } catch (RuntimeException e) {
+                dispose();
+                throw e;
+            }
         }
     }
 
@@ -62,26 +89,40 @@ final class KeyedStateAndTimers {
     }
 
     /**
-     * State and timers as they are now, serialized; later processing does not change the snapshot. A
-     * serializer's failure does not fail the task: it is kept in the snapshot and fails the checkpoint.
+     * State and timers as they are now: the backend's synchronous part and the timers serialized here, on
+     * the task thread; the backend's asynchronous part runs when the snapshot is written. A failure does
+     * not fail the task: it is kept in the snapshot and fails the checkpoint.
      */
-    KeyedSnapshot snapshot() {
+    KeyedSnapshot snapshot(long checkpointId) {
         try {
-            return KeyedSnapshot.of(KeyedStateSerialization.snapshot(state, timers, keys, namespaces));
-        } catch (IOException | RuntimeException e) {
+            ChunkedBytes timerBytes = new ChunkedBytes();
+            TimerSerialization.writeTimers(timers, keys, namespaces, timerBytes);
+            return KeyedSnapshot.of(state.snapshot(SnapshotRequest.portable(checkpointId, SnapshotType.CHECKPOINT)),
+                    timerBytes);
+        } catch (Exception e) {
             return KeyedSnapshot.failed(e);
+        }
+    }
+
+    /** Releases the backend and deletes its local directory; called once, when the operator is done. */
+    void dispose() {
+        try {
+            state.dispose();
+        } finally {
+            backendContext.deleteLocalDirectory();
         }
     }
 
     /**
      * Restores from a snapshot taken in this JVM ({@link KeyedSnapshot}: a test harness restores that
-     * way) or read back from a checkpoint ({@link RestoredKeyed}); both are the same bytes.
+     * way) or read back from a checkpoint ({@link RestoredKeyed}); both are the same bytes: the portable
+     * state section, then the timers.
      */
     private void restore(Object snapshot) {
         List<InputStream> parts = new ArrayList<>();
         try {
             if (snapshot instanceof KeyedSnapshot taken) {
-                parts.add(taken.bytes().newInputStream());
+                parts.add(taken.newInputStream());
             } else {
                 for (byte[] part : ((RestoredKeyed) snapshot).parts()) {
                     parts.add(new ByteArrayInputStream(part));
@@ -91,13 +132,13 @@ final class KeyedStateAndTimers {
             throw new IllegalStateException("The keyed state of " + context.describe() + " cannot be restored: "
                     + e.getMessage(), e);
         }
-        KeyedStateSerialization.Restored states = new KeyedStateSerialization.Restored(new java.util.LinkedHashMap<>());
+        PortableKeyedState.Restored states = PortableKeyedState.Restored.empty();
         KeyedTimers.Snapshot restoredTimers = null;
         for (InputStream part : parts) {
             try (DataInputStream in = new DataInputStream(part)) {
-                states = KeyedStateSerialization.read(in, context.maxParallelism(), firstKeyGroup, lastKeyGroup, keys,
+                states = PortableKeyedState.read(in, context.maxParallelism(), firstKeyGroup, lastKeyGroup, keys,
                         namespaces, states);
-                restoredTimers = KeyedStateSerialization.readTimers(in, context.maxParallelism(), firstKeyGroup,
+                restoredTimers = TimerSerialization.readTimers(in, context.maxParallelism(), firstKeyGroup,
                         lastKeyGroup, keys, namespaces, restoredTimers);
             } catch (IOException e) {
                 throw new IllegalStateException("The keyed state of " + context.describe() + " cannot be restored: "

@@ -19,4 +19,10 @@ public interface StatefulOperator {
      * task thread between records; user functions that are {@code CheckpointListener}s hear of it.
      */
     default void notifyCheckpointComplete(long checkpointId) throws Exception {}
+
+    /**
+     * Releases the operator's state (its keyed state backend and the backend's local files), after
+     * {@code close}; called once, on the task thread, whether the task ended, failed or was cancelled.
+     */
+    default void disposeState() {}
 }

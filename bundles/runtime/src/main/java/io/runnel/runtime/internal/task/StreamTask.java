@@ -3,6 +3,7 @@ package io.runnel.runtime.internal.task;
 import io.runnel.api.functions.Collector;
 import io.runnel.runtime.internal.operators.OperatorServices;
 import io.runnel.runtime.internal.operators.OperatorSnapshot;
+import io.runnel.runtime.internal.operators.StatefulOperator;
 import io.runnel.runtime.internal.operators.StreamOperator;
 import io.runnel.runtime.internal.operators.TwoInputOperator;
 import io.runnel.runtime.internal.operators.UserFunctionException;
@@ -483,6 +484,13 @@ public final class StreamTask implements Runnable {
                 operator.close();
             } catch (Exception e) {
                 LOG.warn("Closing an operator of {} failed", description, e);
+            }
+            if (operator instanceof StatefulOperator stateful) {
+                try {
+                    stateful.disposeState();
+                } catch (RuntimeException e) {
+                    LOG.warn("Releasing the state of an operator of {} failed", description, e);
+                }
             }
         }
         if (reader != null) {
