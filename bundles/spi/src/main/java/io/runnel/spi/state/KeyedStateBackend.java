@@ -90,6 +90,15 @@ public interface KeyedStateBackend {
     Set<String> unclaimedRestoredStates();
 
     /**
+     * Whether this backend may answer a {@link SnapshotRequest#mayWriteNative() native-capable} request
+     * with a {@link NativeStateHandle}; only then does the runtime prepare directories for it. The
+     * default says no.
+     */
+    default boolean writesNativeCheckpoints() {
+        return false;
+    }
+
+    /**
      * The synchronous part of a snapshot, on the task thread: a consistent cut of the state as it is now.
      * Keep it short; the rest belongs in {@link KeyedStateSnapshot#materialize}.
      *
@@ -114,7 +123,12 @@ public interface KeyedStateBackend {
         throw new UnsupportedOperationException("This state backend has no native snapshot format");
     }
 
-    /** The checkpoint of that id completed; a backend with incremental checkpoints may build on it now. */
+    /**
+     * The checkpoint of that id completed; a backend with incremental checkpoints may build on it now.
+     * Shared files stay while a retained checkpoint names them, and retention keeps at least the latest
+     * completed checkpoint: a new checkpoint may name shared files of the latest checkpoint confirmed
+     * here, never of older ones.
+     */
     default void notifyCheckpointComplete(long checkpointId) {}
 
     /** The checkpoint of that id will not complete. */

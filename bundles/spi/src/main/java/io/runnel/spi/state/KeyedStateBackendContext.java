@@ -58,8 +58,8 @@ public interface KeyedStateBackendContext {
 
     /**
      * The job's shared-state directory of incremental checkpoints ({@code <checkpoint base>/<job>/shared/}),
-     * where restored {@link NativeStateHandle}s' shared files are; empty when the job's checkpoints are
-     * portable only.
+     * if the runtime knows it when it creates the backend; empty otherwise. What counts are the
+     * directories each {@link SnapshotRequest} and {@link NativeRestore} names.
      */
     Optional<Path> sharedStateDirectory();
 }

@@ -3,12 +3,15 @@ package io.runnel.runtime.internal.checkpoint;
 import io.runnel.api.stream.CheckpointConfig;
 import io.runnel.api.stream.CheckpointingMode;
 import io.runnel.api.types.TypeSerializer;
+import io.runnel.runtime.internal.operators.KeyedSnapshot;
 import io.runnel.runtime.internal.operators.OperatorSnapshot;
+import io.runnel.runtime.internal.operators.SnapshotDirectories;
 import io.runnel.runtime.internal.task.CheckpointType;
 import io.runnel.runtime.internal.task.InFlightRecords;
 import io.runnel.runtime.internal.task.StreamTask;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -138,6 +141,11 @@ public final class TaskSnapshots {
                         InFlightRecords inFlight) {
                     taken(current, task, id, null, snapshots, inFlight);
                 }
+
+                @Override
+                public SnapshotDirectories directoriesFor(long id) {
+                    return TaskSnapshots.this.directoriesFor(id);
+                }
             });
         }
         plans = byTask;
@@ -177,6 +185,20 @@ public final class TaskSnapshots {
             io.execute(() -> handOver(part)); // every task here has finished: their final states are the part
         }
         return true;
+    }
+
+    /**
+     * Where a checkpoint (not a savepoint) triggered here is written: its directory and the job's
+     * shared-state directory beside it, where keyed state backends may write incremental checkpoints.
+     */
+    synchronized SnapshotDirectories directoriesFor(long checkpointId) {
+        Part part = parts.get(checkpointId);
+        if (part == null || part.type != CheckpointType.CHECKPOINT || part.writer.isSavepoint()) {
+            return null;
+        }
+        Path directory = part.writer.directory();
+        Path job = directory.getParent();
+        return job == null ? null : new SnapshotDirectories(job.resolve(CheckpointStorage.SHARED_DIRECTORY), directory);
     }
 
     /** Whether a source task of the current attempt is still running, so a barrier can be started here. */
@@ -263,6 +285,15 @@ public final class TaskSnapshots {
         StateFile file = writer.newStateFile(uid, subtask);
         try (DataOutputStream out = new DataOutputStream(file)) {
             SubtaskStateCodec.write(snapshot, splits, inFlight, serializer, out);
+        }
+        // Keyed state of an incremental checkpoint names files of the shared directory: the handle
+        // carries them into the metadata, so retention keeps them while the checkpoint is retained.
+        if (snapshot != null && snapshot.keyed() instanceof KeyedSnapshot keyed && !keyed.sharedFiles().isEmpty()) {
+            if (writer.isSavepoint()) {
+                throw new IOException("the keyed state of " + uid + " was written as an incremental checkpoint into a"
+                        + " savepoint");
+            }
+            return file.handle().withSharedFiles(keyed.sharedFiles());
         }
         return file.handle();
     }

@@ -9,6 +9,7 @@ import io.runnel.runtime.internal.state.TimerSerialization;
 import io.runnel.spi.state.ChunkedBytes;
 import io.runnel.spi.state.KeyGroups;
 import io.runnel.spi.state.KeyedStateBackend;
+import io.runnel.spi.state.NativeRestore;
 import io.runnel.spi.state.PortableKeyedState;
 import io.runnel.spi.state.SnapshotRequest;
 import io.runnel.spi.state.SnapshotType;
@@ -16,6 +17,8 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -93,15 +96,50 @@ final class KeyedStateAndTimers {
      * the task thread; the backend's asynchronous part runs when the snapshot is written. A failure does
      * not fail the task: it is kept in the snapshot and fails the checkpoint.
      */
-    KeyedSnapshot snapshot(long checkpointId) {
+    KeyedSnapshot snapshot(long checkpointId, SnapshotDirectories directories) {
         try {
             ChunkedBytes timerBytes = new ChunkedBytes();
             TimerSerialization.writeTimers(timers, keys, namespaces, timerBytes);
-            return KeyedSnapshot.of(state.snapshot(SnapshotRequest.portable(checkpointId, SnapshotType.CHECKPOINT)),
-                    timerBytes);
+            if (directories == null || !state.writesNativeCheckpoints()) {
+                SnapshotType type = directories == null ? SnapshotType.SAVEPOINT : SnapshotType.CHECKPOINT;
+                return KeyedSnapshot.of(state.snapshot(SnapshotRequest.portable(checkpointId, type)), timerBytes);
+            }
+            String privateName = privateDirectoryName();
+            Path privateDirectory = Files.createDirectories(directories.checkpointDirectory().resolve(privateName));
+            Files.createDirectories(directories.sharedDirectory());
+            SnapshotRequest request = new SnapshotRequest(checkpointId, SnapshotType.CHECKPOINT,
+                    directories.sharedDirectory(), privateDirectory);
+            return KeyedSnapshot.of(state.snapshot(request), timerBytes, privateName);
         } catch (Exception e) {
             return KeyedSnapshot.failed(e);
         }
+    }
+
+    /** The private directory of this subtask's native state inside a checkpoint directory. */
+    private String privateDirectoryName() {
+        String owner = context.uid() != null ? context.uid() : context.name();
+        return "keyed-" + owner.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + context.subtaskIndex();
+    }
+
+    /**
+     * A native handle with the directories it resolves against.
+     *
+     * @throws IOException if it was written by another backend than the job uses now, or its checkpoint
+     *     directory is unknown
+     */
+    private NativeRestore nativeRestore(KeyedSnapshot.NativeSection section, Path checkpointDirectory) throws IOException {
+        String backend = context.stateBackend().name();
+        if (!section.handle().backend().equals(backend)) {
+            throw new IOException("it is an incremental checkpoint of the state backend '" + section.handle().backend()
+                    + "', but the job now uses '" + backend + "'. Only a savepoint moves state between backends: take"
+                    + " one with the old backend, then start from it");
+        }
+        if (checkpointDirectory == null || checkpointDirectory.getParent() == null) {
+            throw new IOException("it is an incremental checkpoint, but the checkpoint directory it belongs to is unknown");
+        }
+        return new NativeRestore(section.handle(),
+                checkpointDirectory.getParent().resolve(SnapshotDirectories.SHARED_DIRECTORY),
+                checkpointDirectory.resolve(section.privateDirectory()));
     }
 
     /** Releases the backend and deletes its local directory; called once, when the operator is done. */
@@ -133,11 +171,19 @@ final class KeyedStateAndTimers {
                     + e.getMessage(), e);
         }
         PortableKeyedState.Restored states = PortableKeyedState.Restored.empty();
+        List<NativeRestore> natives = new ArrayList<>();
+        Path checkpointDirectory = snapshot instanceof RestoredKeyed read ? read.checkpointDirectory() : null;
         KeyedTimers.Snapshot restoredTimers = null;
         for (InputStream part : parts) {
-            try (DataInputStream in = new DataInputStream(part)) {
-                states = PortableKeyedState.read(in, context.maxParallelism(), firstKeyGroup, lastKeyGroup, keys,
-                        namespaces, states);
+            try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(part))) {
+                in.mark(4);
+                if (in.readInt() == KeyedSnapshot.NATIVE_MAGIC) {
+                    natives.add(nativeRestore(KeyedSnapshot.readNative(in), checkpointDirectory));
+                } else {
+                    in.reset();
+                    states = PortableKeyedState.read(in, context.maxParallelism(), firstKeyGroup, lastKeyGroup, keys,
+                            namespaces, states);
+                }
                 restoredTimers = TimerSerialization.readTimers(in, context.maxParallelism(), firstKeyGroup,
                         lastKeyGroup, keys, namespaces, restoredTimers);
             } catch (IOException e) {
@@ -145,7 +191,19 @@ final class KeyedStateAndTimers {
                         + e.getMessage(), e);
             }
         }
-        state.restore(states);
+        if (natives.isEmpty()) {
+            state.restore(states);
+        } else if (!states.states().isEmpty()) {
+            throw new IllegalStateException("The keyed state of " + context.describe() + " mixes incremental and "
+                    + "portable snapshots of different subtasks; restore it from a savepoint");
+        } else {
+            try {
+                state.restoreNative(natives);
+            } catch (Exception e) {
+                throw new IllegalStateException("The state backend '" + context.stateBackend().name() + "' cannot restore "
+                        + "the keyed state of " + context.describe() + ": " + e.getMessage(), e);
+            }
+        }
         if (restoredTimers != null) {
             timers.restore(restoredTimers);
         }

@@ -86,6 +86,15 @@ public final class StreamTask implements Runnable {
         default void finalStateTaken(StreamTask task, List<byte[]> sourceSplits, List<OperatorSnapshot> snapshots) {}
 
         /**
+         * Where checkpoint {@code checkpointId} is written, so keyed state may go in its backend's native
+         * format; null for a savepoint or an unknown checkpoint (state is then portable). Called on the
+         * task's thread when the barrier arrives.
+         */
+        default io.runnel.runtime.internal.operators.SnapshotDirectories directoriesFor(long checkpointId) {
+            return null;
+        }
+
+        /**
          * A task with an input gate has completed its part of unaligned checkpoint
          * {@code checkpointId}: {@code snapshots} were taken when its first barrier arrived (the task
          * sent the barrier on right then), and {@code inFlight} holds the records that were before the
