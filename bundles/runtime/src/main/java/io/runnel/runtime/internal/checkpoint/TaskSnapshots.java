@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This JVM's part of a job's checkpoints: the tasks of a job that runs here, or one node's share of
@@ -38,6 +40,8 @@ import java.util.concurrent.ExecutorService;
  * hand over is ignored. Thread safety: all methods may be called from any thread.
  */
 public final class TaskSnapshots {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskSnapshots.class);
 
     /** Hears how this JVM's part of one checkpoint went. Called on an I/O or task thread, never under a lock. */
     public interface Receiver {
@@ -226,7 +230,8 @@ public final class TaskSnapshots {
             part = parts.get(id);
             plan = plans.get(task);
             if (attempt != tasks || part == null || plan == null) {
-                return; // an abandoned checkpoint, or a task of an earlier attempt
+                discard(snapshots); // an abandoned checkpoint, or a task of an earlier attempt
+                return;
             }
             part.snapshotted.add(task);
         }
@@ -235,6 +240,7 @@ public final class TaskSnapshots {
             try {
                 written = write(part.writer, plan, splits, snapshots, inFlight);
             } catch (Exception e) {
+                discard(snapshots); // those not written yet
                 fail(part, "the state of " + task.description() + " could not be written: " + e.getMessage(), true);
                 return;
             }
@@ -251,6 +257,25 @@ public final class TaskSnapshots {
                 handOver(part);
             }
         });
+    }
+
+    /**
+     * Lets the state backends release the keyed snapshots among {@code snapshots} that will never be
+     * written; those already written are left alone.
+     */
+    private static void discard(List<OperatorSnapshot> snapshots) {
+        if (snapshots == null) {
+            return;
+        }
+        for (OperatorSnapshot snapshot : snapshots) {
+            if (snapshot != null && snapshot.keyed() instanceof KeyedSnapshot keyed) {
+                try {
+                    keyed.discard();
+                } catch (RuntimeException e) {
+                    LOG.warn("A state backend failed to release an abandoned snapshot: {}", e.toString());
+                }
+            }
+        }
     }
 
     /** Files {@code written} under the part's operators. Holds the lock. */

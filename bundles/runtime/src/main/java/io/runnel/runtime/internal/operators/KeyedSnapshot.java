@@ -108,6 +108,18 @@ public final class KeyedSnapshot {
         return new SequenceInputStream(stateBytes().newInputStream(), timers.newInputStream());
     }
 
+    /**
+     * Releases what the backend's snapshot holds if it was never written (the checkpoint was abandoned
+     * first); afterwards the snapshot cannot be written. Safe to call more than once, and after it was
+     * written (then it does nothing).
+     */
+    public synchronized void discard() {
+        if (failure == null && stateBytes == null && state != null) {
+            failure = new IllegalStateException("the snapshot was discarded: its checkpoint was abandoned");
+            state.discard();
+        }
+    }
+
     /** Runs the backend's asynchronous part once and keeps its bytes (or its failure). */
     private synchronized ChunkedBytes stateBytes() throws IOException {
         if (failure == null && stateBytes == null) {

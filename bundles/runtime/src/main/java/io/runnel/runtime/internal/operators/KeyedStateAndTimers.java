@@ -101,6 +101,8 @@ final class KeyedStateAndTimers {
             ChunkedBytes timerBytes = new ChunkedBytes();
             TimerSerialization.writeTimers(timers, keys, namespaces, timerBytes);
             if (directories == null || !state.writesNativeCheckpoints()) {
+                // Without directories this is a savepoint, or state that must be portable anyway (the
+                // final state of a finished task, a harness's snapshot): the portable format either way.
                 SnapshotType type = directories == null ? SnapshotType.SAVEPOINT : SnapshotType.CHECKPOINT;
                 return KeyedSnapshot.of(state.snapshot(SnapshotRequest.portable(checkpointId, type)), timerBytes);
             }
