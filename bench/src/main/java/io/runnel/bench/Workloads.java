@@ -44,7 +44,7 @@ public final class Workloads {
     /** Runs a workload on Runnel's engine. */
     public static Run measure(String workload, long events, int parallelism) throws Exception {
         CountingSink sink = new CountingSink();
-        MapConnectorRegistry connectors = new MapConnectorRegistry()
+        MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory())
                 .withSource(Sources.COLLECTION, new CollectionSource())
                 .withSource(Sources.DATAGEN, new DatagenSource())
                 .withSink(CountingSink.NAME, sink);

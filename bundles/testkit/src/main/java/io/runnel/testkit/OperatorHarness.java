@@ -8,7 +8,10 @@ import io.runnel.runtime.internal.operators.OperatorSnapshot;
 import io.runnel.runtime.internal.operators.StatefulOperator;
 import io.runnel.runtime.internal.operators.StreamOperator;
 import io.runnel.runtime.internal.task.Output;
+import io.runnel.runtime.internal.state.StateBackendChoice;
 import io.runnel.runtime.internal.task.ProcessingTimers;
+import io.runnel.spi.state.StateBackendFactory;
+import io.runnel.state.heap.HeapStateBackendFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,6 +55,8 @@ abstract class OperatorHarness<I, O> implements AutoCloseable {
     private StatefulOperator stateful;
     private int restores;
     private long snapshots;
+    private StateBackendChoice stateBackend = new StateBackendChoice(HeapStateBackendFactory.NAME,
+            new HeapStateBackendFactory(), java.util.Map.of());
 
     /**
      * @param name the operator's name in error messages ({@code 'name' (1/1)})
@@ -137,6 +142,19 @@ abstract class OperatorHarness<I, O> implements AutoCloseable {
         watermarks.clear();
     }
 
+    /**
+     * Keeps the keyed state of the operator instances started from now on (the first, or the next one
+     * {@link #restore} makes) in another state backend than the heap; restoring a snapshot taken on
+     * one backend into another moves the state across, as a savepoint does.
+     *
+     * @param options the backend's options, without their {@code state.backend.<name>.} prefix
+     * @throws IllegalArgumentException if the backend refuses the options
+     */
+    public void useStateBackend(String name, StateBackendFactory factory, Map<String, String> options) {
+        factory.validateOptions(Map.copyOf(options));
+        this.stateBackend = new StateBackendChoice(name, factory, options);
+    }
+
     /** How many times the operator was snapshotted and restored into a fresh instance. */
     public int restores() {
         return restores;
@@ -181,7 +199,8 @@ abstract class OperatorHarness<I, O> implements AutoCloseable {
      */
     private void start(OperatorSnapshot restored) {
         timers = new ProcessingTimers(() -> processingTime);
-        operator = newOperator(new OperatorContext(name, 0, 1, MAX_PARALLELISM, keySelector), new Capture());
+        operator = newOperator(new OperatorContext(name, 0, 1, MAX_PARALLELISM, keySelector)
+                .withStateBackend(stateBackend), new Capture());
         if (!(operator instanceof StatefulOperator state)) {
             throw new IllegalStateException("A harness runs stateful operators only, but got " + operator.getClass().getName());
         }
@@ -206,6 +225,8 @@ abstract class OperatorHarness<I, O> implements AutoCloseable {
                 operator.close();
             } catch (Exception e) {
                 throw new IllegalStateException("Closing " + describe() + " failed: " + e.getMessage(), e);
+            } finally {
+                stateful.disposeState();
             }
             operator = null;
             stateful = null;

@@ -55,6 +55,11 @@ public final class ExecutionOptions {
     public static final String FAILURE_RATE_INTERVAL = "restart-strategy.failure-rate.failure-rate-interval";
     public static final String FAILURE_RATE_DELAY = "restart-strategy.failure-rate.delay";
 
+    /** The state backend of the job, by its service name; default: the node's, else {@code heap}. */
+    public static final String STATE_BACKEND_TYPE = "state.backend.type";
+    /** Prefix of a state backend's own options: {@code state.backend.<name>.<option>}. */
+    public static final String STATE_BACKEND_PREFIX = "state.backend.";
+
     /** Key prefixes reserved for Runnel's own options. */
     public static final List<String> PREFIXES = List.of("execution.", "state.", "restart-strategy.");
 
@@ -79,6 +84,7 @@ public final class ExecutionOptions {
         java.util.List<String> all = new java.util.ArrayList<>(CHECKPOINT_KEYS);
         all.addAll(RESTART_KEYS);
         all.addAll(SAVEPOINT_KEYS);
+        all.add(STATE_BACKEND_TYPE);
         return List.copyOf(all);
     }
 
@@ -90,10 +96,38 @@ public final class ExecutionOptions {
     static void checkKnown(Map<String, String> settings) {
         List<String> known = knownKeys();
         for (String key : settings.keySet()) {
-            if (isExecutionOption(key) && !known.contains(key)) {
+            if (isExecutionOption(key) && !known.contains(key) && !isStateBackendOption(key)) {
                 throw new IllegalArgumentException("Unknown option '" + key + "'. Known options: " + known);
             }
         }
+    }
+
+    /** Whether {@code key} has the shape of a backend option, {@code state.backend.<name>.<option>}. */
+    static boolean isStateBackendOption(String key) {
+        if (!key.startsWith(STATE_BACKEND_PREFIX) || key.equals(STATE_BACKEND_TYPE)) {
+            return false;
+        }
+        String rest = key.substring(STATE_BACKEND_PREFIX.length());
+        int dot = rest.indexOf('.');
+        return dot > 0 && dot < rest.length() - 1;
+    }
+
+    /**
+     * The state backend options among {@code settings}, by backend name, each without its
+     * {@code state.backend.<name>.} prefix; whether a backend knows them is its own business, checked
+     * when the job is submitted.
+     */
+    public static Map<String, Map<String, String>> stateBackendOptions(Map<String, String> settings) {
+        Map<String, Map<String, String>> byBackend = new java.util.TreeMap<>();
+        settings.forEach((key, value) -> {
+            if (isStateBackendOption(key)) {
+                String rest = key.substring(STATE_BACKEND_PREFIX.length());
+                int dot = rest.indexOf('.');
+                byBackend.computeIfAbsent(rest.substring(0, dot), name -> new java.util.TreeMap<>())
+                        .put(rest.substring(dot + 1), value);
+            }
+        });
+        return byBackend;
     }
 
     /**

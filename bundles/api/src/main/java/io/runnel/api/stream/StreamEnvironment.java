@@ -64,8 +64,20 @@ public interface StreamEnvironment {
     SavepointRestore getSavepointRestore();
 
     /**
+     * Keeps the job's keyed state in the state backend registered under {@code name} ({@code heap},
+     * {@code rocksdb}, ...) instead of the node's default. The backend is looked up, and checks
+     * {@code options}, when the job is submitted; an unknown name fails the submission.
+     *
+     * @param options the backend's options without their {@code state.backend.<name>.} prefix
+     */
+    StreamEnvironment setStateBackend(String name, java.util.Map<String, String> options);
+
+    /** The state backend chosen for the next job, or null for the node's default. */
+    String getStateBackend();
+
+    /**
      * Applies the options of {@link ExecutionOptions} found among {@code settings} (checkpointing,
-     * restart strategy, savepoint to start from). Keys outside {@link ExecutionOptions#PREFIXES} are
+     * restart strategy, savepoint to start from, state backend). Keys outside {@link ExecutionOptions#PREFIXES} are
      * ignored, so a job's own parameters may be passed along.
      *
      * @throws IllegalArgumentException naming an unknown option, or a key and its bad value
@@ -85,6 +97,26 @@ public interface StreamEnvironment {
         } else if (ignoreUnclaimed != null) {
             throw new IllegalArgumentException(ExecutionOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE + " is set, but "
                     + ExecutionOptions.SAVEPOINT_PATH + " is not: there is no savepoint to restore from");
+        }
+        java.util.Map<String, java.util.Map<String, String>> backendOptions = ExecutionOptions.stateBackendOptions(settings);
+        String backend = settings.get(ExecutionOptions.STATE_BACKEND_TYPE);
+        if (backend != null) {
+            String name = backend.trim();
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException(ExecutionOptions.STATE_BACKEND_TYPE + " is empty: name a state backend,"
+                        + " e.g. heap or rocksdb");
+            }
+            java.util.Set<String> others = new java.util.TreeSet<>(backendOptions.keySet());
+            others.remove(name);
+            if (!others.isEmpty()) {
+                throw new IllegalArgumentException("Options of the state backend(s) " + others + " are set, but "
+                        + ExecutionOptions.STATE_BACKEND_TYPE + " is '" + name + "': remove them, or set the options as "
+                        + ExecutionOptions.STATE_BACKEND_PREFIX + name + ".<option>");
+            }
+            setStateBackend(name, backendOptions.getOrDefault(name, java.util.Map.of()));
+        } else if (!backendOptions.isEmpty()) {
+            throw new IllegalArgumentException("Options of the state backend(s) " + backendOptions.keySet() + " are set, but "
+                    + ExecutionOptions.STATE_BACKEND_TYPE + " is not: set it to the backend the options are for");
         }
         return this;
     }

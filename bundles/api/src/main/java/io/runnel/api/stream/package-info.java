@@ -6,7 +6,7 @@
  * {@link io.runnel.api.functions}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.runnel.api.stream;
 
 import org.osgi.annotation.bundle.Export;

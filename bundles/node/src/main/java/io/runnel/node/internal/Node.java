@@ -97,9 +97,10 @@ public final class Node {
             delete(admin, JOBMANAGER_PID);
         }
         if (configuration.roles().contains(NodeRole.TASKMANAGER)) {
-            update(admin, TASKMANAGER_PID, Map.of(
-                    RunnelOptions.TASK_SLOTS.key(), configuration.taskSlots(Runtime.getRuntime().availableProcessors()),
-                    "node.data-dir", configuration.dataDir(home).toString()));
+            Map<String, Object> taskManager = new java.util.LinkedHashMap<>(configuration.stateBackendProperties());
+            taskManager.put(RunnelOptions.TASK_SLOTS.key(), configuration.taskSlots(Runtime.getRuntime().availableProcessors()));
+            taskManager.put("node.data-dir", configuration.dataDir(home).toString());
+            update(admin, TASKMANAGER_PID, taskManager);
         } else {
             delete(admin, TASKMANAGER_PID);
         }

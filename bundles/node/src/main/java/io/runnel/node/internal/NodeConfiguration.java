@@ -61,6 +61,12 @@ final class NodeConfiguration {
         for (Map.Entry<String, Object> entry : raw.entrySet()) {
             String key = entry.getKey();
             ConfigOption option = known.get(key);
+            if (option == null && RunnelOptions.isStateBackendOption(key)) {
+                if (entry.getValue() != null) {
+                    typed.put(key, String.valueOf(entry.getValue()));
+                }
+                continue;
+            }
             if (option == null) {
                 problems.add("unknown key '" + key + "' in " + origin.get(key) + suggestion(key, known.keySet()));
                 continue;
@@ -118,6 +124,20 @@ final class NodeConfiguration {
 
     int taskSlots(int cores) {
         return (Integer) values.getOrDefault(RunnelOptions.TASK_SLOTS.key(), Math.max(1, cores));
+    }
+
+    /**
+     * The node's state backend settings for the TaskManager configuration: {@code state.backend.type}
+     * (if set) and every {@code state.backend.<name>.<option>}.
+     */
+    Map<String, Object> stateBackendProperties() {
+        Map<String, Object> props = new LinkedHashMap<>();
+        values.forEach((key, value) -> {
+            if (key.equals(RunnelOptions.STATE_BACKEND_TYPE.key()) || RunnelOptions.isStateBackendOption(key)) {
+                props.put(key, value);
+            }
+        });
+        return props;
     }
 
     /** Properties of the cluster member component. */

@@ -68,10 +68,36 @@ final class RunnelOptions {
     static final ConfigOption TASK_SLOTS = new ConfigOption("taskmanager.numberOfTaskSlots", "one per CPU core",
             "Task slots a TaskManager node offers.", ConfigOption.integer(1, 4096));
 
+    static final ConfigOption STATE_BACKEND_TYPE = new ConfigOption("state.backend.type", "heap",
+            "State backend of jobs that name none, by its service name (heap, rocksdb).", raw -> {
+                String text = ((String) ConfigOption.text(raw)).trim();
+                if (!text.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
+                    throw new IllegalArgumentException("expected the name of a state backend, e.g. heap or rocksdb");
+                }
+                return text;
+            });
+
+    /**
+     * Keys {@code state.backend.<name>.<option>}: options of a state backend, kept as text. The node cannot
+     * check them (backends come and go with their bundles); the backend does, when a job using it is
+     * submitted.
+     */
+    static final String STATE_BACKEND_OPTION_PREFIX = "state.backend.";
+
     static final List<ConfigOption> ALL = List.of(NODE_ID, NODE_ROLE, NODE_DATA_DIR, HA_STORAGE_DIR, CLUSTER_NAME, CLUSTER_BIND_HOST,
-            CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_HEARTBEAT_TIMEOUT, TASK_SLOTS);
+            CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_HEARTBEAT_TIMEOUT, TASK_SLOTS, STATE_BACKEND_TYPE);
 
     private RunnelOptions() {}
+
+    /** Whether {@code key} is a state backend's option, {@code state.backend.<name>.<option>}. */
+    static boolean isStateBackendOption(String key) {
+        if (!key.startsWith(STATE_BACKEND_OPTION_PREFIX) || key.equals(STATE_BACKEND_TYPE.key())) {
+            return false;
+        }
+        String rest = key.substring(STATE_BACKEND_OPTION_PREFIX.length());
+        int dot = rest.indexOf('.');
+        return dot > 0 && dot < rest.length() - 1;
+    }
 
     static Map<String, ConfigOption> byKey() {
         Map<String, ConfigOption> map = new LinkedHashMap<>();

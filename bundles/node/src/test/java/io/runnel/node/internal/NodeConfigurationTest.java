@@ -107,6 +107,33 @@ class NodeConfigurationTest {
         }
     }
 
+    @Test
+    void theStateBackendDefaultAndBackendOptionsGoToTheTaskManagerAndABadNameIsRefused() throws Exception {
+        int port = freePort();
+        Path yaml = write("""
+                state:
+                  backend:
+                    type: rocksdb
+                    rocksdb:
+                      block-cache: 64mb
+                """);
+        NodeConfiguration configuration = NodeConfiguration.load(yaml, Map.of("cluster.port", Integer.toString(port)),
+                home);
+        assertThat(configuration.stateBackendProperties())
+                .containsEntry("state.backend.type", "rocksdb")
+                .containsEntry("state.backend.rocksdb.block-cache", "64mb")
+                .hasSize(2);
+        assertThat(NodeConfiguration.load(home.resolve("missing.yaml"), Map.of("cluster.port", Integer.toString(port)),
+                home).stateBackendProperties()).as("no default written: the runtime's is heap").isEmpty();
+
+        assertThatThrownBy(() -> NodeConfiguration.load(home.resolve("missing.yaml"),
+                Map.of("cluster.port", Integer.toString(port), "state.backend.type", "rocks db", "state.backend.oops", "1"),
+                home))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("state.backend.type: 'rocks db'")
+                .hasMessageContaining("unknown key 'state.backend.oops'");
+    }
+
     private Path write(String yaml) throws IOException {
         Path file = home.resolve("runnel.yaml");
         Files.writeString(file, yaml);

@@ -14,7 +14,7 @@ final class Jobs {
     private Jobs() {}
 
     static MapConnectorRegistry builtInConnectors() {
-        return new MapConnectorRegistry()
+        return new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory())
                 .withSource("collection", new CollectionSource())
                 .withSource("datagen", new DatagenSource())
                 .withSource("file", new FileSource())

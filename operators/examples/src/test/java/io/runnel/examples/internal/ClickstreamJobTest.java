@@ -39,7 +39,7 @@ class ClickstreamJobTest {
     @ValueSource(ints = {1, 2, 4})
     void windowsAndSessionsMatchAPlainComputation(int parallelism) throws Exception {
         Queue<Object> printed = new ConcurrentLinkedQueue<>();
-        MapConnectorRegistry connectors = new MapConnectorRegistry()
+        MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory())
                 .withSource("datagen", new DatagenSource())
                 .withSink("print", new CollectingPrint(printed))
                 .withSink("file", new FileSink());
@@ -69,7 +69,7 @@ class ClickstreamJobTest {
 
     @Test
     void badParametersAreNamed() {
-        LocalStreamEnvironment env = new LocalStreamEnvironment(new MapConnectorRegistry(), 1);
+        LocalStreamEnvironment env = new LocalStreamEnvironment(new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory()), 1);
         assertThatThrownBy(() -> new ClickstreamJob().build(env, Map.of("evnts", "5")))
                 .hasMessageContaining("unknown parameter(s) [evnts]").hasMessageContaining("[events, output, rate]");
         assertThatThrownBy(() -> new ClickstreamJob().build(env, Map.of("events", "-3")))

@@ -369,10 +369,23 @@ public final class CheckpointCoordinator {
         LOG.info("Job '{}' completed {} in {} ms ({} operator(s) with state) at {}", jobName, checkpoint.describe(), millis,
                 operators.size(), completed.directory());
         if (checkpoint.type == CheckpointType.CHECKPOINT) {
-            storage.retainLogging(config.getNumRetained(), jobName);
+            storage.retainLogging(config.getNumRetained(), pendingSharedFiles(), jobName);
         }
         participants.completed(checkpoint.id);
         checkpoint.result.complete(completed);
+    }
+
+    /** The shared state files named by state acknowledged for checkpoints still in progress: retention keeps them. */
+    private synchronized Set<String> pendingSharedFiles() {
+        Set<String> shared = new HashSet<>();
+        for (Pending checkpoint : pending.values()) {
+            for (OperatorState operator : checkpoint.operators.values()) {
+                for (StateHandle handle : operator.subtaskStates().values()) {
+                    shared.addAll(handle.sharedFiles());
+                }
+            }
+        }
+        return shared;
     }
 
     private void timedOut(Pending checkpoint) {

@@ -22,7 +22,8 @@ import java.util.TreeMap;
  */
 public final class CheckpointMessages {
 
-    private static final int FORMAT = 1;
+    /** 2: acknowledgements name the shared state files of each state file. */
+    private static final int FORMAT = 2;
 
     private CheckpointMessages() {}
 
@@ -80,6 +81,10 @@ public final class CheckpointMessages {
                         out.writeUTF(state.getValue().fileName());
                         out.writeLong(state.getValue().size());
                         out.writeInt(state.getValue().crc32c());
+                        out.writeInt(state.getValue().sharedFiles().size());
+                        for (String shared : state.getValue().sharedFiles()) {
+                            out.writeUTF(shared);
+                        }
                     }
                 }
             });
@@ -98,7 +103,14 @@ public final class CheckpointMessages {
                     Map<Integer, StateHandle> states = new TreeMap<>();
                     for (int s = in.readInt(); s > 0; s--) {
                         int subtask = in.readInt();
-                        states.put(subtask, new StateHandle(in.readUTF(), in.readLong(), in.readInt()));
+                        String fileName = in.readUTF();
+                        long size = in.readLong();
+                        int crc32c = in.readInt();
+                        List<String> shared = new ArrayList<>();
+                        for (int f = in.readInt(); f > 0; f--) {
+                            shared.add(in.readUTF());
+                        }
+                        states.put(subtask, new StateHandle(fileName, size, crc32c, shared));
                     }
                     operators.add(new OperatorState(uid, parallelism, maxParallelism, states));
                 }

@@ -24,7 +24,7 @@ public record CheckpointMetadata(int formatVersion, String jobId, long checkpoin
         long leaderEpoch, boolean savepoint, List<OperatorState> operators) {
 
     /** The format version this code writes. Readers accept this version and every older one. */
-    public static final int CURRENT_FORMAT_VERSION = 1;
+    public static final int CURRENT_FORMAT_VERSION = 2;
 
     public CheckpointMetadata {
         if (formatVersion < 1) {
@@ -43,6 +43,17 @@ public record CheckpointMetadata(int formatVersion, String jobId, long checkpoin
             if (!uids.add(operator.operatorUid())) {
                 throw new IllegalArgumentException("Operator uid " + operator.operatorUid()
                         + " appears twice in checkpoint " + checkpointId);
+            }
+        }
+        if (savepoint) {
+            for (OperatorState operator : operators) {
+                for (StateHandle handle : operator.subtaskStates().values()) {
+                    if (!handle.sharedFiles().isEmpty()) {
+                        throw new IllegalArgumentException("A savepoint must hold all its state itself, but state file "
+                                + handle.fileName() + " of operator " + operator.operatorUid() + " names shared files "
+                                + handle.sharedFiles());
+                    }
+                }
             }
         }
     }

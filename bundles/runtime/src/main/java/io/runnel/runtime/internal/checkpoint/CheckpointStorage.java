@@ -6,15 +6,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The checkpoints of one job on disk, laid out as {@code <baseDirectory>/<jobId>/chk-<checkpointId>/},
- * plus savepoints in directories the user picks. A checkpoint counts as completed once its
+ * plus the job's shared-state directory {@code <baseDirectory>/<jobId>/shared/}, where state backends
+ * with incremental checkpoints put files that several checkpoints use, plus savepoints in directories
+ * the user picks. A checkpoint counts as completed once its
  * {@code _metadata} exists and is valid; recovery uses only such checkpoints, falling back past
  * damaged ones.
  *
@@ -32,6 +37,8 @@ public final class CheckpointStorage {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStorage.class);
     static final String CHECKPOINT_PREFIX = "chk-";
+    /** The name of the job's shared-state directory, beside its checkpoint directories. */
+    public static final String SHARED_DIRECTORY = io.runnel.runtime.internal.operators.SnapshotDirectories.SHARED_DIRECTORY;
 
     private final String jobId;
     private final Path jobDirectory;
@@ -55,6 +62,15 @@ public final class CheckpointStorage {
     /** The directory holding this job's checkpoints. */
     public Path jobDirectory() {
         return jobDirectory;
+    }
+
+    /**
+     * The job's shared-state directory: files of incremental checkpoints, named by the {@link
+     * StateHandle#sharedFiles()} of the checkpoints that use them; created by the first backend that
+     * writes there.
+     */
+    public Path sharedDirectory() {
+        return jobDirectory.resolve(SHARED_DIRECTORY);
     }
 
     /** Where checkpoint {@code checkpointId} is (or would be) stored. */
@@ -193,6 +209,23 @@ public final class CheckpointStorage {
      * @return the ids of the checkpoints deleted
      */
     public List<Long> retain(int count) throws IOException {
+        return retain(count, Set.of());
+    }
+
+    /**
+     * {@link #retain(int)}, which also deletes the shared state files only the deleted checkpoints
+     * named: a shared file goes once no retained checkpoint's metadata names it and no checkpoint in
+     * progress has acknowledged state naming it ({@code inProgress}). The counts are taken afresh from
+     * the retained checkpoints' {@code _metadata} every time, so they survive a restart of the
+     * JobManager. Shared files are deleted before the checkpoint directories naming them, so a crash
+     * in between leaves a subsumed checkpoint that recovery skips (its shared files are gone) and the
+     * next retention deletes. Files in the shared directory that no completed checkpoint ever named
+     * (uploads of a checkpoint that failed) stay until {@link #discardAll}.
+     *
+     * @param inProgress the shared files named by state acknowledged for checkpoints still in progress
+     * @return the ids of the checkpoints deleted
+     */
+    public List<Long> retain(int count, Set<String> inProgress) throws IOException {
         if (count < 1) {
             throw new IllegalArgumentException(io.runnel.api.stream.ExecutionOptions.CHECKPOINTS_NUM_RETAINED + " must be at least 1, was " + count);
         }
@@ -202,13 +235,23 @@ public final class CheckpointStorage {
             return List.of();
         }
         long newestCompleted = completed.get(0);
-        List<Long> deleted = new ArrayList<>();
+        List<Long> toDelete = new ArrayList<>();
+        Set<String> stillNamed = new HashSet<>(inProgress);
+        Set<String> candidates = new TreeSet<>();
         for (long id : ids) {
             boolean isCompleted = completed.contains(id);
             boolean keep = isCompleted ? completed.indexOf(id) < count : id > newestCompleted;
-            if (keep) {
-                continue;
+            Set<String> shared = isCompleted ? sharedFilesOf(id) : Set.of();
+            (keep ? stillNamed : candidates).addAll(shared);
+            if (!keep) {
+                toDelete.add(id);
             }
+        }
+        candidates.removeAll(stillNamed);
+        deleteSharedFiles(candidates);
+        List<Long> deleted = new ArrayList<>();
+        for (long id : toDelete) {
+            boolean isCompleted = completed.contains(id);
             Path directory = checkpointDirectory(id);
             try {
                 DurableFiles.deleteCheckpointDirectory(directory);
@@ -223,10 +266,58 @@ public final class CheckpointStorage {
         return deleted;
     }
 
+    /** The shared files named by a completed checkpoint's metadata; none if it cannot be read. */
+    private Set<String> sharedFilesOf(long id) {
+        try {
+            Set<String> shared = new HashSet<>();
+            for (StateHandle handle : CompletedCheckpoint.load(checkpointDirectory(id)).metadata().stateHandles()) {
+                shared.addAll(handle.sharedFiles());
+            }
+            return shared;
+        } catch (IOException e) {
+            return Set.of();
+        }
+    }
+
+    /** Deletes shared files (a missing one is fine), then directories of the shared directory left empty. */
+    private void deleteSharedFiles(Set<String> files) {
+        Path shared = sharedDirectory();
+        for (String name : files) {
+            Path file = shared.resolve(name).normalize();
+            if (!file.startsWith(shared)) {
+                LOG.warn("Not deleting shared state file {}: it lies outside {}", name, shared);
+                continue;
+            }
+            try {
+                Files.deleteIfExists(file);
+                LOG.debug("Deleted shared state file {}: no retained checkpoint uses it", file);
+                for (Path parent = file.getParent(); parent != null && !parent.equals(shared); parent = parent.getParent()) {
+                    try (var rest = Files.list(parent)) {
+                        if (rest.findAny().isPresent()) {
+                            break;
+                        }
+                    }
+                    Files.deleteIfExists(parent);
+                }
+            } catch (IOException e) {
+                LOG.warn("Cannot delete shared state file {} ({}); it stays until the job's checkpoints are discarded",
+                        file, e.toString());
+            }
+        }
+        if (!files.isEmpty() && Files.isDirectory(shared)) {
+            DurableFiles.fsyncDirectory(shared);
+        }
+    }
+
     /** {@link #retain}, logging instead of throwing: a checkpoint that could not be deleted is tried again next time. */
     public void retainLogging(int count, String jobName) {
+        retainLogging(count, Set.of(), jobName);
+    }
+
+    /** {@link #retain(int, Set)}, logging instead of throwing. */
+    public void retainLogging(int count, Set<String> inProgress, String jobName) {
         try {
-            retain(count);
+            retain(count, inProgress);
         } catch (IOException e) {
             LOG.warn("Job '{}': deleting checkpoints beyond the {} retained failed: {}", jobName, count, e.toString());
         }
@@ -242,13 +333,17 @@ public final class CheckpointStorage {
     }
 
     /**
-     * Deletes every checkpoint of the job, complete or not, and then the job's directory if nothing
-     * else is in it: what a cancelled or finished job does unless it retains its checkpoints.
-     * Savepoints live elsewhere and are never touched.
+     * Deletes every checkpoint of the job, complete or not, and the shared-state directory with every
+     * file in it, and then the job's directory if nothing else is in it: what a cancelled or finished
+     * job does unless it retains its checkpoints. Savepoints live elsewhere (and never use shared
+     * files) and are never touched.
      */
     public void discardAll() throws IOException {
         for (long id : checkpointIdsNewestFirst()) {
             DurableFiles.deleteCheckpointDirectory(checkpointDirectory(id));
+        }
+        if (Files.exists(sharedDirectory())) {
+            DurableFiles.deleteRecursively(sharedDirectory());
         }
         try (var rest = Files.list(jobDirectory)) {
             if (rest.findAny().isEmpty()) {

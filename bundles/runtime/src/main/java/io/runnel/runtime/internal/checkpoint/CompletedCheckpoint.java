@@ -79,6 +79,15 @@ public final class CompletedCheckpoint {
     }
 
     /**
+     * The job's shared-state directory this checkpoint's shared files are in: {@code shared/} beside the
+     * checkpoint's own directory ({@code <job>/chk-<n>}).
+     */
+    public Path sharedDirectory() {
+        Path parent = directory.getParent();
+        return (parent != null ? parent : directory).resolve(CheckpointStorage.SHARED_DIRECTORY);
+    }
+
+    /**
      * Reads every state file through to its end, so a missing file, a wrong size or a wrong checksum
      * is found now rather than halfway through a restore.
      *
@@ -87,6 +96,13 @@ public final class CompletedCheckpoint {
     void verifyStateFiles() throws IOException {
         byte[] scratch = new byte[64 * 1024];
         for (StateHandle handle : metadata.stateHandles()) {
+            for (String shared : handle.sharedFiles()) {
+                Path file = sharedDirectory().resolve(shared);
+                if (!Files.isRegularFile(file)) {
+                    throw new InvalidCheckpointException(file, "Shared state file " + shared + " that " + handle.fileName()
+                            + " in " + directory + " needs is missing from " + sharedDirectory());
+                }
+            }
             Path file = directory.resolve(handle.fileName());
             if (!Files.isRegularFile(file)) {
                 throw new InvalidCheckpointException(file, "State file " + handle.fileName() + " in " + directory

@@ -22,7 +22,7 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * int     magic 0x524E434B ("RNCK")
- * int     format version (1)
+ * int     format version (2; version 1 is still read)
  * string  job id
  * long    checkpoint id
  * long    trigger timestamp (ms since the epoch)
@@ -37,6 +37,8 @@ import java.util.zip.CRC32C;
  *     string  state file name (relative to the directory holding _metadata)
  *     long    state file size in bytes
  *     int     state file CRC32C
+ *     int     number of shared files it needs (version 2 on), then per file:
+ *       string  path relative to the job's shared-state directory ({@code <job>/shared/})
  * int     CRC32C of every byte before it
  * </pre>
  *
@@ -83,6 +85,10 @@ final class MetadataFormat {
                     writeString(out, handle.fileName());
                     out.writeLong(handle.size());
                     out.writeInt(handle.crc32c());
+                    out.writeInt(handle.sharedFiles().size());
+                    for (String shared : handle.sharedFiles()) {
+                        writeString(out, shared);
+                    }
                 }
             }
             CRC32C crc = new CRC32C();
@@ -157,7 +163,14 @@ final class MetadataFormat {
                 String fileName = readString(in, source, "state file name");
                 long size = in.readLong();
                 int crc32c = in.readInt();
-                states.put(subtask, construct(source, () -> new StateHandle(fileName, size, crc32c)));
+                List<String> shared = new ArrayList<>();
+                if (version >= 2) {
+                    int sharedCount = readCount(in, source, "shared files of " + fileName);
+                    for (int k = 0; k < sharedCount; k++) {
+                        shared.add(readString(in, source, "shared file name"));
+                    }
+                }
+                states.put(subtask, construct(source, () -> new StateHandle(fileName, size, crc32c, shared)));
             }
             operators.add(construct(source, () -> new OperatorState(uid, parallelism, maxParallelism, states)));
         }

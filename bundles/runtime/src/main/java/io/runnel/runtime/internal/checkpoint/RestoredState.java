@@ -67,7 +67,7 @@ public final class RestoredState {
                 StateHandle handle = operator.subtaskStates().get(old);
                 files.add(handle == null ? null : new java.io.BufferedInputStream(checkpoint.openState(handle), 64 * 1024));
             }
-            return SubtaskStateCodec.read(files, subtask, parallelism, elements);
+            return SubtaskStateCodec.read(files, subtask, parallelism, elements, checkpoint.directory());
         } catch (IOException e) {
             throw new IOException("Cannot restore operator '" + operatorUid + "' from " + checkpoint.directory() + ": "
                     + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.runnel.runtime.internal.checkpoint;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -11,10 +12,26 @@ import java.util.Objects;
  *     directory can be moved or copied as a whole)
  * @param size the file's length in bytes
  * @param crc32c the CRC32C of the file's whole content
+ * @param sharedFiles the files of the job's shared-state directory this state also needs (an incremental
+ *     checkpoint of a state backend), relative to that directory; empty for most state. Retention
+ *     keeps a shared file while a retained checkpoint's handle names it.
  */
-public record StateHandle(String fileName, long size, int crc32c) {
+public record StateHandle(String fileName, long size, int crc32c, List<String> sharedFiles) {
+
+    /** A state file needing no shared files. */
+    public StateHandle(String fileName, long size, int crc32c) {
+        this(fileName, size, crc32c, List.of());
+    }
 
     public StateHandle {
+        sharedFiles = List.copyOf(sharedFiles);
+        for (String shared : sharedFiles) {
+            if (shared.isEmpty() || shared.startsWith("/") || shared.indexOf('\\') >= 0
+                    || List.of(shared.split("/")).contains("..") || List.of(shared.split("/")).contains(".")) {
+                throw new IllegalArgumentException("A shared state file must be a relative path inside the shared"
+                        + " directory, was '" + shared + "'");
+            }
+        }
         Objects.requireNonNull(fileName, "fileName");
         if (fileName.isEmpty() || fileName.equals(".") || fileName.equals("..") || fileName.indexOf('/') >= 0
                 || fileName.indexOf('\\') >= 0) {
@@ -24,6 +41,11 @@ public record StateHandle(String fileName, long size, int crc32c) {
         if (size < 0) {
             throw new IllegalArgumentException("State file " + fileName + " cannot have a negative size: " + size);
         }
+    }
+
+    /** This handle, also needing {@code shared} files of the shared-state directory. */
+    public StateHandle withSharedFiles(List<String> shared) {
+        return new StateHandle(fileName, size, crc32c, shared);
     }
 
     /** The checksum as eight hex digits, the way error messages and the README show it. */

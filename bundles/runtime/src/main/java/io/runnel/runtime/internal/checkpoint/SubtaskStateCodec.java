@@ -153,14 +153,23 @@ public final class SubtaskStateCodec {
         }
     }
 
+    /** {@link #read(List, int, int, TypeSerializer, java.nio.file.Path)} of files from no particular checkpoint directory. */
+    public static Restored read(List<InputStream> oldSubtasks, int subtask, int parallelism, TypeSerializer<Object> elements)
+            throws IOException {
+        return read(oldSubtasks, subtask, parallelism, elements, null);
+    }
+
     /**
      * The state of subtask {@code subtask} of {@code parallelism}, from the state files of all
      * subtasks of the earlier run (in their subtask order; an absent file is a subtask without state).
      *
      * @throws IOException if a file is not subtask state of a known format, or holds in-flight records
      *     and {@code parallelism} differs from the number of old subtasks
+     * @param checkpointDirectory the checkpoint the files belong to, against which incremental keyed state
+     *     resolves its files; null if unknown
      */
-    public static Restored read(List<InputStream> oldSubtasks, int subtask, int parallelism, TypeSerializer<Object> elements)
+    public static Restored read(List<InputStream> oldSubtasks, int subtask, int parallelism, TypeSerializer<Object> elements,
+            java.nio.file.Path checkpointDirectory)
             throws IOException {
         InFlightRecords inFlight = null;
         int oldSubtask = -1;
@@ -241,7 +250,7 @@ public final class SubtaskStateCodec {
             withoutSplits.remove(SPLITS);
             mine = new OperatorStateSnapshot(withoutSplits, mine.unionLists(), mine.broadcastMaps());
         }
-        OperatorSnapshot snapshot = new OperatorSnapshot(keyedParts.isEmpty() ? null : new RestoredKeyed(keyedParts),
+        OperatorSnapshot snapshot = new OperatorSnapshot(keyedParts.isEmpty() ? null : new RestoredKeyed(keyedParts, checkpointDirectory),
                 anyOperatorState ? mine : null);
         return new Restored(snapshot, splits, inFlight);
     }

@@ -3,12 +3,15 @@ package io.runnel.runtime.internal.checkpoint;
 import io.runnel.api.stream.CheckpointConfig;
 import io.runnel.api.stream.CheckpointingMode;
 import io.runnel.api.types.TypeSerializer;
+import io.runnel.runtime.internal.operators.KeyedSnapshot;
 import io.runnel.runtime.internal.operators.OperatorSnapshot;
+import io.runnel.runtime.internal.operators.SnapshotDirectories;
 import io.runnel.runtime.internal.task.CheckpointType;
 import io.runnel.runtime.internal.task.InFlightRecords;
 import io.runnel.runtime.internal.task.StreamTask;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This JVM's part of a job's checkpoints: the tasks of a job that runs here, or one node's share of
@@ -35,6 +40,8 @@ import java.util.concurrent.ExecutorService;
  * hand over is ignored. Thread safety: all methods may be called from any thread.
  */
 public final class TaskSnapshots {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskSnapshots.class);
 
     /** Hears how this JVM's part of one checkpoint went. Called on an I/O or task thread, never under a lock. */
     public interface Receiver {
@@ -138,6 +145,11 @@ public final class TaskSnapshots {
                         InFlightRecords inFlight) {
                     taken(current, task, id, null, snapshots, inFlight);
                 }
+
+                @Override
+                public SnapshotDirectories directoriesFor(long id) {
+                    return TaskSnapshots.this.directoriesFor(id);
+                }
             });
         }
         plans = byTask;
@@ -179,6 +191,20 @@ public final class TaskSnapshots {
         return true;
     }
 
+    /**
+     * Where a checkpoint (not a savepoint) triggered here is written: its directory and the job's
+     * shared-state directory beside it, where keyed state backends may write incremental checkpoints.
+     */
+    synchronized SnapshotDirectories directoriesFor(long checkpointId) {
+        Part part = parts.get(checkpointId);
+        if (part == null || part.type != CheckpointType.CHECKPOINT || part.writer.isSavepoint()) {
+            return null;
+        }
+        Path directory = part.writer.directory();
+        Path job = directory.getParent();
+        return job == null ? null : new SnapshotDirectories(job.resolve(CheckpointStorage.SHARED_DIRECTORY), directory);
+    }
+
     /** Whether a source task of the current attempt is still running, so a barrier can be started here. */
     public synchronized boolean anySourceRunning() {
         for (TaskCheckpointPlan plan : tasks) {
@@ -204,7 +230,8 @@ public final class TaskSnapshots {
             part = parts.get(id);
             plan = plans.get(task);
             if (attempt != tasks || part == null || plan == null) {
-                return; // an abandoned checkpoint, or a task of an earlier attempt
+                discard(snapshots); // an abandoned checkpoint, or a task of an earlier attempt
+                return;
             }
             part.snapshotted.add(task);
         }
@@ -213,6 +240,7 @@ public final class TaskSnapshots {
             try {
                 written = write(part.writer, plan, splits, snapshots, inFlight);
             } catch (Exception e) {
+                discard(snapshots); // those not written yet
                 fail(part, "the state of " + task.description() + " could not be written: " + e.getMessage(), true);
                 return;
             }
@@ -229,6 +257,25 @@ public final class TaskSnapshots {
                 handOver(part);
             }
         });
+    }
+
+    /**
+     * Lets the state backends release the keyed snapshots among {@code snapshots} that will never be
+     * written; those already written are left alone.
+     */
+    private static void discard(List<OperatorSnapshot> snapshots) {
+        if (snapshots == null) {
+            return;
+        }
+        for (OperatorSnapshot snapshot : snapshots) {
+            if (snapshot != null && snapshot.keyed() instanceof KeyedSnapshot keyed) {
+                try {
+                    keyed.discard();
+                } catch (RuntimeException e) {
+                    LOG.warn("A state backend failed to release an abandoned snapshot: {}", e.toString());
+                }
+            }
+        }
     }
 
     /** Files {@code written} under the part's operators. Holds the lock. */
@@ -263,6 +310,15 @@ public final class TaskSnapshots {
         StateFile file = writer.newStateFile(uid, subtask);
         try (DataOutputStream out = new DataOutputStream(file)) {
             SubtaskStateCodec.write(snapshot, splits, inFlight, serializer, out);
+        }
+        // Keyed state of an incremental checkpoint names files of the shared directory: the handle
+        // carries them into the metadata, so retention keeps them while the checkpoint is retained.
+        if (snapshot != null && snapshot.keyed() instanceof KeyedSnapshot keyed && !keyed.sharedFiles().isEmpty()) {
+            if (writer.isSavepoint()) {
+                throw new IOException("the keyed state of " + uid + " was written as an incremental checkpoint into a"
+                        + " savepoint");
+            }
+            return file.handle().withSharedFiles(keyed.sharedFiles());
         }
         return file.handle();
     }

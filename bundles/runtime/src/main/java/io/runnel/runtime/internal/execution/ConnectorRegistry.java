@@ -2,9 +2,13 @@ package io.runnel.runtime.internal.execution;
 
 import io.runnel.spi.connector.SinkProvider;
 import io.runnel.spi.connector.SourceProvider;
+import io.runnel.spi.state.StateBackendFactory;
 import java.util.Set;
 
-/** Finds connectors by name. In a node they are OSGi services; tests may list them by hand. */
+/**
+ * Finds the plug-ins a job names: connectors and state backends. In a node they are OSGi services;
+ * tests may list them by hand.
+ */
 public interface ConnectorRegistry {
 
     /** The source connector of that name, or null. */
@@ -16,4 +20,9 @@ public interface ConnectorRegistry {
     Set<String> sourceNames();
 
     Set<String> sinkNames();
+
+    /** The state backend of that name, or null. */
+    StateBackendFactory stateBackend(String name);
+
+    Set<String> stateBackendNames();
 }

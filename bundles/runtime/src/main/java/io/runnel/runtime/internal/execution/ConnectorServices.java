@@ -2,6 +2,7 @@ package io.runnel.runtime.internal.execution;
 
 import io.runnel.spi.connector.SinkProvider;
 import io.runnel.spi.connector.SourceProvider;
+import io.runnel.spi.state.StateBackendFactory;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -10,8 +11,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
- * The connector services of the framework, by the name in their {@code runnel.connector} property.
- * Connectors come and go with their bundles; a job looks them up when it is submitted.
+ * The connector services of the framework, by the name in their {@code runnel.connector} property, and
+ * the state backend services, by the name in their {@code runnel.state.backend} property. They come and
+ * go with their bundles; a job looks them up when it is submitted and its tasks when they start.
  */
 @Component(service = ConnectorServices.class)
 public final class ConnectorServices {
@@ -38,6 +40,16 @@ public final class ConnectorServices {
         registry.removeSink(name(properties), provider);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addStateBackend(StateBackendFactory factory, Map<String, Object> properties) {
+        registry.withStateBackend(backendName(properties), factory);
+    }
+
+    void removeStateBackend(StateBackendFactory factory, Map<String, Object> properties) {
+        registry.removeStateBackend(backendName(properties), factory);
+    }
+
     /** The registry jobs of this framework use. */
     MapConnectorRegistry registry() {
         return registry;
@@ -45,6 +57,11 @@ public final class ConnectorServices {
 
     private static String name(Map<String, Object> properties) {
         Object name = properties.get(SourceProvider.CONNECTOR);
+        return name == null ? "(unnamed)" : name.toString();
+    }
+
+    private static String backendName(Map<String, Object> properties) {
+        Object name = properties.get(StateBackendFactory.BACKEND);
         return name == null ? "(unnamed)" : name.toString();
     }
 }

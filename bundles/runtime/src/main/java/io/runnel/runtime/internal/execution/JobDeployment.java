@@ -16,6 +16,7 @@ import io.runnel.runtime.internal.operators.OperatorContext;
 import io.runnel.runtime.internal.operators.OperatorSnapshot;
 import io.runnel.runtime.internal.operators.SinkOperator;
 import io.runnel.runtime.internal.operators.StreamOperator;
+import io.runnel.runtime.internal.state.StateBackendChoice;
 import io.runnel.api.types.TypeSerializer;
 import io.runnel.runtime.internal.task.FanOut;
 import io.runnel.runtime.internal.task.InFlightRecords;
@@ -61,6 +62,8 @@ final class JobDeployment {
     private RestoredState restore;
     private CheckpointingMode checkpointingMode = CheckpointingMode.EXACTLY_ONCE;
     private TypeSerializer<Object> inFlightCopier;
+    /** Where keyed operators keep their state; null until chosen (a job without keyed operators needs none). */
+    private StateBackendChoice stateBackend;
 
     JobDeployment(JobGraph graph, ConnectorRegistry connectors) {
         this.graph = graph;
@@ -70,6 +73,11 @@ final class JobDeployment {
                 uids.put(operator, operator.uid() != null ? operator.uid() : "auto-" + operator.id() + "-" + operator.name());
             }
         }
+    }
+
+    /** Keyed operators keep their state in {@code backend}. */
+    void stateBackend(StateBackendChoice backend) {
+        this.stateBackend = backend;
     }
 
     /** Checks that no two operators share a uid; the message names the uid and both operators. */
@@ -307,10 +315,11 @@ final class JobDeployment {
     private OperatorContext contextFor(Transformation operator, int subtask, int parallelism) {
         if (operator instanceof Transformation.TwoInput two) {
             return new OperatorContext(operator.name(), subtask, parallelism, graph.maxParallelism(), two.firstKey(),
-                    two.secondKey(), uidOf(operator));
+                    two.secondKey(), uidOf(operator), stateBackend);
         }
         return new OperatorContext(operator.name(), subtask, parallelism, graph.maxParallelism(),
-                operator instanceof Transformation.OneInput one ? one.keySelector() : null, null, uidOf(operator));
+                operator instanceof Transformation.OneInput one ? one.keySelector() : null, null, uidOf(operator),
+                stateBackend);
     }
 
     private StreamOperator<Object> createOperator(Transformation operator, OperatorContext context, Output<Object> output)

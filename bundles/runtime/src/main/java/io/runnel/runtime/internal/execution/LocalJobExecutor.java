@@ -28,6 +28,7 @@ public final class LocalJobExecutor implements JobExecutor {
 
     private final ConnectorServices connectors;
     private final Path checkpointDirectory;
+    private final NodeStateBackendDefaults stateBackends;
 
     @Activate
     public LocalJobExecutor(@Reference ConnectorServices connectors, Map<String, Object> properties) {
@@ -35,12 +36,13 @@ public final class LocalJobExecutor implements JobExecutor {
         Object dataDir = properties.get("node.data-dir");
         this.checkpointDirectory = dataDir != null ? Path.of(dataDir.toString(), "checkpoints")
                 : Path.of(System.getProperty("java.io.tmpdir"), "runnel-checkpoints");
+        this.stateBackends = NodeStateBackendDefaults.from(properties);
     }
 
     @Override
     public Execution start(StreamJob job, String jobName, int parallelism, Map<String, String> parameters, int slots,
             JobLaunch launch) throws JobSubmissionException {
-        LocalStreamEnvironment env = new LocalStreamEnvironment(connectors.registry(), slots);
+        LocalStreamEnvironment env = stateBackends.applyTo(new LocalStreamEnvironment(connectors.registry(), slots));
         env.setParallelism(parallelism);
         env.setDefaultCheckpointDirectory(checkpointDirectory);
         env.build(job, jobName, parameters);
@@ -66,7 +68,8 @@ public final class LocalJobExecutor implements JobExecutor {
     @Override
     public int requiredSlots(StreamJob job, String jobName, int parallelism, Map<String, String> parameters)
             throws JobSubmissionException {
-        LocalStreamEnvironment env = new LocalStreamEnvironment(connectors.registry(), Integer.MAX_VALUE);
+        LocalStreamEnvironment env = stateBackends.applyTo(new LocalStreamEnvironment(connectors.registry(),
+                Integer.MAX_VALUE));
         env.setParallelism(parallelism);
         env.build(job, jobName, parameters);
         return env.plan(jobName);
@@ -75,7 +78,8 @@ public final class LocalJobExecutor implements JobExecutor {
     @Override
     public PlacedJobCoordinator coordinatePlaced(StreamJob job, String jobName, int parallelism,
             Map<String, String> parameters, ClusterMessaging messaging, JobLaunch launch) throws JobSubmissionException {
-        LocalStreamEnvironment env = new LocalStreamEnvironment(connectors.registry(), Integer.MAX_VALUE);
+        LocalStreamEnvironment env = stateBackends.applyTo(new LocalStreamEnvironment(connectors.registry(),
+                Integer.MAX_VALUE));
         env.setParallelism(parallelism);
         env.setDefaultCheckpointDirectory(checkpointDirectory);
         env.build(job, jobName, parameters);

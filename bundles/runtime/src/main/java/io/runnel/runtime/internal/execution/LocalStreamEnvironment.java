@@ -5,6 +5,8 @@ import io.runnel.spi.control.JobLaunch;
 import io.runnel.api.stream.CheckpointConfig;
 import io.runnel.api.stream.DataStream;
 import io.runnel.api.stream.ExecutionOptions;
+import io.runnel.runtime.internal.state.StateBackendChoice;
+import io.runnel.spi.state.StateBackendFactory;
 import io.runnel.api.stream.StreamJob;
 import io.runnel.api.stream.JobClient;
 import io.runnel.api.stream.RuntimeExecutionMode;
@@ -34,6 +36,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class LocalStreamEnvironment implements StreamEnvironment {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStreamEnvironment.class);
+    /** The state backend of a job when neither it nor the node names one. */
+    public static final String DEFAULT_STATE_BACKEND = "heap";
 
     private final MapConnectorRegistry connectors;
     private final int slots;
@@ -60,6 +65,13 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
     private SavepointRestore savepointRestore;
     private Path defaultCheckpointDirectory = Path.of(System.getProperty("java.io.tmpdir"), "runnel-checkpoints");
     private ClassLoader jobClassLoader;
+    /** The backend the job chose, or null for the default; and its options. */
+    private String stateBackend;
+    private Map<String, String> stateBackendOptions = Map.of();
+    /** The node's default backend and the node's options of each backend, by name. */
+    private String defaultStateBackend = DEFAULT_STATE_BACKEND;
+    private Map<String, Map<String, String>> defaultStateBackendOptions = Map.of();
+    private Path localStateDirectory = StateBackendChoice.DEFAULT_LOCAL_BASE;
 
     /**
      * @param connectors where sources and sinks are found by name
@@ -179,6 +191,63 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
             return local.coordinator().completedDurationsMillis();
         }
         return List.of();
+    }
+
+    @Override
+    public StreamEnvironment setStateBackend(String name, Map<String, String> options) {
+        this.stateBackend = java.util.Objects.requireNonNull(name, "name");
+        this.stateBackendOptions = Map.copyOf(options);
+        return this;
+    }
+
+    @Override
+    public String getStateBackend() {
+        return stateBackend;
+    }
+
+    /**
+     * The state backend of jobs that choose none ({@code state.backend.type} of the node), and the node's
+     * options of each backend by name ({@code state.backend.<name>.*} without that prefix), under which a
+     * job's own options of its backend are laid.
+     */
+    public LocalStreamEnvironment setDefaultStateBackend(String name, Map<String, Map<String, String>> optionsByBackend) {
+        this.defaultStateBackend = java.util.Objects.requireNonNull(name, "name");
+        this.defaultStateBackendOptions = Map.copyOf(optionsByBackend);
+        return this;
+    }
+
+    /** Where keyed state backends make their local working directories (the node's {@code <data-dir>/state-local}). */
+    public LocalStreamEnvironment setLocalStateDirectory(Path directory) {
+        this.localStateDirectory = java.util.Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
+    /**
+     * The job's state backend, looked up by name among the registered backends, with the node's and the
+     * job's options, checked by the backend.
+     *
+     * @throws JobSubmissionException naming the backend and the registered ones, or the bad option
+     */
+    private StateBackendChoice stateBackendChoice(String jobName) throws JobSubmissionException {
+        String name = stateBackend != null ? stateBackend : defaultStateBackend;
+        StateBackendFactory factory = connectors.stateBackend(name);
+        if (factory == null) {
+            throw new JobSubmissionException("Job '" + jobName + "' asks for the state backend '" + name + "' ("
+                    + ExecutionOptions.STATE_BACKEND_TYPE + "), but no state backend of that name is registered. "
+                    + "Available: " + connectors.stateBackendNames() + ". Install the backend's bundle, or choose one"
+                    + " of these");
+        }
+        Map<String, String> options = new java.util.TreeMap<>(defaultStateBackendOptions.getOrDefault(name, Map.of()));
+        if (stateBackend != null) {
+            options.putAll(stateBackendOptions);
+        }
+        try {
+            factory.validateOptions(Map.copyOf(options));
+        } catch (IllegalArgumentException e) {
+            throw new JobSubmissionException("Job '" + jobName + "' cannot use the state backend '" + name + "': "
+                    + e.getMessage(), e);
+        }
+        return new StateBackendChoice(name, factory, options, localStateDirectory);
     }
 
     /** Where checkpoints go when the job does not set {@code state.checkpoints.dir}. */
@@ -423,6 +492,7 @@ public final class LocalStreamEnvironment implements StreamEnvironment {
         JobDeployment deployment = new JobDeployment(graph, connectors);
         deployment.validateConnectors();
         deployment.validateUids();
+        deployment.stateBackend(stateBackendChoice(jobName));
         List<String> unbounded = deployment.unboundedSources();
         if (mode == RuntimeExecutionMode.BATCH && !unbounded.isEmpty()) {
             throw new JobSubmissionException("Job '" + jobName + "' runs in BATCH mode, but these sources do not end by "

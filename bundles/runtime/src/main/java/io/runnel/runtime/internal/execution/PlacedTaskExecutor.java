@@ -53,6 +53,7 @@ public final class PlacedTaskExecutor implements TaskExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(PlacedTaskExecutor.class);
 
     private final ConnectorServices connectors;
+    private final NodeStateBackendDefaults stateBackends;
     private final DataServer server;
     private final DataClient client;
     private final String dataAddress;
@@ -61,10 +62,21 @@ public final class PlacedTaskExecutor implements TaskExecutor {
     private final Map<String, TaskSnapshots> shares = new ConcurrentHashMap<>();
     private final List<Registration> registrations;
 
+    /** A TaskManager with the default state backend settings (tests). */
+    public PlacedTaskExecutor(ConnectorServices connectors, ClusterMembership membership, ClusterMessaging messaging)
+            throws IOException {
+        this(connectors, membership, messaging, Map.of());
+    }
+
+    /**
+     * @param properties the TaskManager configuration: the node's state backend default and options,
+     *     which a job that names no backend gets (every node of a cluster should have the same)
+     */
     @Activate
     public PlacedTaskExecutor(@Reference ConnectorServices connectors, @Reference ClusterMembership membership,
-            @Reference ClusterMessaging messaging) throws IOException {
+            @Reference ClusterMessaging messaging, Map<String, Object> properties) throws IOException {
         this.connectors = connectors;
+        this.stateBackends = NodeStateBackendDefaults.from(properties);
         this.messaging = messaging;
         String host = membership.localNode().host();
         NetworkConfig config = NetworkConfig.fromMap(Map.of(NetworkConfig.BIND_HOST, host));
@@ -141,7 +153,8 @@ public final class PlacedTaskExecutor implements TaskExecutor {
     @Override
     public TaskGroup deploy(StreamJob job, TaskDeployment deployment, NodeId localNode, TaskGroupListener listener)
             throws JobSubmissionException {
-        LocalStreamEnvironment env = new LocalStreamEnvironment(connectors.registry(), deployment.slotNodes().size());
+        LocalStreamEnvironment env = stateBackends.applyTo(new LocalStreamEnvironment(connectors.registry(),
+                deployment.slotNodes().size()));
         env.setParallelism(deployment.parallelism());
         env.build(job, deployment.jobName(), deployment.parameters());
         List<String> slotNodes = deployment.slotNodes().stream().map(NodeId::value).toList();

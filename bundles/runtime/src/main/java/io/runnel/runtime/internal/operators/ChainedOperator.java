@@ -111,6 +111,11 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
 
     @Override
     public OperatorSnapshot snapshotState(long checkpointId, long timestamp) {
+        return snapshotState(checkpointId, timestamp, null);
+    }
+
+    @Override
+    public OperatorSnapshot snapshotState(long checkpointId, long timestamp, SnapshotDirectories directories) {
         if (checkpointedFunction != null) {
             try {
                 checkpointedFunction.snapshotState(new FunctionSnapshotContext() {
@@ -128,7 +133,7 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
                 throw UserFunctionException.wrap(context.describe() + " (snapshotState)", e);
             }
         }
-        Object keyed = keyedState == null ? null : keyedState.snapshot();
+        Object keyed = keyedState == null ? null : keyedState.snapshot(checkpointId, directories);
         if (keyed == null && operatorState == null) {
             return OperatorSnapshot.NONE;
         }
@@ -136,7 +141,18 @@ public abstract class ChainedOperator implements StreamOperator<Object>, Statefu
     }
 
     @Override
+    public void disposeState() {
+        if (keyedState != null) {
+            keyedState.dispose();
+            keyedState = null;
+        }
+    }
+
+    @Override
     public void notifyCheckpointComplete(long checkpointId) {
+        if (keyedState != null) {
+            keyedState.state.notifyCheckpointComplete(checkpointId);
+        }
         if (checkpointListener == null) {
             return;
         }

@@ -3,7 +3,7 @@ package io.runnel.runtime.internal.operators;
 import io.runnel.api.functions.ReduceFunction;
 import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
-import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
+import io.runnel.spi.state.KeyedStateBackend;
 import io.runnel.runtime.internal.task.Output;
 
 /**
@@ -14,7 +14,7 @@ import io.runnel.runtime.internal.task.Output;
 public final class KeyedReduceOperator extends ChainedOperator {
 
     private final ReduceFunction<Object> function;
-    private HeapKeyedStateBackend state;
+    private KeyedStateBackend state;
     private static final ValueStateDescriptor<Object> REDUCED = new ValueStateDescriptor<>("reduced", Object.class);
 
     private ValueState<Object> reduced;

@@ -11,7 +11,7 @@ import io.runnel.api.state.ReducingState;
 import io.runnel.api.state.ReducingStateDescriptor;
 import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
-import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
+import io.runnel.spi.state.KeyedStateBackend;
 
 /**
  * The runtime context of a function: its keyed state lives in the operator's keyed backend. Without
@@ -20,14 +20,14 @@ import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
 final class KeyedRuntimeContext implements RuntimeContext {
 
     private final OperatorContext context;
-    private final HeapKeyedStateBackend state;
+    private final KeyedStateBackend state;
 
-    KeyedRuntimeContext(OperatorContext context, HeapKeyedStateBackend state) {
+    KeyedRuntimeContext(OperatorContext context, KeyedStateBackend state) {
         this.context = context;
         this.state = state;
     }
 
-    private HeapKeyedStateBackend backend() {
+    private KeyedStateBackend backend() {
         if (state == null) {
             throw new IllegalStateException("Operator " + context.describe() + " has no keyed state: keyed state needs a "
                     + "keyed stream (keyBy before the operator, or keyBy(key1, key2) on connected streams)");

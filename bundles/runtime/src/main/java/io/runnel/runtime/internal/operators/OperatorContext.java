@@ -1,6 +1,7 @@
 package io.runnel.runtime.internal.operators;
 
 import io.runnel.api.functions.KeySelector;
+import io.runnel.runtime.internal.state.StateBackendChoice;
 
 /**
  * What an operator instance knows about where it runs.
@@ -14,9 +15,18 @@ import io.runnel.api.functions.KeySelector;
  * @param secondKeySelector the key of the second input of a keyed two-input operator, else null
  * @param uid the uid checkpoints and savepoints file the operator's state under, for errors about
  *     restoring it; null where there is none (an operator run alone in a test harness)
+ * @param stateBackend the backend keyed operators keep their state in; null where the operator has no
+ *     keyed state (a keyed operator without one fails when it opens)
  */
 public record OperatorContext(String name, int subtaskIndex, int parallelism, int maxParallelism,
-        KeySelector<Object, Object> keySelector, KeySelector<Object, Object> secondKeySelector, String uid) {
+        KeySelector<Object, Object> keySelector, KeySelector<Object, Object> secondKeySelector, String uid,
+        StateBackendChoice stateBackend) {
+
+    /** The context of an operator without a state backend. */
+    public OperatorContext(String name, int subtaskIndex, int parallelism, int maxParallelism,
+            KeySelector<Object, Object> keySelector, KeySelector<Object, Object> secondKeySelector, String uid) {
+        this(name, subtaskIndex, parallelism, maxParallelism, keySelector, secondKeySelector, uid, null);
+    }
 
     /** The context of an operator without a uid. */
     public OperatorContext(String name, int subtaskIndex, int parallelism, int maxParallelism,
@@ -28,6 +38,12 @@ public record OperatorContext(String name, int subtaskIndex, int parallelism, in
     public OperatorContext(String name, int subtaskIndex, int parallelism, int maxParallelism,
             KeySelector<Object, Object> keySelector) {
         this(name, subtaskIndex, parallelism, maxParallelism, keySelector, null);
+    }
+
+    /** This context with keyed state in {@code backend}. */
+    public OperatorContext withStateBackend(StateBackendChoice backend) {
+        return new OperatorContext(name, subtaskIndex, parallelism, maxParallelism, keySelector, secondKeySelector, uid,
+                backend);
     }
 
     /** {@code 'name' (i/p)}, 1-based, as errors and logs show it. */

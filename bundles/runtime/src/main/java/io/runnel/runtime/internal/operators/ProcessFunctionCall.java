@@ -3,7 +3,7 @@ package io.runnel.runtime.internal.operators;
 import io.runnel.api.functions.Collector;
 import io.runnel.api.functions.OutputTag;
 import io.runnel.api.functions.TimerService;
-import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
+import io.runnel.spi.state.KeyedStateBackend;
 import io.runnel.runtime.internal.state.KeyedTimers;
 import io.runnel.runtime.internal.task.Output;
 import io.runnel.runtime.internal.task.ProcessingTimers;
@@ -33,7 +33,7 @@ final class ProcessFunctionCall implements Collector<Object> {
     private final Output<Object> output;
     private ProcessingTimers clock;
     /** Keyed state, its timers, a timer service for the current key, and what firing calls: all null without keys. */
-    private HeapKeyedStateBackend state;
+    private KeyedStateBackend state;
     private KeyedTimers timers;
     private TimerService timerService;
     private TimerFunction timerFunction;
@@ -62,12 +62,12 @@ final class ProcessFunctionCall implements Collector<Object> {
         this.clock = clock;
         this.state = keyed.state;
         this.timers = keyed.timers;
-        this.timerService = timers.forCurrentKey(state, () -> HeapKeyedStateBackend.NO_NAMESPACE);
+        this.timerService = timers.forCurrentKey(state, () -> KeyedStateBackend.NO_NAMESPACE);
         this.timerFunction = timerFunction;
     }
 
     /** The keyed state backend, or null on a stream without keys. */
-    HeapKeyedStateBackend keyedState() {
+    KeyedStateBackend keyedState() {
         return state;
     }
 

@@ -15,8 +15,24 @@ public interface StatefulOperator {
     OperatorSnapshot snapshotState(long checkpointId, long timestamp);
 
     /**
+     * A snapshot for a checkpoint being written into {@code directories}, where keyed state may be
+     * written in its backend's native format; the default takes a portable one.
+     *
+     * @param directories null for a savepoint, or where no native format may be written
+     */
+    default OperatorSnapshot snapshotState(long checkpointId, long timestamp, SnapshotDirectories directories) {
+        return snapshotState(checkpointId, timestamp);
+    }
+
+    /**
      * Checkpoint {@code checkpointId} is complete: every task saved its state for it. Called on the
      * task thread between records; user functions that are {@code CheckpointListener}s hear of it.
      */
     default void notifyCheckpointComplete(long checkpointId) throws Exception {}
+
+    /**
+     * Releases the operator's state (its keyed state backend and the backend's local files), after
+     * {@code close}; called once, on the task thread, whether the task ended, failed or was cancelled.
+     */
+    default void disposeState() {}
 }

@@ -7,7 +7,7 @@ import io.runnel.api.state.ValueStateDescriptor;
 import io.runnel.api.windowing.Evictor;
 import io.runnel.api.windowing.TimestampedRecord;
 import io.runnel.api.windowing.Window;
-import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
+import io.runnel.spi.state.KeyedStateBackend;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,21 +37,21 @@ public final class WindowContents {
         this.value = value;
     }
 
-    private static ValueState<Object> value(HeapKeyedStateBackend state) {
+    private static ValueState<Object> value(KeyedStateBackend state) {
         return state.valueState(new ValueStateDescriptor<>("window-contents", Object.class));
     }
 
     @SuppressWarnings("unchecked")
-    public static WindowContents reducing(ReduceFunction<?> reducer, HeapKeyedStateBackend state) {
+    public static WindowContents reducing(ReduceFunction<?> reducer, KeyedStateBackend state) {
         return new WindowContents(Kind.REDUCE, (ReduceFunction<Object>) reducer, null, value(state), null);
     }
 
     @SuppressWarnings("unchecked")
-    public static WindowContents aggregating(AggregateFunction<?, ?, ?> aggregate, HeapKeyedStateBackend state) {
+    public static WindowContents aggregating(AggregateFunction<?, ?, ?> aggregate, KeyedStateBackend state) {
         return new WindowContents(Kind.AGGREGATE, null, (AggregateFunction<Object, Object, Object>) aggregate, value(state), null);
     }
 
-    public static WindowContents allRecords(HeapKeyedStateBackend state) {
+    public static WindowContents allRecords(KeyedStateBackend state) {
         return new WindowContents(Kind.ALL, null, null, value(state), null);
     }
 

@@ -14,7 +14,7 @@ import io.runnel.api.windowing.Trigger;
 import io.runnel.api.windowing.TriggerResult;
 import io.runnel.api.windowing.Window;
 import io.runnel.api.windowing.WindowAssigner;
-import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
+import io.runnel.spi.state.KeyedStateBackend;
 import io.runnel.runtime.internal.state.KeyedTimers;
 import io.runnel.runtime.internal.task.Output;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
 
     /** Everything a window operator is configured with; the functions are this subtask's copies. */
     public record Spec(WindowAssigner<Object, Window> assigner, Trigger<Object, Window> trigger, long allowedLateness,
-            String lateTag, Function<HeapKeyedStateBackend, WindowContents> contents,
+            String lateTag, Function<KeyedStateBackend, WindowContents> contents,
             ProcessWindowFunction<Object, Object, Object, Window> windowFunction, WindowEvaluator evaluator,
             Evictor<Object, Window> evictor) {}
 
@@ -43,7 +43,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
             new ValueStateDescriptor<>("session-windows", io.runnel.api.types.Types.list(TimeWindow.serializer()));
 
     private final Spec spec;
-    private HeapKeyedStateBackend state;
+    private KeyedStateBackend state;
     private KeyedTimers timers;
     private WindowContents contents;
     private ValueState<List<TimeWindow>> sessions;
@@ -94,7 +94,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
                 act(spec.trigger().onElement(record, timestamp, window, triggerContext), key, window);
                 registerCleanupTimer(window);
             }
-            state.setCurrentNamespace(HeapKeyedStateBackend.NO_NAMESPACE);
+            state.setCurrentNamespace(KeyedStateBackend.NO_NAMESPACE);
             if (!taken && isRecordLate(timestamp)) {
                 if (spec.lateTag() != null) {
                     output.emitSide(spec.lateTag(), record, timestamp);
@@ -128,7 +128,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
             if (eventTime == spec.assigner().isEventTime() && timer.time() == cleanupTime(window)) {
                 discard(window);
             }
-            state.setCurrentNamespace(HeapKeyedStateBackend.NO_NAMESPACE);
+            state.setCurrentNamespace(KeyedStateBackend.NO_NAMESPACE);
         } catch (Exception e) {
             throw UserFunctionException.wrap(context.describe() + " (window timer)", e);
         }
@@ -165,7 +165,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
         contents.clear();
         spec.trigger().clear(window, triggerContext);
         if (spec.assigner().isMerging()) {
-            state.setCurrentNamespace(HeapKeyedStateBackend.NO_NAMESPACE);
+            state.setCurrentNamespace(KeyedStateBackend.NO_NAMESPACE);
             List<TimeWindow> current = new ArrayList<>(currentSessions());
             current.remove(window);
             sessions.update(current.isEmpty() ? null : current);
@@ -181,7 +181,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
         List<Window> result = new ArrayList<>(assigned.size());
         for (Window each : assigned) {
             TimeWindow fresh = (TimeWindow) each;
-            state.setCurrentNamespace(HeapKeyedStateBackend.NO_NAMESPACE);
+            state.setCurrentNamespace(KeyedStateBackend.NO_NAMESPACE);
             List<TimeWindow> existing = new ArrayList<>(currentSessions());
             TimeWindow merged = fresh;
             List<TimeWindow> overlapping = new ArrayList<>();
@@ -225,7 +225,7 @@ public final class WindowOperator extends ChainedOperator implements Collector<O
     }
 
     private List<TimeWindow> currentSessions() {
-        state.setCurrentNamespace(HeapKeyedStateBackend.NO_NAMESPACE);
+        state.setCurrentNamespace(KeyedStateBackend.NO_NAMESPACE);
         List<TimeWindow> current = sessions.value();
         return current == null ? List.of() : current;
     }

@@ -9,7 +9,7 @@ import io.runnel.api.windowing.Trigger;
 import io.runnel.api.windowing.Window;
 import io.runnel.api.windowing.WindowAssigner;
 import io.runnel.api.windowing.WindowFunction;
-import io.runnel.runtime.internal.state.HeapKeyedStateBackend;
+import io.runnel.spi.state.KeyedStateBackend;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
@@ -154,7 +154,7 @@ public final class WindowSpecBuilder {
      * captures the current settings; each spec supplied afterwards deserializes fresh copies.
      */
     @SuppressWarnings("unchecked")
-    private Supplier<WindowOperator.Spec> specs(Function<HeapKeyedStateBackend, WindowContents> contents,
+    private Supplier<WindowOperator.Spec> specs(Function<KeyedStateBackend, WindowContents> contents,
             ProcessWindowFunction<?, ?, ?, ?> windowFunction, Supplier<WindowEvaluator> evaluators) {
         Supplier<WindowAssigner<Object, Window>> assigners = FunctionCopies.of(assigner, "window assigner");
         Supplier<Trigger<Object, Window>> triggers = FunctionCopies.of(trigger, "trigger");

@@ -2,6 +2,7 @@ package io.runnel.runtime.internal.state;
 
 import io.runnel.api.functions.TimerService;
 import io.runnel.runtime.internal.task.ProcessingTimers;
+import io.runnel.spi.state.KeyedStateBackend;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -97,7 +98,7 @@ public final class KeyedTimers {
      * The user-facing timer service: timers for the backend's current key, in the namespace
      * {@code namespace} gives at the time of the call.
      */
-    public TimerService forCurrentKey(HeapKeyedStateBackend state, Supplier<Object> namespace) {
+    public TimerService forCurrentKey(KeyedStateBackend state, Supplier<Object> namespace) {
         return new TimerService() {
             @Override
             public long currentProcessingTime() {

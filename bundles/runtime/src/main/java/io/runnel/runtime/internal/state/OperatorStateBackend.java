@@ -6,6 +6,7 @@ import io.runnel.api.state.ListStateDescriptor;
 import io.runnel.api.state.MapStateDescriptor;
 import io.runnel.api.state.OperatorStateStore;
 import io.runnel.api.types.TypeSerializer;
+import io.runnel.spi.state.StateSerializers;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package io.runnel.runtime.internal.task;
 
+import io.runnel.spi.state.KeyGroups;
 import io.runnel.runtime.internal.operators.UserFunctionException;
 import java.util.function.BooleanSupplier;
 

@@ -2,6 +2,7 @@ package io.runnel.runtime.internal.task;
 
 import io.runnel.runtime.internal.operators.OperatorServices;
 import io.runnel.runtime.internal.operators.OperatorSnapshot;
+import io.runnel.runtime.internal.operators.StatefulOperator;
 import io.runnel.runtime.internal.operators.StreamOperator;
 import io.runnel.runtime.internal.operators.TwoInputOperator;
 import io.runnel.runtime.internal.operators.UserFunctionException;
@@ -83,6 +84,15 @@ public final class StreamTask implements Runnable {
          * Called on the task's thread, before the task tells its consumers it ended.
          */
         default void finalStateTaken(StreamTask task, List<byte[]> sourceSplits, List<OperatorSnapshot> snapshots) {}
+
+        /**
+         * Where checkpoint {@code checkpointId} is written, so keyed state may go in its backend's native
+         * format; null for a savepoint or an unknown checkpoint (state is then portable). Called on the
+         * task's thread when the barrier arrives.
+         */
+        default io.runnel.runtime.internal.operators.SnapshotDirectories directoriesFor(long checkpointId) {
+            return null;
+        }
 
         /**
          * A task with an input gate has completed its part of unaligned checkpoint
@@ -527,6 +537,13 @@ public final class StreamTask implements Runnable {
                 operator.close();
             } catch (Exception e) {
                 LOG.warn("Closing an operator of {} failed", description, e);
+            }
+            if (operator instanceof StatefulOperator stateful) {
+                try {
+                    stateful.disposeState();
+                } catch (RuntimeException e) {
+                    LOG.warn("Releasing the state of an operator of {} failed", description, e);
+                }
             }
         }
         if (reader != null) {

@@ -1,6 +1,7 @@
 package io.runnel.runtime.internal.task;
 
 import io.runnel.runtime.internal.operators.OperatorSnapshot;
+import io.runnel.runtime.internal.operators.SnapshotDirectories;
 import io.runnel.runtime.internal.operators.StatefulOperator;
 import io.runnel.runtime.internal.operators.StreamOperator;
 import io.runnel.spi.connector.SourceReader;
@@ -111,10 +112,15 @@ final class TaskCheckpoints {
      * operators without state), each taken at wall-clock time {@code now}.
      */
     private List<OperatorSnapshot> snapshotChain(long checkpointId, long now) {
+        // The final state is written into every later checkpoint, so it must not be native (its private
+        // files would be in one checkpoint only).
+        StreamTask.CheckpointHandler current = handler;
+        SnapshotDirectories directories = current == null || checkpointId == StreamTask.FINAL_STATE ? null
+                : current.directoriesFor(checkpointId);
         List<OperatorSnapshot> snapshots = new ArrayList<>(operators.size());
         for (StreamOperator<Object> operator : operators) {
-            snapshots.add(operator instanceof StatefulOperator stateful ? stateful.snapshotState(checkpointId, now)
-                    : OperatorSnapshot.NONE);
+            snapshots.add(operator instanceof StatefulOperator stateful
+                    ? stateful.snapshotState(checkpointId, now, directories) : OperatorSnapshot.NONE);
         }
         return snapshots;
     }

@@ -29,7 +29,44 @@ class MetadataFormatTest {
 
         assertThat(MetadataFormat.decode(bytes, SOURCE)).isEqualTo(sample());
         assertThat(ByteBuffer.wrap(bytes).getInt(0)).isEqualTo(0x524E434B);
-        assertThat(ByteBuffer.wrap(bytes).getInt(4)).isEqualTo(1);
+        assertThat(ByteBuffer.wrap(bytes).getInt(4)).isEqualTo(2);
+    }
+
+    /** Metadata written before state files named shared files (format 1) still reads, with none. */
+    @Test
+    void formatOneWithoutSharedFilesStillReads() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.writeInt(0x524E434B);
+        out.writeInt(1);
+        byte[] job = "job-1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(job.length);
+        out.write(job);
+        out.writeLong(7);
+        out.writeLong(1_000);
+        out.writeLong(3);
+        out.writeByte(0);
+        out.writeInt(1);
+        byte[] uid = "window".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(uid.length);
+        out.write(uid);
+        out.writeInt(1);
+        out.writeInt(128);
+        out.writeInt(1);
+        out.writeInt(0);
+        byte[] file = "op-window-0.state".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(file.length);
+        out.write(file);
+        out.writeLong(42);
+        out.writeInt(0x1234);
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.toByteArray());
+        out.writeInt((int) crc.getValue());
+
+        CheckpointMetadata read = MetadataFormat.decode(bytes.toByteArray(), SOURCE);
+        assertThat(read.formatVersion()).isEqualTo(1);
+        assertThat(read.stateHandles()).containsExactly(new StateHandle("op-window-0.state", 42, 0x1234));
+        assertThat(read.stateHandles().get(0).sharedFiles()).isEmpty();
     }
 
     @Test
@@ -76,10 +113,10 @@ class MetadataFormatTest {
     @Test
     void aNewerFormatVersionIsRejectedAsSuch() {
         byte[] bytes = MetadataFormat.encode(sample());
-        ByteBuffer.wrap(bytes).putInt(4, 2);
+        ByteBuffer.wrap(bytes).putInt(4, 3);
 
         assertThatThrownBy(() -> MetadataFormat.decode(bytes, SOURCE))
-                .hasMessageContaining("has format version 2, this Runnel reads versions 1 to 1");
+                .hasMessageContaining("has format version 3, this Runnel reads versions 1 to 2");
     }
 
     @Test

@@ -13,7 +13,7 @@ import io.runnel.runtime.internal.operators.KeyedProcessOperator;
 import io.runnel.runtime.internal.operators.OperatorContext;
 import io.runnel.runtime.internal.operators.OperatorServices;
 import io.runnel.runtime.internal.operators.OperatorSnapshot;
-import io.runnel.runtime.internal.task.KeyGroups;
+import io.runnel.spi.state.KeyGroups;
 import io.runnel.runtime.internal.task.Output;
 import io.runnel.runtime.internal.task.ProcessingTimers;
 import java.io.DataOutputStream;
@@ -80,7 +80,9 @@ class SubtaskStateCodecTest {
     private static KeyedProcessOperator open(int subtask, int parallelism, OperatorSnapshot restored, Capture output)
             throws Exception {
         KeyedProcessOperator operator = new KeyedProcessOperator(new CountUntilTimer(),
-                new OperatorContext("count", subtask, parallelism, MAX, value -> (Long) value % 10), output);
+                new OperatorContext("count", subtask, parallelism, MAX, value -> (Long) value % 10).withStateBackend(
+                        new io.runnel.runtime.internal.state.StateBackendChoice("heap",
+                                new io.runnel.state.heap.HeapStateBackendFactory(), Map.of())), output);
         operator.open(new OperatorServices(new ProcessingTimers(() -> 0L), restored));
         return operator;
     }

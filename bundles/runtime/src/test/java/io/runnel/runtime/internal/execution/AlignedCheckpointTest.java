@@ -109,7 +109,7 @@ class AlignedCheckpointTest {
 
     @Test
     void aCheckpointIsAConsistentCutAcrossTheKeyedExchange() throws Exception {
-        MapConnectorRegistry connectors = new MapConnectorRegistry().withSource("datagen", new DatagenSource())
+        MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory()).withSource("datagen", new DatagenSource())
                 .withSink("discard", new SinkProvider() {
                     @Override
                     public <T> SinkWriter<T> createWriter(SinkDescriptor<T> descriptor, SubtaskInfo subtask) {

@@ -79,7 +79,7 @@ class CheckpointRecoveryTest {
     }
 
     private LocalStreamEnvironment environment() {
-        MapConnectorRegistry connectors = new MapConnectorRegistry().withSource("datagen", new DatagenSource())
+        MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory()).withSource("datagen", new DatagenSource())
                 .withSink(TransactionalTestSink.CONNECTOR, new TransactionalTestSink());
         LocalStreamEnvironment env = new LocalStreamEnvironment(connectors, 4);
         env.setParallelism(2);

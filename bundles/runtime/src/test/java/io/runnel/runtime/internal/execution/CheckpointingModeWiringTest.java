@@ -33,7 +33,7 @@ class CheckpointingModeWiringTest {
     };
 
     private static List<InputGate> gatesOf(CheckpointingMode mode) throws Exception {
-        MapConnectorRegistry connectors = new MapConnectorRegistry().withSource("datagen", new DatagenSource())
+        MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory()).withSource("datagen", new DatagenSource())
                 .withSink("discard", new SinkProvider() {
                     @Override
                     public <T> SinkWriter<T> createWriter(SinkDescriptor<T> descriptor, SubtaskInfo subtask) {

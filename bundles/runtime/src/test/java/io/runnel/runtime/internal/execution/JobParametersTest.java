@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class JobParametersTest {
 
-    private final LocalStreamEnvironment env = new LocalStreamEnvironment(new MapConnectorRegistry(), 1);
+    private final LocalStreamEnvironment env = new LocalStreamEnvironment(new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory()), 1);
     private final AtomicReference<Map<String, String>> jobSaw = new AtomicReference<>();
     private final StreamJob job = (environment, parameters) -> jobSaw.set(parameters);
 
@@ -62,7 +62,7 @@ class JobParametersTest {
                 ExecutionOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, "true"));
         assertThat(env.getSavepointRestore()).isEqualTo(new SavepointRestore("sp", true));
 
-        assertThatThrownBy(() -> new LocalStreamEnvironment(new MapConnectorRegistry(), 1).build(job, "clickstream",
+        assertThatThrownBy(() -> new LocalStreamEnvironment(new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory()), 1).build(job, "clickstream",
                 Map.of(ExecutionOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, "true")))
                 .isInstanceOf(JobSubmissionException.class)
                 .hasMessageContaining("execution.savepoint.path is not");

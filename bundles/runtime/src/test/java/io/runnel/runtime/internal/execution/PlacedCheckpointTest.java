@@ -165,6 +165,8 @@ class PlacedCheckpointTest {
     private static ConnectorServices connectors() {
         ConnectorServices connectors = new ConnectorServices();
         connectors.addSource(new DatagenSource(), Map.of(SourceProvider.CONNECTOR, "datagen"));
+        connectors.addStateBackend(new io.runnel.state.heap.HeapStateBackendFactory(),
+                Map.of(io.runnel.spi.state.StateBackendFactory.BACKEND, "heap"));
         connectors.addSink(new TransactionalTestSink(), Map.of(SourceProvider.CONNECTOR, TransactionalTestSink.CONNECTOR));
         return connectors;
     }

@@ -51,7 +51,7 @@ class SavepointRecoveryTest {
     Path directory;
 
     private LocalStreamEnvironment environment(int parallelism) {
-        MapConnectorRegistry connectors = new MapConnectorRegistry().withSource("datagen", new DatagenSource())
+        MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory()).withSource("datagen", new DatagenSource())
                 .withSink(TransactionalTestSink.CONNECTOR, new TransactionalTestSink());
         LocalStreamEnvironment env = new LocalStreamEnvironment(connectors, 4);
         env.setParallelism(parallelism);

@@ -36,7 +36,7 @@ class SavepointResumeTest {
     private final List<Long> received = new CopyOnWriteArrayList<>();
 
     private LocalStreamEnvironment environment() {
-        MapConnectorRegistry connectors = new MapConnectorRegistry().withSource("datagen", new DatagenSource())
+        MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory()).withSource("datagen", new DatagenSource())
                 .withSink("collect", new SinkProvider() {
                     @Override
                     @SuppressWarnings("unchecked")

@@ -367,7 +367,7 @@ class SplitDeploymentTest {
             this.id = id;
             this.server = DataServer.start(NetworkConfig.defaults());
             this.client = new DataClient(NetworkConfig.defaults());
-            this.connectors = new MapConnectorRegistry()
+            this.connectors = new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory())
                     .withSource("datagen", new DatagenSource())
                     .withSink("queue", new SinkProvider() {
                         @Override

@@ -172,7 +172,7 @@ class StateSchemaEvolutionTest {
 
     /** Two slots at parallelism 2, checkpoints on, and the default restart strategy (restarts without end). */
     private LocalStreamEnvironment environment(ClassLoader jobClassLoader) {
-        MapConnectorRegistry connectors = new MapConnectorRegistry().withSource("datagen", new DatagenSource())
+        MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory()).withSource("datagen", new DatagenSource())
                 .withSink(TransactionalTestSink.CONNECTOR, new TransactionalTestSink());
         LocalStreamEnvironment env = new LocalStreamEnvironment(connectors, 2);
         env.setParallelism(2);

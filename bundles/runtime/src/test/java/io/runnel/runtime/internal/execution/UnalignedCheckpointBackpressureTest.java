@@ -39,7 +39,7 @@ class UnalignedCheckpointBackpressureTest {
     }
 
     private LocalJob startUnderBackpressure(boolean unaligned) throws Exception {
-        MapConnectorRegistry connectors = new MapConnectorRegistry().withSource("datagen", new DatagenSource())
+        MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory()).withSource("datagen", new DatagenSource())
                 .withSink("slow", slowSink());
         LocalStreamEnvironment env = new LocalStreamEnvironment(connectors, 4);
         env.setParallelism(2);

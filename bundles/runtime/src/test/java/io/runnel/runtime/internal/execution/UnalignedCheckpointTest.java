@@ -59,7 +59,7 @@ class UnalignedCheckpointTest {
     Path temp;
 
     private static MapConnectorRegistry connectors(SinkProvider sink) {
-        return new MapConnectorRegistry().withSource("datagen", new DatagenSource()).withSink("test", sink);
+        return new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory()).withSource("datagen", new DatagenSource()).withSink("test", sink);
     }
 
     private static SinkProvider discard() {

@@ -3,7 +3,7 @@ package io.runnel.runtime.internal.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runnel.runtime.internal.task.InputGate;
-import io.runnel.runtime.internal.task.KeyGroups;
+import io.runnel.spi.state.KeyGroups;
 import io.runnel.runtime.internal.task.OutputChannel;
 import io.runnel.runtime.internal.task.Partitioning;
 import io.runnel.runtime.internal.task.RecordWriter;

@@ -1,4 +1,4 @@
-package io.runnel.runtime.internal.state;
+package io.runnel.spi.state;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataOutput;
@@ -33,7 +33,7 @@ import java.util.List;
 public final class ChunkedBytes implements DataOutput {
 
     /** A quarter of the smallest G1 region: a chunk is never humongous. */
-    static final int MAX_CHUNK_BYTES = 256 * 1024;
+    public static final int MAX_CHUNK_BYTES = 256 * 1024;
     private static final int FIRST_CHUNK_BYTES = 1024;
 
     private final List<byte[]> chunks = new ArrayList<>();

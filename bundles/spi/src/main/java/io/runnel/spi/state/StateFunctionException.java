@@ -1,4 +1,4 @@
-package io.runnel.runtime.internal.state;
+package io.runnel.spi.state;
 
 /** A function given to a state descriptor threw; the operator wraps this with its own name. */
 public final class StateFunctionException extends RuntimeException {

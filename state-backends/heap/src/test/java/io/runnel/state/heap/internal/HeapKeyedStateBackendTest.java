@@ -1,4 +1,4 @@
-package io.runnel.runtime.internal.state;
+package io.runnel.state.heap.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,7 +14,7 @@ import io.runnel.api.state.ReducingState;
 import io.runnel.api.state.ReducingStateDescriptor;
 import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
-import io.runnel.runtime.internal.task.KeyGroups;
+import io.runnel.spi.state.KeyGroups;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,16 +24,22 @@ class HeapKeyedStateBackendTest {
     private static final io.runnel.api.types.TypeSerializer<Object> KEYS =
             io.runnel.api.types.Types.dynamic(HeapKeyedStateBackendTest.class.getClassLoader());
 
-    private final HeapKeyedStateBackend backend = new HeapKeyedStateBackend(0, 127, 128);
+    private final HeapKeyedStateBackend backend = backend(0, 127, System::currentTimeMillis);
+
+    private static HeapKeyedStateBackend backend(int first, int last, java.util.function.LongSupplier clock) {
+        return new HeapKeyedStateBackend(first, last, 128, clock, HeapKeyedStateBackendTest.class.getClassLoader(), "",
+                KEYS, null);
+    }
 
     /** A snapshot as checkpoints take it: the state serialized, on the calling thread. */
-    private byte[] snapshot() throws java.io.IOException {
-        KeyedTimers noTimers = new KeyedTimers(new io.runnel.runtime.internal.task.ProcessingTimers(() -> 0), (timer, eventTime) -> {});
-        return KeyedStateSerialization.snapshot(backend, noTimers, KEYS, null).newInputStream().readAllBytes();
+    private byte[] snapshot() throws Exception {
+        io.runnel.spi.state.PortableStateHandle handle = (io.runnel.spi.state.PortableStateHandle) backend.snapshot(
+                io.runnel.spi.state.SnapshotRequest.portable(1, io.runnel.spi.state.SnapshotType.CHECKPOINT)).materialize();
+        return handle.bytes().newInputStream().readAllBytes();
     }
 
     private void restore(byte[] snapshot) throws java.io.IOException {
-        backend.restore(KeyedStateSerialization.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(snapshot)),
+        backend.restore(io.runnel.spi.state.PortableKeyedState.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(snapshot)),
                 128, 0, 127, KEYS, null, null));
     }
 
@@ -97,7 +103,7 @@ class HeapKeyedStateBackendTest {
     @Test
     void valuesExpireAfterTheirTimeToLiveAndWritesOrReadsRefreshIt() {
         long[] now = {0};
-        HeapKeyedStateBackend timed = new HeapKeyedStateBackend(0, 127, 128, () -> now[0]);
+        HeapKeyedStateBackend timed = backend(0, 127, () -> now[0]);
         ValueStateDescriptor<String> afterWrite = new ValueStateDescriptor<>("w", String.class);
         afterWrite.enableTimeToLive(io.runnel.api.state.StateTtlConfig.afterWrite(java.time.Duration.ofMillis(100)));
         ListStateDescriptor<String> afterRead = new ListStateDescriptor<>("r", String.class);
@@ -125,7 +131,7 @@ class HeapKeyedStateBackendTest {
     @Test
     void inPlaceWritesRestartATimeToLiveAfterWriteButReadsDoNot() {
         long[] now = {0};
-        HeapKeyedStateBackend timed = new HeapKeyedStateBackend(0, 127, 128, () -> now[0]);
+        HeapKeyedStateBackend timed = backend(0, 127, () -> now[0]);
         io.runnel.api.state.StateTtlConfig afterWrite =
                 io.runnel.api.state.StateTtlConfig.afterWrite(java.time.Duration.ofMillis(100));
         ListStateDescriptor<String> listDescriptor = new ListStateDescriptor<>("l", String.class);
@@ -159,7 +165,7 @@ class HeapKeyedStateBackendTest {
 
     @Test
     void keysOfOtherSubtasksAndClashingDescriptorsAreRefused() {
-        HeapKeyedStateBackend firstHalf = new HeapKeyedStateBackend(0, 63, 128);
+        HeapKeyedStateBackend firstHalf = backend(0, 63, System::currentTimeMillis);
         Object foreignKey = null;
         for (int i = 0; foreignKey == null; i++) {
             if (KeyGroups.keyGroupFor(i, 128) > 63) {
@@ -205,7 +211,7 @@ class HeapKeyedStateBackendTest {
     }
 
     @Test
-    void laterChangesInPlaceDoNotReachASnapshot() throws java.io.IOException {
+    void laterChangesInPlaceDoNotReachASnapshot() throws Exception {
         ValueState<Basket> baskets = backend.valueState(new ValueStateDescriptor<>("basket", Basket.class));
         backend.setCurrentKey("u1");
         Basket basket = new Basket();
@@ -237,7 +243,7 @@ class HeapKeyedStateBackendTest {
     }
 
     @Test
-    void anExplicitSerializerIsUsed() throws java.io.IOException {
+    void anExplicitSerializerIsUsed() throws Exception {
         ValueState<String> names = backend.valueState(new ValueStateDescriptor<>("name", io.runnel.api.types.Types.STRING));
         backend.setCurrentKey(7);
         names.update("seven");

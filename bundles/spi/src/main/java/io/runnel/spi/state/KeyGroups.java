@@ -1,4 +1,4 @@
-package io.runnel.runtime.internal.task;
+package io.runnel.spi.state;
 
 /**
  * Keys hash into {@code maxParallelism} key groups; subtask i of an operator at parallelism p owns a
@@ -29,7 +29,7 @@ public final class KeyGroups {
     }
 
     /** The 32-bit finalisation step of MurmurHash3: every input bit affects every output bit. */
-    static int scramble(int hash) {
+    public static int scramble(int hash) {
         int h = hash;
         h ^= h >>> 16;
         h *= 0x85ebca6b;

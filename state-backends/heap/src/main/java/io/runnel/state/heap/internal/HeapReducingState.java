@@ -1,7 +1,8 @@
-package io.runnel.runtime.internal.state;
+package io.runnel.state.heap.internal;
 
 import io.runnel.api.functions.ReduceFunction;
 import io.runnel.api.state.ReducingState;
+import io.runnel.spi.state.StateFunctionException;
 
 /** Keeps the reduction of everything added for the key. */
 final class HeapReducingState<T> implements ReducingState<T> {

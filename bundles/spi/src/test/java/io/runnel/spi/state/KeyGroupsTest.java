@@ -1,4 +1,4 @@
-package io.runnel.runtime.internal.task;
+package io.runnel.spi.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

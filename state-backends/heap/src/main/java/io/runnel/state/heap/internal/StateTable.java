@@ -1,4 +1,4 @@
-package io.runnel.runtime.internal.state;
+package io.runnel.state.heap.internal;
 
 import io.runnel.api.state.StateTtlConfig;
 import io.runnel.api.types.TypeSerializer;

@@ -1,4 +1,4 @@
-package io.runnel.runtime.internal.state;
+package io.runnel.state.heap.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,8 +13,13 @@ import io.runnel.api.state.ValueStateDescriptor;
 import io.runnel.api.types.TypeSerializer;
 import io.runnel.api.types.Types;
 import io.runnel.api.windowing.TimeWindow;
-import io.runnel.runtime.internal.task.KeyGroups;
-import io.runnel.runtime.internal.task.ProcessingTimers;
+import io.runnel.spi.state.KeyGroups;
+import io.runnel.spi.state.KeyedStateBackend;
+import io.runnel.spi.state.ChunkedBytes;
+import io.runnel.spi.state.PortableKeyedState;
+import io.runnel.spi.state.PortableStateHandle;
+import io.runnel.spi.state.SnapshotRequest;
+import io.runnel.spi.state.SnapshotType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -26,11 +31,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Keyed state and timers to bytes and back, at the same and at another parallelism. */
-class KeyedStateSerializationTest {
+/** Heap keyed state to the portable format and back, at the same and at another parallelism. */
+class PortableKeyedStateTest {
 
     private static final int MAX = 128;
-    private static final TypeSerializer<Object> KEYS = Types.dynamic(KeyedStateSerializationTest.class.getClassLoader());
+    private static final TypeSerializer<Object> KEYS = Types.dynamic(PortableKeyedStateTest.class.getClassLoader());
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static final TypeSerializer<Object> WINDOWS = (TypeSerializer) TimeWindow.serializer();
 
@@ -43,27 +48,31 @@ class KeyedStateSerializationTest {
     /** The same state with a field's type changed incompatibly. */
     public record ProfileV3(int name) {}
 
-    /** A snapshot of the backend (its own key groups {@code first} to {@code last}) and no timers. */
-    private static byte[] write(HeapKeyedStateBackend backend, int first, int last) throws IOException {
-        assertThat(backend.firstKeyGroup()).isEqualTo(first);
-        assertThat(backend.lastKeyGroup()).isEqualTo(last);
-        return KeyedStateSerialization.snapshot(backend, timers(), KEYS, WINDOWS).newInputStream().readAllBytes();
+    /** A snapshot of the backend (its own key groups {@code first} to {@code last}). */
+    private static byte[] write(HeapKeyedStateBackend backend, int first, int last) throws Exception {
+        return snapshot(backend).newInputStream().readAllBytes();
     }
 
-    private static KeyedTimers timers() {
-        return new KeyedTimers(new ProcessingTimers(() -> 0), (timer, eventTime) -> {});
+    private static ChunkedBytes snapshot(HeapKeyedStateBackend backend) throws Exception {
+        return ((PortableStateHandle) backend.snapshot(SnapshotRequest.portable(1, SnapshotType.SAVEPOINT)).materialize())
+                .bytes();
     }
 
-    private static KeyedStateSerialization.Restored read(byte[] bytes, int first, int last,
-            KeyedStateSerialization.Restored into) throws IOException {
-        return KeyedStateSerialization.read(new DataInputStream(new ByteArrayInputStream(bytes)), MAX, first, last, KEYS,
+    private static HeapKeyedStateBackend backend(int first, int last, java.util.function.LongSupplier clock) {
+        return new HeapKeyedStateBackend(first, last, MAX, clock, PortableKeyedStateTest.class.getClassLoader(), "", KEYS,
+                WINDOWS);
+    }
+
+    private static PortableKeyedState.Restored read(byte[] bytes, int first, int last,
+            PortableKeyedState.Restored into) throws Exception {
+        return PortableKeyedState.read(new DataInputStream(new ByteArrayInputStream(bytes)), MAX, first, last, KEYS,
                 WINDOWS, into);
     }
 
     @Test
-    void everyKindOfStateWithWindowsAndTimeToLiveComesBack() throws IOException {
+    void everyKindOfStateWithWindowsAndTimeToLiveComesBack() throws Exception {
         long[] now = {1_000};
-        HeapKeyedStateBackend before = new HeapKeyedStateBackend(0, MAX - 1, MAX, () -> now[0]);
+        HeapKeyedStateBackend before = backend(0, MAX - 1, () -> now[0]);
         ValueStateDescriptor<Long> countDescriptor = new ValueStateDescriptor<>("count", Long.class);
         countDescriptor.enableTimeToLive(StateTtlConfig.afterWrite(Duration.ofSeconds(10)));
         ValueState<Long> count = before.valueState(countDescriptor);
@@ -78,11 +87,11 @@ class KeyedStateSerializationTest {
             tags.put("t", user);
             before.setCurrentNamespace(new TimeWindow(0, 1000));
             perWindow.update(user * 10L);
-            before.setCurrentNamespace(HeapKeyedStateBackend.NO_NAMESPACE);
+            before.setCurrentNamespace(KeyedStateBackend.NO_NAMESPACE);
         }
 
         byte[] bytes = write(before, 0, MAX - 1);
-        HeapKeyedStateBackend after = new HeapKeyedStateBackend(0, MAX - 1, MAX, () -> now[0]);
+        HeapKeyedStateBackend after = backend(0, MAX - 1, () -> now[0]);
         after.restore(read(bytes, 0, MAX - 1, null));
         assertThat(after.unclaimedRestoredStates()).containsExactlyInAnyOrder("count", "seen", "tags", "per-window");
 
@@ -98,7 +107,7 @@ class KeyedStateSerializationTest {
             assertThat(tagsAfter.get("t")).isEqualTo(user);
             after.setCurrentNamespace(new TimeWindow(0, 1000));
             assertThat(perWindowAfter.value()).isEqualTo(user * 10L);
-            after.setCurrentNamespace(HeapKeyedStateBackend.NO_NAMESPACE);
+            after.setCurrentNamespace(KeyedStateBackend.NO_NAMESPACE);
         }
         // The time to live runs on from the last access written, not from the restore.
         now[0] = 11_000;
@@ -107,9 +116,9 @@ class KeyedStateSerializationTest {
     }
 
     @Test
-    void atAnotherParallelismEverySubtaskGetsExactlyItsKeyGroups() throws IOException {
+    void atAnotherParallelismEverySubtaskGetsExactlyItsKeyGroups() throws Exception {
         Map<Integer, Long> expected = new HashMap<>();
-        HeapKeyedStateBackend whole = new HeapKeyedStateBackend(0, MAX - 1, MAX);
+        HeapKeyedStateBackend whole = backend(0, MAX - 1, System::currentTimeMillis);
         ValueState<Long> value = whole.valueState(new ValueStateDescriptor<>("v", Long.class));
         for (int key = 0; key < 1000; key++) {
             whole.setCurrentKey(key);
@@ -122,7 +131,7 @@ class KeyedStateSerializationTest {
         for (int subtask = 0; subtask < 3; subtask++) {
             int first = KeyGroups.firstKeyGroup(subtask, MAX, 3);
             int last = KeyGroups.lastKeyGroup(subtask, MAX, 3);
-            HeapKeyedStateBackend part = new HeapKeyedStateBackend(first, last, MAX);
+            HeapKeyedStateBackend part = backend(first, last, System::currentTimeMillis);
             part.restore(read(bytes, first, last, null));
             ValueState<Long> partValue = part.valueState(new ValueStateDescriptor<>("v", Long.class));
             assertThat(part.size("v")).isPositive();
@@ -142,25 +151,23 @@ class KeyedStateSerializationTest {
      * also when it spans several chunks.
      */
     @Test
-    void eachSnapshotHoldsTheStateAsItWasAtItsCall() throws IOException {
-        HeapKeyedStateBackend backend = new HeapKeyedStateBackend(0, MAX - 1, MAX);
+    void eachSnapshotHoldsTheStateAsItWasAtItsCall() throws Exception {
+        HeapKeyedStateBackend backend = backend(0, MAX - 1, System::currentTimeMillis);
         ValueState<Long> perWindow = backend.valueState(new ValueStateDescriptor<>("per-window", Long.class));
-        KeyedTimers timers = timers();
-        for (int key = 0; key < 5000; key++) {
+        for (int key = 0; key < 20_000; key++) {
             backend.setCurrentKey(key);
             backend.setCurrentNamespace(new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
             perWindow.update((long) key);
-            timers.registerEventTimer(key % 7 * 1000L + 999, key, new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
         }
-        ChunkedBytes first = KeyedStateSerialization.snapshot(backend, timers, KEYS, WINDOWS);
+        ChunkedBytes first = snapshot(backend);
         assertThat(first.size()).as("several chunks").isGreaterThan(ChunkedBytes.MAX_CHUNK_BYTES);
-        for (int key = 0; key < 5000; key += 2) {
+        for (int key = 0; key < 20_000; key += 2) {
             backend.setCurrentKey(key);
             backend.setCurrentNamespace(new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
             perWindow.clear();
         }
-        ChunkedBytes second = KeyedStateSerialization.snapshot(backend, timers, KEYS, WINDOWS);
-        for (int key = 1; key < 5000; key += 2) {
+        ChunkedBytes second = snapshot(backend);
+        for (int key = 1; key < 20_000; key += 2) {
             backend.setCurrentKey(key);
             backend.setCurrentNamespace(new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
             perWindow.update(-1L); // after both snapshots: in neither
@@ -168,13 +175,11 @@ class KeyedStateSerializationTest {
 
         for (ChunkedBytes snapshot : List.of(first, second)) {
             DataInputStream in = new DataInputStream(snapshot.newInputStream());
-            HeapKeyedStateBackend restored = new HeapKeyedStateBackend(0, MAX - 1, MAX);
-            restored.restore(KeyedStateSerialization.read(in, MAX, 0, MAX - 1, KEYS, WINDOWS, null));
-            KeyedTimers.Snapshot restoredTimers = KeyedStateSerialization.readTimers(in, MAX, 0, MAX - 1, KEYS, WINDOWS, null);
-            assertThat(in.read()).as("nothing after the timers").isEqualTo(-1);
-            assertThat(restoredTimers.eventTimers()).hasSize(5000);
+            HeapKeyedStateBackend restored = backend(0, MAX - 1, System::currentTimeMillis);
+            restored.restore(PortableKeyedState.read(in, MAX, 0, MAX - 1, KEYS, WINDOWS, null));
+            assertThat(in.read()).as("nothing after the state section").isEqualTo(-1);
             ValueState<Long> value = restored.valueState(new ValueStateDescriptor<>("per-window", Long.class));
-            for (int key = 0; key < 5000; key++) {
+            for (int key = 0; key < 20_000; key++) {
                 restored.setCurrentKey(key);
                 restored.setCurrentNamespace(new TimeWindow(key % 7 * 1000L, key % 7 * 1000L + 1000));
                 boolean cleared = snapshot == second && key % 2 == 0;
@@ -188,11 +193,11 @@ class KeyedStateSerializationTest {
      * grouped per key group. Written here by hand, as that writer did.
      */
     @Test
-    void stateInTheGroupedFormatOneIsStillRead() throws IOException {
+    void stateInTheGroupedFormatOneIsStillRead() throws Exception {
         @SuppressWarnings({"unchecked", "rawtypes"})
         TypeSerializer<Object> longs = (TypeSerializer) Types.of(Long.class);
-        Map<String, Object> namespaces = Map.of("a", HeapKeyedStateBackend.NO_NAMESPACE, "b",
-                HeapKeyedStateBackend.NO_NAMESPACE, "c", new TimeWindow(0, 1000));
+        Map<String, Object> namespaces = Map.of("a", KeyedStateBackend.NO_NAMESPACE, "b",
+                KeyedStateBackend.NO_NAMESPACE, "c", new TimeWindow(0, 1000));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(0x524E4B53);
@@ -214,7 +219,7 @@ class KeyedStateSerializationTest {
             out.writeInt(keys.size());
             for (String key : keys) {
                 KEYS.serialize(key, out);
-                boolean namespaced = namespaces.get(key) != HeapKeyedStateBackend.NO_NAMESPACE;
+                boolean namespaced = namespaces.get(key) != KeyedStateBackend.NO_NAMESPACE;
                 out.writeBoolean(namespaced);
                 if (namespaced) {
                     WINDOWS.serialize(namespaces.get(key), out);
@@ -230,9 +235,9 @@ class KeyedStateSerializationTest {
         out.writeLong(500);
 
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
-        HeapKeyedStateBackend restored = new HeapKeyedStateBackend(0, MAX - 1, MAX);
-        restored.restore(KeyedStateSerialization.read(in, MAX, 0, MAX - 1, KEYS, WINDOWS, null));
-        assertThat(KeyedStateSerialization.readTimers(in, MAX, 0, MAX - 1, KEYS, WINDOWS, null).watermark()).isEqualTo(500);
+        HeapKeyedStateBackend restored = backend(0, MAX - 1, System::currentTimeMillis);
+        restored.restore(PortableKeyedState.read(in, MAX, 0, MAX - 1, KEYS, WINDOWS, null));
+        assertThat(in.readInt()).as("the reader stops where the runtime's timers begin").isZero();
         ValueState<Long> count = restored.valueState(new ValueStateDescriptor<>("count", Long.class));
         for (String key : namespaces.keySet()) {
             restored.setCurrentKey(key);
@@ -242,12 +247,12 @@ class KeyedStateSerializationTest {
     }
 
     @Test
-    void twoOldSubtasksMergeIntoOne() throws IOException {
+    void twoOldSubtasksMergeIntoOne() throws Exception {
         byte[][] parts = new byte[2][];
         for (int subtask = 0; subtask < 2; subtask++) {
             int first = KeyGroups.firstKeyGroup(subtask, MAX, 2);
             int last = KeyGroups.lastKeyGroup(subtask, MAX, 2);
-            HeapKeyedStateBackend backend = new HeapKeyedStateBackend(first, last, MAX);
+            HeapKeyedStateBackend backend = backend(first, last, System::currentTimeMillis);
             ValueState<Long> value = backend.valueState(new ValueStateDescriptor<>("v", Long.class));
             for (int key = 0; key < 200; key++) {
                 int group = KeyGroups.keyGroupFor(key, MAX);
@@ -258,8 +263,8 @@ class KeyedStateSerializationTest {
             }
             parts[subtask] = write(backend, first, last);
         }
-        KeyedStateSerialization.Restored merged = read(parts[1], 0, MAX - 1, read(parts[0], 0, MAX - 1, null));
-        HeapKeyedStateBackend one = new HeapKeyedStateBackend(0, MAX - 1, MAX);
+        PortableKeyedState.Restored merged = read(parts[1], 0, MAX - 1, read(parts[0], 0, MAX - 1, null));
+        HeapKeyedStateBackend one = backend(0, MAX - 1, System::currentTimeMillis);
         one.restore(merged);
         ValueState<Long> value = one.valueState(new ValueStateDescriptor<>("v", Long.class));
         assertThat(one.size("v")).isEqualTo(200);
@@ -268,20 +273,20 @@ class KeyedStateSerializationTest {
     }
 
     @Test
-    void aStateTypeWithAnAddedFieldIsReadAndAnIncompatibleOneIsRefusedNamingTheField() throws IOException {
-        HeapKeyedStateBackend before = new HeapKeyedStateBackend(0, MAX - 1, MAX);
+    void aStateTypeWithAnAddedFieldIsReadAndAnIncompatibleOneIsRefusedNamingTheField() throws Exception {
+        HeapKeyedStateBackend before = backend(0, MAX - 1, System::currentTimeMillis);
         ValueState<ProfileV1> profile = before.valueState(new ValueStateDescriptor<>("profile", ProfileV1.class));
         before.setCurrentKey("u1");
         profile.update(new ProfileV1("Ada"));
         byte[] bytes = write(before, 0, MAX - 1);
 
-        HeapKeyedStateBackend evolved = new HeapKeyedStateBackend(0, MAX - 1, MAX);
+        HeapKeyedStateBackend evolved = backend(0, MAX - 1, System::currentTimeMillis);
         evolved.restore(read(bytes, 0, MAX - 1, null));
         ValueState<ProfileV2> profileV2 = evolved.valueState(new ValueStateDescriptor<>("profile", ProfileV2.class));
         evolved.setCurrentKey("u1");
         assertThat(profileV2.value()).isEqualTo(new ProfileV2("Ada", 0));
 
-        HeapKeyedStateBackend incompatible = new HeapKeyedStateBackend(0, MAX - 1, MAX);
+        HeapKeyedStateBackend incompatible = backend(0, MAX - 1, System::currentTimeMillis);
         incompatible.restore(read(bytes, 0, MAX - 1, null));
         assertThatThrownBy(() -> incompatible.valueState(new ValueStateDescriptor<>("profile", ProfileV3.class)))
                 .isInstanceOf(IllegalStateException.class)
@@ -290,41 +295,15 @@ class KeyedStateSerializationTest {
     }
 
     @Test
-    void anotherMaxParallelismIsRefused() throws IOException {
-        byte[] bytes = write(new HeapKeyedStateBackend(0, MAX - 1, MAX), 0, MAX - 1);
-        assertThatThrownBy(() -> KeyedStateSerialization.read(new DataInputStream(new ByteArrayInputStream(bytes)), 256, 0,
+    void anotherMaxParallelismIsRefused() throws Exception {
+        byte[] bytes = write(backend(0, MAX - 1, System::currentTimeMillis), 0, MAX - 1);
+        assertThatThrownBy(() -> PortableKeyedState.read(new DataInputStream(new ByteArrayInputStream(bytes)), 256, 0,
                 255, KEYS, WINDOWS, null))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("written with max parallelism 128 but the job now has 256");
-        assertThatThrownBy(() -> KeyedStateSerialization.read(new DataInputStream(new ByteArrayInputStream(new byte[8])),
+        assertThatThrownBy(() -> PortableKeyedState.read(new DataInputStream(new ByteArrayInputStream(new byte[8])),
                 MAX, 0, MAX - 1, KEYS, WINDOWS, null))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("bad magic number");
-    }
-
-    @Test
-    void timersComeBackForTheirKeyGroupsWithTheLowestWatermark() throws IOException {
-        List<KeyedTimers.Timer> events = new java.util.ArrayList<>();
-        for (int key = 0; key < 100; key++) {
-            events.add(new KeyedTimers.Timer(1000 + key, key, key % 2 == 0 ? new TimeWindow(0, 1000)
-                    : HeapKeyedStateBackend.NO_NAMESPACE));
-        }
-        KeyedTimers.Snapshot snapshot = new KeyedTimers.Snapshot(events,
-                List.of(new KeyedTimers.Timer(5, 7, HeapKeyedStateBackend.NO_NAMESPACE)), 900);
-        KeyedTimers live = timers();
-        live.restore(snapshot);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        KeyedStateSerialization.writeTimers(live, KEYS, WINDOWS, new DataOutputStream(bytes));
-
-        KeyedTimers.Snapshot all = KeyedStateSerialization.readTimers(
-                new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), MAX, 0, MAX - 1, KEYS, WINDOWS, null);
-        assertThat(all).isEqualTo(snapshot);
-
-        KeyedTimers.Snapshot firstHalf = KeyedStateSerialization.readTimers(
-                new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), MAX, 0, 63, KEYS, WINDOWS,
-                new KeyedTimers.Snapshot(List.of(), List.of(), 500));
-        assertThat(firstHalf.eventTimers()).allMatch(t -> KeyGroups.keyGroupFor(t.key(), MAX) <= 63)
-                .hasSizeLessThan(100).isNotEmpty();
-        assertThat(firstHalf.watermark()).isEqualTo(500);
     }
 }

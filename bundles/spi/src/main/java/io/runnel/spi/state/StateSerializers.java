@@ -1,4 +1,4 @@
-package io.runnel.runtime.internal.state;
+package io.runnel.spi.state;
 
 import io.runnel.api.state.AggregatingStateDescriptor;
 import io.runnel.api.state.ListStateDescriptor;
@@ -14,7 +14,7 @@ import io.runnel.api.types.Types;
  * descriptor: the serializer it names, else {@code Types.of} of the class it names, else the dynamic
  * serializer. A list state stores a list of elements, a map state a map.
  */
-final class StateSerializers {
+public final class StateSerializers {
 
     private StateSerializers() {}
 
@@ -23,7 +23,7 @@ final class StateSerializers {
      * @throws IllegalArgumentException if a class of the descriptor has no serializer, naming the state
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static TypeSerializer<Object> storedValues(StateDescriptor<?> descriptor, ClassLoader loader) {
+    public static TypeSerializer<Object> storedValues(StateDescriptor<?> descriptor, ClassLoader loader) {
         try {
             TypeSerializer<?> serializer;
             if (descriptor instanceof ValueStateDescriptor<?> value) {

@@ -1,4 +1,4 @@
-package io.runnel.runtime.internal.state;
+package io.runnel.state.heap.internal;
 
 import io.runnel.api.state.MapState;
 import java.util.HashMap;
