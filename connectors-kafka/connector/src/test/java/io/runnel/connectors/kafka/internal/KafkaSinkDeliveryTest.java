@@ -10,6 +10,7 @@ import io.runnel.connectors.kafka.KafkaSink;
 import io.runnel.kafka.broker.KafkaBrokerExtension;
 import io.runnel.runtime.internal.execution.LocalStreamEnvironment;
 import io.runnel.runtime.internal.execution.MapConnectorRegistry;
+import io.runnel.state.heap.HeapStateBackendFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class KafkaSinkDeliveryTest {
 
     private void run(DeliveryGuarantee guarantee, String topic) throws Exception {
         new KafkaTestTopics(KAFKA.bootstrapServers()).create(topic, 3);
-        LocalStreamEnvironment env = new LocalStreamEnvironment(new MapConnectorRegistry()
+        LocalStreamEnvironment env = new LocalStreamEnvironment(new MapConnectorRegistry().withStateBackend("heap", new HeapStateBackendFactory())
                 .withSource(Sources.DATAGEN, new DatagenSource()).withSink("kafka", new KafkaSinkProvider()), 2);
         env.setParallelism(2);
         env.enableCheckpointing(Duration.ofMillis(100));

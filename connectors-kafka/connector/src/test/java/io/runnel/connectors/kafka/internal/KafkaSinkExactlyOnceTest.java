@@ -18,6 +18,7 @@ import io.runnel.runtime.internal.execution.LocalStreamEnvironment;
 import io.runnel.runtime.internal.execution.MapConnectorRegistry;
 import io.runnel.spi.connector.SinkWriter;
 import io.runnel.spi.connector.SubtaskInfo;
+import io.runnel.state.heap.HeapStateBackendFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ class KafkaSinkExactlyOnceTest {
     }
 
     private LocalStreamEnvironment environment(int parallelism) {
-        MapConnectorRegistry connectors = new MapConnectorRegistry().withSource(Sources.DATAGEN, new DatagenSource())
+        MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new HeapStateBackendFactory()).withSource(Sources.DATAGEN, new DatagenSource())
                 .withSink("kafka", new KafkaSinkProvider());
         LocalStreamEnvironment env = new LocalStreamEnvironment(connectors, 4);
         env.setParallelism(parallelism);

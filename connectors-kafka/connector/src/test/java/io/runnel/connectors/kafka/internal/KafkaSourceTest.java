@@ -20,6 +20,7 @@ import io.runnel.connectors.kafka.KafkaSource;
 import io.runnel.kafka.broker.KafkaBrokerExtension;
 import io.runnel.runtime.internal.execution.LocalStreamEnvironment;
 import io.runnel.runtime.internal.execution.MapConnectorRegistry;
+import io.runnel.state.heap.HeapStateBackendFactory;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ class KafkaSourceTest {
     }
 
     private LocalStreamEnvironment environment(int parallelism) {
-        MapConnectorRegistry connectors = new MapConnectorRegistry().withSource("kafka", new KafkaSourceProvider())
+        MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new HeapStateBackendFactory()).withSource("kafka", new KafkaSourceProvider())
                 .withSink("kafka", new KafkaSinkProvider()).withSink(CollectingSink.CONNECTOR, new CollectingSink());
         LocalStreamEnvironment env = new LocalStreamEnvironment(connectors, 4);
         env.setParallelism(parallelism);
