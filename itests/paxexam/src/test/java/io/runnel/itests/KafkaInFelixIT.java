@@ -11,11 +11,7 @@ import io.runnel.api.stream.Sinks;
 import io.runnel.api.stream.StreamJob;
 import io.runnel.connectors.kafka.KafkaSink;
 import io.runnel.connectors.kafka.KafkaSource;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +20,10 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
+import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -67,6 +62,13 @@ public class KafkaInFelixIT {
     @Filter(timeout = WAIT_MILLIS)
     private CommandProcessor commands;
 
+    private NodeShell shell;
+
+    @Before
+    public void openShell() {
+        shell = new NodeShell(commands, WAIT_MILLIS);
+    }
+
     @Configuration
     public Option[] config() throws Exception {
         if (bootstrap == null) {
@@ -82,7 +84,7 @@ public class KafkaInFelixIT {
         options.add(systemProperty("runnel.home").value(work.resolve("home").toString()));
         options.add(systemProperty("felix.fileinstall.dir").value(work.resolve("deploy").toString()));
         options.add(systemProperty("felix.fileinstall.log.level").value("0"));
-        options.add(systemProperty("runnel.set.cluster.port").value(Integer.toString(freePort())));
+        options.add(systemProperty("runnel.set.cluster.port").value(Integer.toString(NodeShell.freePort())));
         options.add(systemProperty("runnel.set.cluster.name").value("paxexam-kafka-" + ProcessHandle.current().pid()));
         options.add(systemProperty("runnel.set.node.id").value("paxexam-kafka-node"));
         options.add(systemProperty("runnel.set.taskmanager.numberOfTaskSlots").value("3"));
@@ -122,7 +124,7 @@ public class KafkaInFelixIT {
         Bundle kafka = Stream.of(context.getBundles()).filter(b -> "io.runnel.connectors.kafka".equals(b.getSymbolicName()))
                 .findFirst().orElseThrow(() -> new AssertionError("io.runnel.connectors.kafka is not installed"));
         assertEquals(Bundle.ACTIVE, kafka.getState());
-        await("the kafka source and sink services", () -> {
+        shell.await("the kafka source and sink services", () -> {
             try {
                 return context.getServiceReferences("io.runnel.spi.connector.SourceProvider", "(runnel.connector=kafka)") != null
                         && context.getServiceReferences("io.runnel.spi.connector.SinkProvider", "(runnel.connector=kafka)") != null;
@@ -139,12 +141,12 @@ public class KafkaInFelixIT {
         jobs.add(context.registerService(StreamJob.class, new CopyJob(), new Hashtable<>(Map.of(StreamJob.NAME, "kafka-copy"))));
         jobs.add(context.registerService(StreamJob.class, new CheckJob(), new Hashtable<>(Map.of(StreamJob.NAME, "kafka-check"))));
         try {
-            String copy = startedJob(run("runnel:run kafka-copy 2 bootstrap=" + bootstrap
+            String copy = NodeShell.startedJob(shell.run("runnel:run kafka-copy 2 bootstrap=" + bootstrap
                     + " execution.checkpointing.interval=200ms"));
-            assertEquals("FINISHED", awaitEnd(copy));
+            shell.awaitFinished(copy);
             Path output = Files.createTempDirectory("runnel-it-kafka");
-            String check = startedJob(run("runnel:run kafka-check 1 bootstrap=" + bootstrap + " output=" + output));
-            assertEquals("FINISHED", awaitEnd(check));
+            String check = NodeShell.startedJob(shell.run("runnel:run kafka-check 1 bootstrap=" + bootstrap + " output=" + output));
+            shell.awaitFinished(check);
             List<String> lines = new ArrayList<>();
             try (Stream<Path> files = Files.list(output)) {
                 for (Path file : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
@@ -160,65 +162,6 @@ public class KafkaInFelixIT {
             assertEquals(expected, lines);
         } finally {
             jobs.forEach(ServiceRegistration::unregister);
-        }
-    }
-
-    private static String startedJob(String output) {
-        return output.lines().filter(line -> line.startsWith("started job ")).findFirst()
-                .map(line -> line.split(" ")[2])
-                .orElseThrow(() -> new AssertionError("runnel:run did not start a job: " + output));
-    }
-
-    private String statusOf(String job) {
-        try {
-            return run("runnel:jobs").lines().filter(line -> line.startsWith(job + " ")).findFirst()
-                    .map(line -> line.trim().split("\\s+")[2]).orElse(null);
-        } catch (Exception e) {
-            throw new AssertionError("runnel:jobs failed", e);
-        }
-    }
-
-    private String awaitEnd(String job) throws Exception {
-        await("job " + job + " to end", () -> {
-            String status = statusOf(job);
-            return status != null && List.of("FINISHED", "CANCELED", "FAILED").contains(status);
-        });
-        String status = statusOf(job);
-        if (!"FINISHED".equals(status)) {
-            return status + "\n" + run("runnel:jobs");
-        }
-        return status;
-    }
-
-    private String run(String command) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CommandSession session = commands.createSession(new ByteArrayInputStream(new byte[0]), out, out);
-        try {
-            Object result = session.execute(command);
-            return out.toString(StandardCharsets.UTF_8) + (result == null ? "" : result.toString());
-        } finally {
-            session.close();
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("Timed out after " + WAIT_MILLIS + " ms waiting for " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("Interrupted waiting for " + what, e);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
         }
     }
 }

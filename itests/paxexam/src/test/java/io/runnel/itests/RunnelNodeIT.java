@@ -12,19 +12,13 @@ import io.runnel.api.cluster.SlotState;
 import io.runnel.spi.cluster.ClusterMembership;
 import io.runnel.spi.cluster.SlotRegistry;
 import io.runnel.spi.control.JobManagerStatus;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
+import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -75,6 +69,13 @@ public class RunnelNodeIT {
     @Filter(timeout = WAIT_MILLIS)
     private CommandProcessor commands;
 
+    private NodeShell shell;
+
+    @Before
+    public void openShell() {
+        shell = new NodeShell(commands, WAIT_MILLIS);
+    }
+
     @Configuration
     public Option[] config() throws IOException {
         Path work = Path.of(System.getProperty("runnel.itests.work", "target/it-work")).toAbsolutePath().resolve("paxexam");
@@ -88,7 +89,7 @@ public class RunnelNodeIT {
         options.add(systemProperty("runnel.home").value(work.resolve("home").toString()));
         options.add(systemProperty("felix.fileinstall.dir").value(work.resolve("deploy").toString()));
         options.add(systemProperty("felix.fileinstall.log.level").value("0"));
-        options.add(systemProperty("runnel.set.cluster.port").value(Integer.toString(freePort())));
+        options.add(systemProperty("runnel.set.cluster.port").value(Integer.toString(NodeShell.freePort())));
         options.add(systemProperty("runnel.set.cluster.name").value("paxexam-" + ProcessHandle.current().pid()));
         options.add(systemProperty("runnel.set.node.id").value("paxexam-node"));
         options.add(systemProperty("runnel.set.taskmanager.numberOfTaskSlots").value(Integer.toString(SLOTS)));
@@ -141,7 +142,7 @@ public class RunnelNodeIT {
 
     @Test
     public void slotsAreRegisteredAndTheJobManagerLeadsAndSeesThem() {
-        await("the TaskManager's slots in the registry and the leader's slot pool", () ->
+        shell.await("the TaskManager's slots in the registry and the leader's slot pool", () ->
                 countFree(slotRegistry.slots()) == SLOTS && countFree(jobManager.slotPool()) == SLOTS && jobManager.isLeader());
         assertEquals("paxexam-node", membership.localNode().id().value());
         assertTrue(slotRegistry.slots().stream().allMatch(s -> s.id().node().value().equals("paxexam-node")));
@@ -150,72 +151,72 @@ public class RunnelNodeIT {
 
     @Test
     public void shellCommandsDescribeTheCluster() throws Exception {
-        await("slots registered", () -> slotRegistry.slots().size() == SLOTS);
-        String slots = run("runnel:slots");
+        shell.await("slots registered", () -> slotRegistry.slots().size() == SLOTS);
+        String slots = shell.run("runnel:slots");
         assertTrue(slots, slots.contains(SLOTS + " slot(s): " + SLOTS + " free, 0 used"));
         assertTrue(slots, slots.contains("paxexam-node#0"));
-        String nodes = run("runnel:nodes");
+        String nodes = shell.run("runnel:nodes");
         assertTrue(nodes, nodes.contains("paxexam-node") && nodes.contains("leader (epoch 1), this node"));
-        String bundles = run("runnel:bundles");
+        String bundles = shell.run("runnel:bundles");
         assertTrue(bundles, bundles.contains("io.runnel.cluster.hazelcast") && bundles.contains("ACTIVE"));
     }
 
     @Test
     public void aDeployedJobStartsFromTheShellRunsInTheSlotsAndFreesThem() throws Exception {
-        await("slots registered", () -> countFree(slotRegistry.slots()) == SLOTS && jobManager.isLeader());
+        shell.await("slots registered", () -> countFree(slotRegistry.slots()) == SLOTS && jobManager.isLeader());
         String output = java.nio.file.Files.createTempDirectory("runnel-it-sessions").toString();
-        String job = startedJob(run("runnel:run clickstream 2 events=3000 output=" + output));
-        await("the job to finish", () -> "FINISHED".equals(statusOf(job)));
-        String jobs = run("runnel:jobs");
+        String job = NodeShell.startedJob(shell.run("runnel:run clickstream 2 events=3000 output=" + output));
+        shell.await("the job to finish", () -> "FINISHED".equals(shell.statusOf(job)));
+        String jobs = shell.run("runnel:jobs");
         assertTrue(jobs, jobs.contains("clickstream") && jobs.contains("deployed jobs: [clickstream]"));
-        await("the slots free again", () -> countFree(slotRegistry.slots()) == SLOTS);
+        shell.await("the slots free again", () -> countFree(slotRegistry.slots()) == SLOTS);
         // Parallelism 2, no checkpoints: each subtask that received sessions committed part-<subtask>-0.txt at the end.
         String[] names = new java.io.File(output).list();
         assertTrue("output directory listed", names != null);
         java.util.List<String> sorted = java.util.Arrays.stream(names).sorted().toList();
         assertTrue("session files committed, none left hidden: " + sorted, !sorted.isEmpty()
                 && sorted.stream().allMatch(name -> name.equals("part-0-0.txt") || name.equals("part-1-0.txt")));
-        String refused = run("runnel:run nosuch");
+        String refused = shell.run("runnel:run nosuch");
         assertTrue(refused, refused.contains("No job named 'nosuch' is deployed (deployed: [clickstream])"));
     }
 
     @Test
     public void aJobWithCheckpointsTakesSavepointsFromTheShellStopsWithOneAndResumesFromIt() throws Exception {
-        await("slots registered", () -> countFree(slotRegistry.slots()) == SLOTS && jobManager.isLeader());
+        shell.await("slots registered", () -> countFree(slotRegistry.slots()) == SLOTS && jobManager.isLeader());
         Path work = java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(
                 Path.of(System.getProperty("runnel.itests.work", "target/it-work")).toAbsolutePath()), "savepoints-");
         String options = " execution.checkpointing.interval=300ms state.savepoints.dir=" + work.resolve("savepoints");
         List<String> jobs = new ArrayList<>();
         try {
-            String job = startedJob(run("runnel:run clickstream 2 events=0 rate=500 output=" + work.resolve("out-1") + options));
+            String job = NodeShell.startedJob(shell.run("runnel:run clickstream 2 events=0 rate=500 output=" + work.resolve("out-1") + options));
             jobs.add(job);
-            await("the job to run", () -> "RUNNING".equals(statusOf(job)));
+            shell.await("the job to run", () -> "RUNNING".equals(shell.statusOf(job)));
 
-            String savepoint = run("runnel:savepoint " + job);
+            String savepoint = shell.run("runnel:savepoint " + job);
             assertTrue(savepoint, savepoint.startsWith("savepoint of job " + job + " written to " + work.resolve("savepoints")));
             assertTrue(savepoint, java.nio.file.Files.isRegularFile(Path.of(pathIn(savepoint)).resolve("_metadata")));
-            assertEquals("RUNNING", statusOf(job));
+            assertEquals("RUNNING", shell.statusOf(job));
 
-            String stopped = run("runnel:stop " + job + " " + work.resolve("final"));
+            String stopped = shell.run("runnel:stop " + job + " " + work.resolve("final"));
             assertTrue(stopped, stopped.startsWith("job " + job + " stopped with savepoint " + work.resolve("final")));
             Path last = Path.of(pathIn(stopped));
             assertTrue(stopped, java.nio.file.Files.isRegularFile(last.resolve("_metadata")));
-            await("the stopped job to end", () -> "FINISHED".equals(statusOf(job)));
-            String again = run("runnel:savepoint " + job);
+            shell.await("the stopped job to end", () -> "FINISHED".equals(shell.statusOf(job)));
+            String again = shell.run("runnel:savepoint " + job);
             assertTrue(again, again.startsWith("cannot take a savepoint of job " + job + ": Job " + job
                     + " ('clickstream') has ended (FINISHED)"));
 
             // At a lower parallelism: keyed state moves by key group, and one source subtask takes both splits.
-            String next = startedJob(run("runnel:run clickstream 1 events=0 rate=500 output=" + work.resolve("out-2")
+            String next = NodeShell.startedJob(shell.run("runnel:run clickstream 1 events=0 rate=500 output=" + work.resolve("out-2")
                     + options + " execution.savepoint.path=" + last));
             jobs.add(next);
-            await("the resumed job to run", () -> "RUNNING".equals(statusOf(next)));
-            String fromResumed = run("runnel:savepoint " + next);
+            shell.await("the resumed job to run", () -> "RUNNING".equals(shell.statusOf(next)));
+            String fromResumed = shell.run("runnel:savepoint " + next);
             assertTrue(fromResumed, fromResumed.startsWith("savepoint of job " + next + " written to "));
-            String cancelled = run("runnel:cancel " + next);
-            assertEquals(cancelled, "CANCELED", awaitEnd(next));
+            String cancelled = shell.run("runnel:cancel " + next);
+            assertEquals(cancelled, "CANCELED", shell.awaitEnd(next));
 
-            String unknown = run("runnel:stop 0123456789abcdef0123456789abcdef --drain");
+            String unknown = shell.run("runnel:stop 0123456789abcdef0123456789abcdef --drain");
             assertTrue(unknown, unknown.startsWith("cannot stop job 0123456789abcdef0123456789abcdef: No job "
                     + "0123456789abcdef0123456789abcdef runs on the JobManager of node paxexam-node"));
         } finally {
@@ -227,22 +228,12 @@ public class RunnelNodeIT {
     private void cancelAndAwaitFreeSlots(List<String> jobs) {
         try {
             for (String job : jobs) {
-                run("runnel:cancel " + job);
+                shell.run("runnel:cancel " + job);
             }
-            await("the slots free again", () -> countFree(slotRegistry.slots()) == SLOTS);
+            shell.await("the slots free again", () -> countFree(slotRegistry.slots()) == SLOTS);
         } catch (Exception | AssertionError e) {
             System.err.println("RunnelNodeIT: cleaning up jobs " + jobs + " failed: " + e);
         }
-    }
-
-    /**
-     * The job id in runnel:run's answer. The answer may follow lines the job printed already: threads
-     * a command starts inherit its session's output.
-     */
-    private static String startedJob(String output) {
-        return output.lines().filter(line -> line.startsWith("started job ")).findFirst()
-                .map(line -> line.split(" ")[2])
-                .orElseThrow(() -> new AssertionError("runnel:run did not start a job: " + output));
     }
 
     /** The savepoint path at the end of a runnel:savepoint or runnel:stop answer. */
@@ -251,59 +242,7 @@ public class RunnelNodeIT {
         return line.substring(line.lastIndexOf(' ') + 1);
     }
 
-    /** The STATUS column of {@code job}'s row in runnel:jobs, or null if it has none. */
-    private String statusOf(String job) {
-        try {
-            return run("runnel:jobs").lines().filter(line -> line.startsWith(job + " ")).findFirst()
-                    .map(line -> line.trim().split("\\s+")[2]).orElse(null);
-        } catch (Exception e) {
-            throw new AssertionError("runnel:jobs failed", e);
-        }
-    }
-
-    /** Waits for {@code job} to end and returns its final status. */
-    private String awaitEnd(String job) {
-        await("job " + job + " to end", () -> {
-            String status = statusOf(job);
-            return status != null && List.of("FINISHED", "CANCELED", "FAILED").contains(status);
-        });
-        return statusOf(job);
-    }
-
-    private String run(String command) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CommandSession session = commands.createSession(new ByteArrayInputStream(new byte[0]), out, out);
-        try {
-            Object result = session.execute(command);
-            return out.toString(StandardCharsets.UTF_8) + (result == null ? "" : result.toString());
-        } finally {
-            session.close();
-        }
-    }
-
     private static long countFree(List<SlotInfo> slots) {
         return slots.stream().filter(s -> s.state() == SlotState.FREE).count();
-    }
-
-    /** Polls {@code condition} every 100 ms for at most {@value #WAIT_MILLIS} ms. */
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("Timed out after " + WAIT_MILLIS + " ms waiting for " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("Interrupted waiting for " + what, e);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
     }
 }
