@@ -188,6 +188,10 @@ class RocksJobTest {
             assertThat(files.filter(file -> file.toString().endsWith(".sst")).count())
                     .as("checkpoints were RocksDB's incremental ones").isPositive();
         }
+        try (Stream<Path> files = Files.walk(directory.resolve("local"))) {
+            assertThat(files.filter(file -> !Files.isDirectory(file)).toList())
+                    .as("every RocksDB instance was closed and its files deleted").isEmpty();
+        }
     }
 
     // ---------------------------------------------------------------- savepoint to heap
