@@ -60,7 +60,7 @@ class LeaderFencedCheckpointTest {
     }
 
     private LocalStreamEnvironment environment(boolean retainOnCancel) {
-        MapConnectorRegistry connectors = new MapConnectorRegistry().withSource("datagen", new DatagenSource())
+        MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory()).withSource("datagen", new DatagenSource())
                 .withSink("collect", new SinkProvider() {
                     @Override
                     @SuppressWarnings("unchecked")
