@@ -81,7 +81,7 @@ class ConnectorSpiTest {
     }
 
     private static LocalStreamEnvironment environment(SinkProvider sink) {
-        MapConnectorRegistry connectors = new MapConnectorRegistry().withSource("timed", new TimedSource());
+        MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory()).withSource("timed", new TimedSource());
         if (sink != null) {
             connectors.withSink("checked", sink);
         }
