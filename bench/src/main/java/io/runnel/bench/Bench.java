@@ -59,7 +59,7 @@ public final class Bench {
         }
         double seconds = result[1] / 1e9;
         String checkpointFigures = "";
-        if (workload.endsWith("-ckpt") && engine.equals("runnel")) {
+        if ((workload.endsWith("-ckpt") || workload.equals("window-rocksdb")) && engine.equals("runnel")) {
             java.util.List<Long> sorted = checkpoints.stream().sorted().toList();
             checkpointFigures = sorted.isEmpty() ? " checkpoints=0"
                     : String.format(Locale.ROOT, " checkpoints=%d checkpoint_p50_ms=%d checkpoint_p99_ms=%d", sorted.size(),
@@ -77,7 +77,7 @@ public final class Bench {
 
     private static void usage(String problem) {
         System.err.println("bench: " + problem);
-        System.err.println("usage: ./runnel bench <passthrough|window|window-heap-ckpt> [--events N] [--parallelism P] [--engine runnel|baseline]");
+        System.err.println("usage: ./runnel bench <passthrough|window|window-heap-ckpt|window-rocksdb> [--events N] [--parallelism P] [--engine runnel|baseline]");
         System.exit(2);
     }
 }

@@ -9,6 +9,7 @@ import io.runnel.connectors.basic.internal.CollectionSource;
 import io.runnel.connectors.basic.internal.DatagenSource;
 import io.runnel.runtime.internal.execution.LocalStreamEnvironment;
 import io.runnel.runtime.internal.execution.MapConnectorRegistry;
+import io.runnel.state.rocksdb.RocksStateBackendFactory;
 import io.runnel.api.windowing.TumblingWindows;
 import java.time.Duration;
 import java.util.Map;
@@ -22,6 +23,9 @@ import java.util.Map;
  *       -> counting sink; checksum = sum of the window counts, which must equal the event count.
  *   <li>{@code window-heap-ckpt}: {@code window} with exactly-once checkpoints every second into a
  *       temporary directory on local disk, heap state; same checksum.
+ *   <li>{@code window-rocksdb}: {@code window} with keyed state in RocksDB and incremental
+ *       exactly-once checkpoints every second, checkpoints and RocksDB instances in temporary
+ *       directories on local disk; same checksum.
  * </ul>
  * At parallelism P, generator subtask i makes events i, i+P, i+2P, ...
  */
@@ -45,15 +49,22 @@ public final class Workloads {
     public static Run measure(String workload, long events, int parallelism) throws Exception {
         CountingSink sink = new CountingSink();
         MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory())
+                .withStateBackend(RocksStateBackendFactory.NAME, new RocksStateBackendFactory())
                 .withSource(Sources.COLLECTION, new CollectionSource())
                 .withSource(Sources.DATAGEN, new DatagenSource())
                 .withSink(CountingSink.NAME, sink);
-        StreamEnvironment env = new LocalStreamEnvironment(connectors, parallelism).setParallelism(parallelism);
+        LocalStreamEnvironment local = new LocalStreamEnvironment(connectors, parallelism);
+        StreamEnvironment env = local.setParallelism(parallelism);
         java.nio.file.Path checkpoints = null;
-        if (workload.equals("window-heap-ckpt")) {
+        if (workload.equals("window-heap-ckpt") || workload.equals("window-rocksdb")) {
             checkpoints = java.nio.file.Files.createTempDirectory("runnel-bench-checkpoints");
             env.enableCheckpointing(Duration.ofSeconds(1));
-            env.getCheckpointConfig().setDirectory(checkpoints.toString());
+            env.getCheckpointConfig().setDirectory(checkpoints.resolve("checkpoints").toString());
+        }
+        if (workload.equals("window-rocksdb")) {
+            // RocksDB's defaults (incremental checkpoints on); its instances under the run's temporary directory.
+            env.setStateBackend(RocksStateBackendFactory.NAME, Map.of());
+            local.setLocalStateDirectory(checkpoints.resolve("local"));
         }
         SinkDescriptor<Object> counting = new SinkDescriptor<>(CountingSink.NAME, Map.of());
         switch (workload) {
@@ -61,7 +72,7 @@ public final class Workloads {
                     .map(e -> new Event(e.key(), e.time(), e.value() * 2)).name("double")
                     .filter(e -> e.key() != 0).name("drop key 0")
                     .sinkTo(counting, "count");
-            case "window", "window-heap-ckpt" -> env.fromSource(Sources.generator(events, Event::of), "events")
+            case "window", "window-heap-ckpt", "window-rocksdb" -> env.fromSource(Sources.generator(events, Event::of), "events")
                     .assignTimestampsAndWatermarks(WatermarkStrategy.<Event>forMonotonousTimestamps()
                             .withTimestampAssigner((e, previous) -> e.time()))
                     .keyBy(Event::key)
@@ -69,7 +80,7 @@ public final class Workloads {
                     .aggregate(new CountAndSum()).name("count and sum")
                     .sinkTo(counting, "count");
             default -> throw new IllegalArgumentException("Unknown workload '" + workload
-                    + "': use passthrough, window or window-heap-ckpt");
+                    + "': use passthrough, window, window-heap-ckpt or window-rocksdb");
         }
         long start = System.nanoTime();
         io.runnel.api.stream.JobClient job = env.executeAsync(workload);
@@ -104,7 +115,7 @@ public final class Workloads {
                     }
                 }
             }
-            case "window", "window-heap-ckpt" -> {
+            case "window", "window-heap-ckpt", "window-rocksdb" -> {
                 // Events arrive in time order, so each key's window is complete once time passes its end.
                 long[] counts = new long[(int) Event.KEYS];
                 long[] sums = new long[(int) Event.KEYS];
@@ -121,7 +132,7 @@ public final class Workloads {
                 checksum += flush(counts, sums);
             }
             default -> throw new IllegalArgumentException("Unknown workload '" + workload
-                    + "': use passthrough, window or window-heap-ckpt");
+                    + "': use passthrough, window, window-heap-ckpt or window-rocksdb");
         }
         return new long[] {checksum, System.nanoTime() - start};
     }

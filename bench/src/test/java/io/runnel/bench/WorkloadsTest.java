@@ -17,6 +17,14 @@ class WorkloadsTest {
         assertThat(Workloads.runBaseline("window", events)[0]).isEqualTo(events);
     }
 
+    @Test
+    void windowOnRocksDbWithCheckpointsCountsEveryEvent() throws Exception {
+        long events = 250_000;
+        Workloads.Run run = Workloads.measure("window-rocksdb", events, 1);
+        assertThat(run.checksum()).isEqualTo(events);
+        assertThat(Workloads.runBaseline("window-rocksdb", events)[0]).isEqualTo(events);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
     void passthroughDropsExactlyTheEventsOfKeyZero(int parallelism) throws Exception {

@@ -47,13 +47,18 @@ final class NodeProcess implements AutoCloseable {
 
     /** Runs {@code ./runnel <args>} (any command), its output kept under {@code work}. */
     static NodeProcess command(String name, Path work, String... args) throws IOException {
+        return commandWithJavaOptions(name, work, "-Xmx256m -XX:+UseSerialGC", args);
+    }
+
+    /** Like {@link #command}, with the node JVM's options ({@code RUNNEL_JAVA_OPTS}) given. */
+    static NodeProcess commandWithJavaOptions(String name, Path work, String javaOptions, String... args) throws IOException {
         Path root = Path.of(System.getProperty("runnel.root", "../..")).toAbsolutePath().normalize();
         Files.createDirectories(work);
         List<String> command = new ArrayList<>(List.of("bash", root.resolve("runnel").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("RUNNEL_NO_BUILD", "1");
-        builder.environment().put("RUNNEL_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
+        builder.environment().put("RUNNEL_JAVA_OPTS", javaOptions);
         return new NodeProcess(name, builder.start(), work.resolve(name + ".log"));
     }
 

@@ -134,10 +134,12 @@ public final class TaskSnapshots {
                 @Override
                 public void finalStateTaken(StreamTask task, List<byte[]> splits, List<OperatorSnapshot> snapshots) {
                     synchronized (TaskSnapshots.this) {
-                        if (current == tasks) {
+                        if (current == tasks && !closed) {
                             finalStates.put(task, new FinalState(splits, snapshots));
+                            return;
                         }
                     }
+                    discard(snapshots); // of an attempt or a job that is over: never written
                 }
 
                 @Override
@@ -153,6 +155,18 @@ public final class TaskSnapshots {
             });
         }
         plans = byTask;
+        discardFinalStates();
+    }
+
+    /**
+     * Forgets the final states of the finished tasks, letting the state backends release the keyed
+     * snapshots among them that no checkpoint wrote (a backend may hold files or a database open for
+     * them). Holds the lock.
+     */
+    private void discardFinalStates() {
+        for (FinalState state : finalStates.values()) {
+            discard(state.snapshots());
+        }
         finalStates.clear();
     }
 
@@ -468,6 +482,7 @@ public final class TaskSnapshots {
             for (Part part : List.copyOf(parts.values())) {
                 drop(part, "the job ended");
             }
+            discardFinalStates();
         }
         CheckpointThreads.stop(io);
     }

@@ -72,29 +72,23 @@ public final class WindowContents {
             List<TimestampedRecord<Object>> records = (List<TimestampedRecord<Object>>) current;
             if (records == null) {
                 records = new ArrayList<>();
-                value.update(records);
             }
             records.add(new TimestampedRecord<>(record, timestamp));
+            value.update(records);
             return;
         }
         switch (kind) {
             case REDUCE -> value.update(current == null ? record : reducer.reduce(current, record));
-            case AGGREGATE -> {
-                // Accumulators are usually updated in place: store only a new one.
-                Object accumulator = current == null ? aggregate.createAccumulator() : current;
-                Object added = aggregate.add(record, accumulator);
-                if (added != current) {
-                    value.update(added);
-                }
-            }
+            // Always written back, even when changed in place: a backend may hand out copies (RocksDB does).
+            case AGGREGATE -> value.update(aggregate.add(record, current == null ? aggregate.createAccumulator() : current));
             case ALL -> {
                 @SuppressWarnings("unchecked")
                 List<Object> records = (List<Object>) current;
                 if (records == null) {
                     records = new ArrayList<>();
-                    value.update(records);
                 }
                 records.add(record);
+                value.update(records);
             }
         }
     }
@@ -184,14 +178,15 @@ public final class WindowContents {
             value.update(taken);
             return;
         }
-        if (evictor != null) {
-            ((List<Object>) current).addAll((List<Object>) taken); // evicting windows keep record lists
+        if (evictor != null || kind == Kind.ALL) {
+            ((List<Object>) current).addAll((List<Object>) taken); // record lists; written back as above
+            value.update(current);
             return;
         }
         switch (kind) {
             case REDUCE -> value.update(reducer.reduce(current, taken));
             case AGGREGATE -> value.update(aggregate.merge(current, taken));
-            case ALL -> ((List<Object>) current).addAll((List<Object>) taken);
+            case ALL -> throw new IllegalStateException("handled above");
         }
     }
 }

@@ -1,10 +1,11 @@
 package io.runnel.state.rocksdb.internal;
 
+import io.runnel.spi.state.KeyGroups;
+
 /**
  * The key groups one subtask owns, {@code first} to {@code last} inclusive, out of
- * {@code maxParallelism}. A key's group is its scrambled hash code modulo the max parallelism, the
- * same function the runtime partitions records by (it must stay identical, or restored state lands
- * in the wrong subtask); the state SPI will own this arithmetic once it exists.
+ * {@code maxParallelism}. A key's group comes from the SPI's {@link KeyGroups}, the same function the
+ * runtime partitions records by, so restored state always lands in the subtask its keys reach.
  */
 public record KeyGroupRange(int first, int last, int maxParallelism) {
 
@@ -24,7 +25,7 @@ public record KeyGroupRange(int first, int last, int maxParallelism) {
 
     /** The key group of {@code key}. */
     public int keyGroupOf(Object key) {
-        return Math.floorMod(scramble(key.hashCode()), maxParallelism);
+        return KeyGroups.keyGroupFor(key, maxParallelism);
     }
 
     public boolean contains(int keyGroup) {
@@ -37,17 +38,6 @@ public record KeyGroupRange(int first, int last, int maxParallelism) {
 
     public boolean overlaps(KeyGroupRange other) {
         return other.first <= last && other.last >= first;
-    }
-
-    /** The 32-bit finalisation step of MurmurHash3: every input bit affects every output bit. */
-    private static int scramble(int hash) {
-        int h = hash;
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return h;
     }
 
     @Override

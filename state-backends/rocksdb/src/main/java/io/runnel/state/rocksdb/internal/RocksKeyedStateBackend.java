@@ -14,6 +14,7 @@ import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
 import io.runnel.api.types.TypeSchema;
 import io.runnel.api.types.TypeSerializer;
+import io.runnel.spi.state.KeyedStateBackend;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -51,21 +52,17 @@ import org.rocksdb.RocksIterator;
  */
 public final class RocksKeyedStateBackend implements AutoCloseable {
 
-    /** The namespace of state that is not scoped to a window. */
-    public static final Object NO_NAMESPACE = new Object() {
-        @Override
-        public String toString() {
-            return "(no namespace)";
-        }
-    };
+    /** The namespace of state that is not scoped to a window: the SPI's, so restored entries compare equal. */
+    public static final Object NO_NAMESPACE = KeyedStateBackend.NO_NAMESPACE;
 
     private final BackendSetup setup;
     private final KeyGroupRange keyGroups;
     private final TypeSerializer<Object> keySerializer;
     private final TypeSerializer<Object> namespaceSerializer;
     private final LongSupplier clock;
-    final RocksInstance rocks;
-    final IncrementalCheckpoints checkpoints;
+    /** Replaced (with the checkpoints' registry) only by {@link #restoreInPlace}, on the task thread. */
+    RocksInstance rocks;
+    IncrementalCheckpoints checkpoints;
     private ClassLoader userClassLoader = RocksKeyedStateBackend.class.getClassLoader();
     private String owner = "";
     private final Map<String, StateColumn> columns = new HashMap<>();
@@ -91,6 +88,8 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
 
     private final AtomicInteger leases = new AtomicInteger();
     private volatile boolean closing;
+    /** Set by {@link #retire} or {@link #close}: state access and new snapshots are refused from then on. */
+    private volatile boolean refused;
 
     RocksKeyedStateBackend(BackendSetup setup, RocksInstance rocks, IncrementalCheckpoints checkpoints) throws IOException {
         this.setup = setup;
@@ -297,6 +296,9 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
     // ---- reads and writes of the current key's entry, for the state classes ----
 
     private void prepareKey() {
+        if (refused) {
+            throw closedError();
+        }
         if (currentKey == null) {
             throw new IllegalStateException("No current key: state is read and written for the key of the record being "
                     + "processed, so use keyed state only in keyed operators' processing and timer methods");
@@ -502,9 +504,14 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
     }
 
     void checkOpen() {
-        if (closing) {
-            throw new IllegalStateException("The RocksDB state backend" + owner + " is closed");
+        if (refused) {
+            throw closedError();
         }
+    }
+
+    private IllegalStateException closedError() {
+        return new IllegalStateException("The RocksDB state backend" + owner + " is closed (its task ended, or the "
+                + "state backend bundle was stopped): its state can no longer be read or written");
     }
 
     /** A portable snapshot of the claimed states as they are now; read it on any thread, then close it. */
@@ -529,6 +536,43 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
     public IncrementalCheckpoint checkpoint(long checkpointId) throws IOException {
         checkOpen();
         return checkpoints.start(this, checkpointId);
+    }
+
+    /**
+     * Replaces all state with that of incremental checkpoints, keeping this object, so that state
+     * handles asked for earlier keep working and see the restored values (as after a portable
+     * restore). Call it before the backend is used by snapshots: the current instance is closed and
+     * its files replaced.
+     *
+     * @param sharedDirectory where the handles' shared files are
+     */
+    public void restoreInPlace(List<IncrementalSnapshotHandle> handles, Path sharedDirectory) throws IOException {
+        checkOpen();
+        if (leases.get() > 0) {
+            throw new IllegalStateException("The RocksDB state backend" + owner + " cannot be restored while a snapshot "
+                    + "of it is being written");
+        }
+        rocks.close();
+        checkpoints.deleteLocalFiles();
+        RocksRestore.Opened opened = RocksRestore.openFromHandles(setup, handles, sharedDirectory);
+        rocks = opened.rocks();
+        checkpoints = opened.checkpoints();
+        unclaimed.clear();
+        try {
+            BackendMetadata.checkOrWrite(rocks, keyGroups.maxParallelism(), keySerializer.schema(),
+                    namespaceSerializer == null ? null : namespaceSerializer.schema());
+            unclaimed.putAll(BackendMetadata.readStates(rocks));
+            for (StateColumn column : columns.values()) {
+                column.handle = rocks.createState(column.name);
+                StateMetadata stored = unclaimed.remove(column.name);
+                if (stored != null) {
+                    StateMigration.migrate(this, column, stored, owner);
+                }
+                BackendMetadata.writeState(rocks, column.name, metadataOf(column));
+            }
+        } catch (RocksDBException e) {
+            throw new IOException("Cannot register the states of" + owner + " in the restored RocksDB: " + e.getMessage(), e);
+        }
     }
 
     /** Files uploaded by checkpoint {@code checkpointId} (and the ones it reused) may be reused from now on. */
@@ -559,6 +603,14 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
     }
 
     /**
+     * Refuses state access and new snapshots from now on (with a clear exception rather than a touch
+     * of freed native memory), while snapshots already cut may still be written; {@link #close} later.
+     */
+    public void retire() {
+        refused = true;
+    }
+
+    /**
      * Closes the RocksDB instance after the asynchronous parts of snapshots still running have let
      * go of it (they notice the close and stop), then deletes the instance's local files.
      */
@@ -569,6 +621,7 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
                 return;
             }
             closing = true;
+            refused = true;
         }
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (leases.get() > 0 && System.nanoTime() < deadline) {

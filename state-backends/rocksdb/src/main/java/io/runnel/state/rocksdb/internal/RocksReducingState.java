@@ -2,6 +2,7 @@ package io.runnel.state.rocksdb.internal;
 
 import io.runnel.api.functions.ReduceFunction;
 import io.runnel.api.state.ReducingState;
+import io.runnel.spi.state.StateFunctionException;
 
 /** Keeps the reduction of everything added for the key: read, reduce, write. */
 final class RocksReducingState<T> implements ReducingState<T> {

@@ -34,7 +34,16 @@ final class RocksRestore {
         return new RocksKeyedStateBackend(setup, rocks, new IncrementalCheckpoints(setup.checkpointDirectory()));
     }
 
+    /** A RocksDB instance opened from checkpoints, with the registry of the shared files it starts from. */
+    record Opened(RocksInstance rocks, IncrementalCheckpoints checkpoints) {}
+
     static RocksKeyedStateBackend fromHandles(BackendSetup setup, List<IncrementalSnapshotHandle> handles, Path shared)
+            throws IOException {
+        Opened opened = openFromHandles(setup, handles, shared);
+        return new RocksKeyedStateBackend(setup, opened.rocks(), opened.checkpoints());
+    }
+
+    static Opened openFromHandles(BackendSetup setup, List<IncrementalSnapshotHandle> handles, Path shared)
             throws IOException {
         KeyGroupRange range = setup.keyGroups();
         List<IncrementalSnapshotHandle> overlapping = new ArrayList<>();
@@ -61,7 +70,7 @@ final class RocksRestore {
                     throw new IOException("Cannot drop the key groups outside " + range + ": " + e.getMessage(), e);
                 }
                 checkpoints.restoredFrom(handle.sharedFiles());
-                return new RocksKeyedStateBackend(setup, rocks, checkpoints);
+                return new Opened(rocks, checkpoints);
             }
         }
         RocksInstance rocks = RocksInstance.open(setup.instanceDirectory(), setup.options(), setup.slotMemory());
@@ -83,7 +92,7 @@ final class RocksRestore {
             rocks.close();
             throw e instanceof IOException io ? io : new IOException("Cannot restore RocksDB state: " + e.getMessage(), e);
         }
-        return new RocksKeyedStateBackend(setup, rocks, checkpoints);
+        return new Opened(rocks, checkpoints);
     }
 
     /** Puts a handle's files into {@code directory}: shared ones hard-linked where possible, else copied. */

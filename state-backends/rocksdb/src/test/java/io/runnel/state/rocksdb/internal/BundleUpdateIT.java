@@ -29,7 +29,8 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * The built bundle in a real Felix: RocksDB works inside it, and keeps working after the bundle is
  * updated and refreshed twice while the framework runs. Each revision loads its own copy of the
  * native library (the JVM refuses one file in two class loaders), and stopping a revision closes the
- * RocksDB instances it had open.
+ * RocksDB instances it had open. With SCR, each revision registers the {@code rocksdb} state backend
+ * service, and a backend made through it is closed when the revision stops.
  */
 class BundleUpdateIT {
 
@@ -47,11 +48,22 @@ class BundleUpdateIT {
         framework.start();
         try {
             Bundle api = framework.getBundleContext().installBundle(apiJar.toUri().toString());
+            Bundle spi = framework.getBundleContext().installBundle(
+                    Path.of(System.getProperty("runnel.bundle.spi")).toUri().toString());
+            List<Bundle> scr = new java.util.ArrayList<>();
+            for (String jar : System.getProperty("runnel.bundles.scr").split(",")) {
+                scr.add(framework.getBundleContext().installBundle(Path.of(jar).toUri().toString()));
+            }
             Bundle rocks = framework.getBundleContext().installBundle(bundleJar.toUri().toString());
             api.start();
+            spi.start();
+            for (Bundle bundle : scr) {
+                bundle.start();
+            }
             rocks.start();
             assertThat(rocks.getState()).isEqualTo(Bundle.ACTIVE);
 
+            Object serviceBackend = useService(framework, api, spi, work.resolve("service-0"));
             Object backend = useRocksDb(rocks, api, work.resolve("run-0"));
             Class<?> firstRevisionClass = backend.getClass();
             for (int update = 1; update <= 2; update++) {
@@ -60,8 +72,10 @@ class BundleUpdateIT {
                 }
                 assertThat((Boolean) backend.getClass().getMethod("isClosed").invoke(backend))
                         .as("stopping the old revision closed its RocksDB instance").isTrue();
+                assertThat(isClosed(serviceBackend, api, spi)).as("deactivating the old service closed its backend").isTrue();
                 refresh(framework, rocks);
                 assertThat(rocks.getState()).isEqualTo(Bundle.ACTIVE);
+                serviceBackend = useService(framework, api, spi, work.resolve("service-" + update));
                 backend = useRocksDb(rocks, api, work.resolve("run-" + update));
                 assertThat(backend.getClass()).as("a new class loader").isNotSameAs(firstRevisionClass);
             }
@@ -111,6 +125,72 @@ class BundleUpdateIT {
         Method value = valueState.getMethod("value");
         assertThat(value.invoke(state)).isEqualTo("hello from " + directory.getFileName());
         return backend;
+    }
+
+    /**
+     * Through the {@code rocksdb} state backend service (waiting a bounded time for SCR to register
+     * it): makes a backend over every key group, writes and reads a value, and returns it still open.
+     */
+    private static Object useService(Framework framework, Bundle api, Bundle spi, Path directory) throws Exception {
+        var context = framework.getBundleContext();
+        String filter = "(runnel.state.backend=rocksdb)";
+        org.osgi.framework.ServiceReference<?>[] references = null;
+        for (int attempt = 0; attempt < 100 && references == null; attempt++) {
+            references = context.getAllServiceReferences("io.runnel.spi.state.StateBackendFactory", filter);
+            if (references == null) {
+                Thread.sleep(50);
+            }
+        }
+        assertThat(references).as("the rocksdb state backend service is registered within 5 s").isNotNull();
+        Object factory = context.getService(references[0]);
+        Class<?> contextClass = spi.loadClass("io.runnel.spi.state.KeyedStateBackendContext");
+        Object strings = api.loadClass("io.runnel.api.types.Types").getField("STRING").get(null);
+        Object backendContext = java.lang.reflect.Proxy.newProxyInstance(contextClass.getClassLoader(),
+                new Class<?>[] {contextClass}, (proxy, method, args) -> switch (method.getName()) {
+                    case "firstKeyGroup" -> 0;
+                    case "lastKeyGroup" -> 127;
+                    case "maxParallelism" -> 128;
+                    case "processingTimeClock" -> (LongSupplier) System::currentTimeMillis;
+                    case "userClassLoader" -> BundleUpdateIT.class.getClassLoader();
+                    case "keySerializer" -> strings;
+                    case "namespaceSerializer" -> java.util.Optional.empty();
+                    case "owner" -> "";
+                    case "options" -> Map.of("memory.managed-per-slot", "16 mb", "writebuffer.size", "4 mb");
+                    case "localDirectory" -> Files.createDirectories(directory);
+                    case "sharedStateDirectory" -> java.util.Optional.empty();
+                    case "toString" -> "test context";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        Class<?> factoryClass = spi.loadClass("io.runnel.spi.state.StateBackendFactory");
+        Object backend = factoryClass.getMethod("createKeyedStateBackend", contextClass).invoke(factory, backendContext);
+        Class<?> backendClass = spi.loadClass("io.runnel.spi.state.KeyedStateBackend");
+        Class<?> descriptorClass = api.loadClass("io.runnel.api.state.ValueStateDescriptor");
+        Object descriptor = descriptorClass.getConstructor(String.class, Class.class).newInstance("greeting", String.class);
+        Object state = backendClass.getMethod("valueState", descriptorClass).invoke(backend, descriptor);
+        backendClass.getMethod("setCurrentKey", Object.class).invoke(backend, "key");
+        Class<?> valueState = api.loadClass("io.runnel.api.state.ValueState");
+        valueState.getMethod("update", Object.class).invoke(state, "through the service");
+        assertThat(valueState.getMethod("value").invoke(state)).isEqualTo("through the service");
+        context.ungetService(references[0]);
+        return backend;
+    }
+
+    /**
+     * Whether a backend made through the service refuses state access as closed (through the SPI's
+     * interface: the old revision's wiring is gone, so none of its other classes may be loaded).
+     */
+    private static boolean isClosed(Object serviceBackend, Bundle api, Bundle spi) throws Exception {
+        Class<?> backendClass = spi.loadClass("io.runnel.spi.state.KeyedStateBackend");
+        Class<?> descriptorClass = api.loadClass("io.runnel.api.state.ValueStateDescriptor");
+        Object descriptor = descriptorClass.getConstructor(String.class, Class.class).newInstance("other", String.class);
+        try {
+            backendClass.getMethod("valueState", descriptorClass).invoke(serviceBackend, descriptor);
+            return false;
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            return e.getCause() instanceof IllegalStateException && e.getCause().getMessage().contains("is closed");
+        }
     }
 
     /** The distinct files of RocksDB's native library mapped into this process (Linux). */
