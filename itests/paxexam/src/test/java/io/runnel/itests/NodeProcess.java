@@ -47,14 +47,42 @@ final class NodeProcess implements AutoCloseable {
 
     /** Runs {@code ./runnel <args>} (any command), its output kept under {@code work}. */
     static NodeProcess command(String name, Path work, String... args) throws IOException {
+        return launch(name, work, "", args);
+    }
+
+    /**
+     * Like {@link #start}, with the node's Gogo shell reading the commands {@link #shell} sends
+     * (the script turns the shell off without a terminal; a later {@code -Dgosh.args} wins).
+     */
+    static NodeProcess startWithShell(String name, Path work, String... args) throws IOException {
+        Path nodeDir = work.resolve(name);
+        Files.createDirectories(nodeDir.resolve("deploy"));
+        List<String> all = new ArrayList<>(List.of("start", "--data", nodeDir.resolve("data").toString(),
+                "--deploy", nodeDir.resolve("deploy").toString()));
+        all.addAll(List.of(args));
+        return launch(name, work, " -Dgosh.args=--noshutdown", all.toArray(new String[0]));
+    }
+
+    /** Sends one command line to the node's shell (see {@link #startWithShell}). */
+    void shell(String command) throws IOException {
+        process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    private static NodeProcess launch(String name, Path work, String javaOptions, String... args) throws IOException {
         Path root = Path.of(System.getProperty("runnel.root", "../..")).toAbsolutePath().normalize();
         Files.createDirectories(work);
         List<String> command = new ArrayList<>(List.of("bash", root.resolve("runnel").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("RUNNEL_NO_BUILD", "1");
-        builder.environment().put("RUNNEL_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
+        // kafka-clients logs every client's whole configuration at INFO: keep node logs readable.
+        builder.environment().put("RUNNEL_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn" + javaOptions);
         return new NodeProcess(name, builder.start(), work.resolve(name + ".log"));
+    }
+
+    String name() {
+        return name;
     }
 
     Path deployDir(Path work) {
