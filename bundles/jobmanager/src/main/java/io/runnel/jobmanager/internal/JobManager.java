@@ -108,9 +108,9 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
         } else {
             runs.suspendAll(); // the next leader, or this node restarted, resumes them
         }
+        slotPool.close(); // first: the slots this node's TaskManager withdraws no longer reach the takeover
         takeover.close();
         deployer.close();
-        slotPool.close();
         LOG.info("JobManager on node {} stopped", node);
     }
 
