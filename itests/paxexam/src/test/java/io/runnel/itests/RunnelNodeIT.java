@@ -167,7 +167,7 @@ public class RunnelNodeIT {
         String job = startedJob(run("runnel:run clickstream 2 events=3000 output=" + output));
         await("the job to finish", () -> "FINISHED".equals(statusOf(job)));
         String jobs = run("runnel:jobs");
-        assertTrue(jobs, jobs.contains("clickstream") && jobs.contains("deployed jobs: [clickstream]"));
+        assertTrue(jobs, jobs.contains("clickstream") && jobs.contains("deployed jobs: [clickstream, kafka-counts]"));
         await("the slots free again", () -> countFree(slotRegistry.slots()) == SLOTS);
         // Parallelism 2, no checkpoints: each subtask that received sessions committed part-<subtask>-0.txt at the end.
         String[] names = new java.io.File(output).list();
@@ -176,7 +176,7 @@ public class RunnelNodeIT {
         assertTrue("session files committed, none left hidden: " + sorted, !sorted.isEmpty()
                 && sorted.stream().allMatch(name -> name.equals("part-0-0.txt") || name.equals("part-1-0.txt")));
         String refused = run("runnel:run nosuch");
-        assertTrue(refused, refused.contains("No job named 'nosuch' is deployed (deployed: [clickstream])"));
+        assertTrue(refused, refused.contains("No job named 'nosuch' is deployed (deployed: [clickstream, kafka-counts])"));
     }
 
     @Test

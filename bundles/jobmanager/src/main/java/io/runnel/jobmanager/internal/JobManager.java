@@ -82,7 +82,7 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
             runMode.watch(() -> (isLeader() ? "this JobManager leads" : "this JobManager does not lead") + ", "
                     + (jobs.containsKey(runMode.jobName()) ? runs.slotSituation(runMode.jobName(), jobs.get(runMode.jobName()),
                             runMode.parallelism(), runMode.parameters()) : "the job is not deployed")
-                    + ", jobs deployed: " + jobs.keySet()
+                    + ", jobs deployed: " + deployedJobs()
                     + " (a job bundle registers a StreamJob service with the property " + StreamJob.NAME + ")");
         }
         this.candidacy = election.runForLeader(node, this::leaderChanged);
