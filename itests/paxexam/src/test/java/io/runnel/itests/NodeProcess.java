@@ -22,6 +22,9 @@ import java.util.function.Predicate;
  */
 final class NodeProcess implements AutoCloseable {
 
+    /** Node JVM options of the tests: small heaps; kafka-clients logs every client's whole configuration at INFO, so only its warnings. */
+    private static final String JAVA_OPTIONS = "-Xmx256m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn";
+
     private final String name;
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -47,7 +50,26 @@ final class NodeProcess implements AutoCloseable {
 
     /** Runs {@code ./runnel <args>} (any command), its output kept under {@code work}. */
     static NodeProcess command(String name, Path work, String... args) throws IOException {
-        return commandWithJavaOptions(name, work, "-Xmx256m -XX:+UseSerialGC", args);
+        return commandWithJavaOptions(name, work, JAVA_OPTIONS, args);
+    }
+
+    /**
+     * Like {@link #start}, with the node's Gogo shell reading the commands {@link #shell} sends
+     * (the script turns the shell off without a terminal; a later {@code -Dgosh.args} wins).
+     */
+    static NodeProcess startWithShell(String name, Path work, String... args) throws IOException {
+        Path nodeDir = work.resolve(name);
+        Files.createDirectories(nodeDir.resolve("deploy"));
+        List<String> all = new ArrayList<>(List.of("start", "--data", nodeDir.resolve("data").toString(),
+                "--deploy", nodeDir.resolve("deploy").toString()));
+        all.addAll(List.of(args));
+        return commandWithJavaOptions(name, work, JAVA_OPTIONS + " -Dgosh.args=--noshutdown", all.toArray(new String[0]));
+    }
+
+    /** Sends one command line to the node's shell (see {@link #startWithShell}). */
+    void shell(String command) throws IOException {
+        process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
     }
 
     /** Like {@link #command}, with the node JVM's options ({@code RUNNEL_JAVA_OPTS}) given. */
@@ -60,6 +82,10 @@ final class NodeProcess implements AutoCloseable {
         builder.environment().put("RUNNEL_NO_BUILD", "1");
         builder.environment().put("RUNNEL_JAVA_OPTS", javaOptions);
         return new NodeProcess(name, builder.start(), work.resolve(name + ".log"));
+    }
+
+    String name() {
+        return name;
     }
 
     Path deployDir(Path work) {

@@ -78,6 +78,6 @@ class RunJobIT {
         NodeProcess run = NodeProcess.command("missing", work, "run", "nosuch");
         processes.add(run);
         assertThat(run.awaitExit(Duration.ofSeconds(120))).isEqualTo(1);
-        assertThat(run.output()).contains("job 'nosuch' did not start within").contains("jobs deployed: [clickstream, keycount]");
+        assertThat(run.output()).contains("job 'nosuch' did not start within").contains("jobs deployed: [clickstream, kafka-counts, keycount]");
     }
 }

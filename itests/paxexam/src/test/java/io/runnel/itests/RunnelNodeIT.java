@@ -168,7 +168,7 @@ public class RunnelNodeIT {
         String job = NodeShell.startedJob(shell.run("runnel:run clickstream 2 events=3000 output=" + output));
         shell.await("the job to finish", () -> "FINISHED".equals(shell.statusOf(job)));
         String jobs = shell.run("runnel:jobs");
-        assertTrue(jobs, jobs.contains("clickstream") && jobs.contains("deployed jobs: [clickstream, keycount]"));
+        assertTrue(jobs, jobs.contains("clickstream") && jobs.contains("deployed jobs: [clickstream, kafka-counts, keycount]"));
         shell.await("the slots free again", () -> countFree(slotRegistry.slots()) == SLOTS);
         // Parallelism 2, no checkpoints: each subtask that received sessions committed part-<subtask>-0.txt at the end.
         String[] names = new java.io.File(output).list();
@@ -177,7 +177,7 @@ public class RunnelNodeIT {
         assertTrue("session files committed, none left hidden: " + sorted, !sorted.isEmpty()
                 && sorted.stream().allMatch(name -> name.equals("part-0-0.txt") || name.equals("part-1-0.txt")));
         String refused = shell.run("runnel:run nosuch");
-        assertTrue(refused, refused.contains("No job named 'nosuch' is deployed (deployed: [clickstream, keycount])"));
+        assertTrue(refused, refused.contains("No job named 'nosuch' is deployed (deployed: [clickstream, kafka-counts, keycount])"));
     }
 
     @Test

@@ -82,7 +82,7 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
             runMode.watch(() -> (isLeader() ? "this JobManager leads" : "this JobManager does not lead") + ", "
                     + (jobs.containsKey(runMode.jobName()) ? runs.slotSituation(runMode.jobName(), jobs.get(runMode.jobName()),
                             runMode.parallelism(), runMode.parameters()) : "the job is not deployed")
-                    + ", jobs deployed: " + new java.util.TreeSet<>(jobs.keySet())
+                    + ", jobs deployed: " + deployedJobs()
                     + " (a job bundle registers a StreamJob service with the property " + StreamJob.NAME + ")");
         }
         this.candidacy = election.runForLeader(node, this::leaderChanged);
@@ -108,9 +108,9 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
         } else {
             runs.suspendAll(); // the next leader, or this node restarted, resumes them
         }
+        slotPool.close(); // first: the slots this node's TaskManager withdraws no longer reach the takeover
         takeover.close();
         deployer.close();
-        slotPool.close();
         LOG.info("JobManager on node {} stopped", node);
     }
 

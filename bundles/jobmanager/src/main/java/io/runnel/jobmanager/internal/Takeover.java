@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,14 +97,14 @@ final class Takeover implements AutoCloseable {
     /** This node leads now, with the election's {@code electionEpoch}. */
     void leading(long electionEpoch) {
         state = "taking over";
-        worker.execute(() -> takeOver(electionEpoch));
+        submit("taking over with epoch " + electionEpoch, () -> takeOver(electionEpoch));
     }
 
     /** This node no longer leads: its jobs stop here, for the next leader. */
     void lost() {
         epoch = 0;
         state = "not leading";
-        worker.execute(() -> {
+        submit("suspending its jobs", () -> {
             waiting.clear();
             publishWaiting();
             runs.suspendAll();
@@ -113,7 +114,7 @@ final class Takeover implements AutoCloseable {
     /** Slots or jobs changed: try the waiting jobs (and the run-mode job) again. */
     void retry(boolean leading) {
         if (leading && epoch > 0) {
-            worker.execute(this::resumeWaiting);
+            submit("resuming waiting jobs", this::resumeWaiting);
         }
     }
 
@@ -278,6 +279,19 @@ final class Takeover implements AutoCloseable {
         };
     }
 
+
+    /**
+     * Hands {@code task} to the worker. Cluster events (slots withdrawn, leadership lost) keep
+     * arriving while the node stops, also after {@link #close()}: those are dropped, as no job is
+     * resumed or suspended by a JobManager that is gone (its jobs were suspended or cancelled first).
+     */
+    private void submit(String what, Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("JobManager on node {} is stopping and skips {}", node, what);
+        }
+    }
 
     @Override
     public void close() {

@@ -170,6 +170,20 @@ class TakeoverTest {
     }
 
     @Test
+    void clusterEventsAfterCloseAreDroppedQuietly() throws Exception {
+        leader(new JobStore(temp));
+        takeover.leading(1);
+        await().atMost(WITHIN).until(() -> takeover.epoch() == 1);
+        takeover.close();
+
+        // A stopping node's TaskManager withdraws its slots and its candidacy ends after this point.
+        takeover.retry(true);
+        takeover.lost();
+        takeover.leading(2);
+        assertThat(takeover.epoch()).as("lost() still clears the fencing epoch").isZero();
+    }
+
+    @Test
     void aDeposedLeaderCannotStartJobs() throws Exception {
         JobStore store = new JobStore(temp);
         JobRuns runs = leader(store);
