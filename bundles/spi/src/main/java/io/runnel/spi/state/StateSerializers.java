@@ -45,6 +45,20 @@ public final class StateSerializers {
         }
     }
 
+    /**
+     * The serializer of one element of a list state, by the same rule: for a backend that stores a
+     * list's elements one after another rather than the list as one value.
+     *
+     * @throws IllegalArgumentException if the element class has no serializer, naming the state
+     */
+    public static TypeSerializer<Object> listElements(ListStateDescriptor<?> list, ClassLoader loader) {
+        try {
+            return pick(list.elementSerializer(), list.elementType(), loader);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("State '" + list.name() + "' cannot be snapshotted: " + e.getMessage(), e);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static TypeSerializer<Object> pick(TypeSerializer<?> given, Class<?> type, ClassLoader loader) {
         if (given != null) {

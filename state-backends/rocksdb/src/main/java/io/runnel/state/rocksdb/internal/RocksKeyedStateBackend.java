@@ -15,6 +15,7 @@ import io.runnel.api.state.ValueStateDescriptor;
 import io.runnel.api.types.TypeSchema;
 import io.runnel.api.types.TypeSerializer;
 import io.runnel.spi.state.KeyedStateBackend;
+import io.runnel.spi.state.StateSerializers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -268,7 +269,11 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
             return column;
         }
         StateKind kind = StateKind.of(descriptor);
-        TypeSerializer<Object> serializer = StoredSerializers.of(descriptor, userClassLoader);
+        // List elements are stored one after another (appending is a merge), so a list state's values
+        // are written with its element serializer.
+        TypeSerializer<Object> serializer = descriptor instanceof ListStateDescriptor<?> list
+                ? StateSerializers.listElements(list, userClassLoader)
+                : StateSerializers.storedValues(descriptor, userClassLoader);
         try {
             column = new StateColumn(name, kind, serializer, descriptor.timeToLive(), rocks.createState(name));
             StateMetadata stored = unclaimed.remove(name);
