@@ -119,6 +119,82 @@ public class KafkaInFelixIT {
         }
     }
 
+    private static final String LINE_SCHEMA = """
+            {"type": "record", "name": "Line", "namespace": "io.runnel.itests", "fields": [{"name": "text", "type": "string"}]}""";
+
+    /** Writes felix-in as Avro records to felix-avro, the format named by option only. */
+    static final class ToAvroJob implements StreamJob {
+        @Override
+        public void build(io.runnel.api.stream.StreamEnvironment env, Map<String, String> parameters) {
+            String bootstrap = parameters.get("bootstrap");
+            String schemaFile = parameters.get("schema");
+            org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse(LINE_SCHEMA);
+            env.fromSource(KafkaSource.strings().bootstrapServers(bootstrap).topics("felix-in").startFromEarliest().bounded()
+                            .build(), "in")
+                    .map(value -> (Object) new org.apache.avro.generic.GenericRecordBuilder(schema).set("text", value).build())
+                    .sinkTo(new io.runnel.api.stream.SinkDescriptor<>("kafka", Map.of("bootstrap.servers", bootstrap,
+                            "topic", "felix-avro", "sink.delivery-guarantee", "exactly-once",
+                            "sink.transactional-id-prefix", "felix-avro", "sink.transaction-timeout", "5min",
+                            "value.format", "avro", "value.avro.schema-file", schemaFile)), "out");
+        }
+    }
+
+    /** Reads felix-avro by name with the avro format into part files (the records' text field). */
+    static final class FromAvroJob implements StreamJob {
+        @Override
+        public void build(io.runnel.api.stream.StreamEnvironment env, Map<String, String> parameters) {
+            env.<Object>fromSource(new io.runnel.api.stream.SourceDescriptor<>("kafka", Map.of(
+                            "bootstrap.servers", parameters.get("bootstrap"), "topics", "felix-avro",
+                            "scan.startup.mode", "earliest-offset", "scan.bounded.mode", "latest-offset",
+                            "value.format", "avro", "value.avro.schema-file", parameters.get("schema"))), "avro")
+                    .map(record -> ((org.apache.avro.generic.GenericRecord) record).get("text").toString())
+                    .sinkTo(Sinks.files(parameters.get("output")), "files");
+        }
+    }
+
+    /**
+     * The Avro bundle's {@code avro} format service reaches the kafka connector through DS, with no
+     * import between the two bundles: a job names the format in its options only.
+     */
+    @Test
+    public void avroByNameGoesThroughTheFormatService() throws Exception {
+        shell.await("the avro record format service", () -> {
+            try {
+                return context.getServiceReferences("io.runnel.spi.format.RecordFormatFactory", "(runnel.format=avro)") != null;
+            } catch (org.osgi.framework.InvalidSyntaxException e) {
+                throw new AssertionError(e);
+            }
+        });
+        String bootstrap = System.getProperty(BOOTSTRAP);
+        Path schema = Files.createTempFile("runnel-it-line", ".avsc");
+        Files.writeString(schema, LINE_SCHEMA);
+        List<ServiceRegistration<?>> jobs = new ArrayList<>();
+        jobs.add(context.registerService(StreamJob.class, new ToAvroJob(), new Hashtable<>(Map.of(StreamJob.NAME, "to-avro"))));
+        jobs.add(context.registerService(StreamJob.class, new FromAvroJob(), new Hashtable<>(Map.of(StreamJob.NAME, "from-avro"))));
+        try {
+            shell.awaitFinished(NodeShell.startedJob(shell.run("runnel:run to-avro 1 bootstrap=" + bootstrap + " schema=" + schema
+                    + " execution.checkpointing.interval=200ms")));
+            Path output = Files.createTempDirectory("runnel-it-avro");
+            shell.awaitFinished(NodeShell.startedJob(shell.run("runnel:run from-avro 1 bootstrap=" + bootstrap + " schema=" + schema
+                    + " output=" + output)));
+            List<String> lines = new ArrayList<>();
+            try (Stream<Path> files = Files.list(output)) {
+                for (Path file : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
+                    lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
+                }
+            }
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < RECORDS; i++) {
+                expected.add("f" + i);
+            }
+            lines.sort(null);
+            expected.sort(null);
+            assertEquals(expected, lines);
+        } finally {
+            jobs.forEach(ServiceRegistration::unregister);
+        }
+    }
+
     @Test
     public void theKafkaBundleIsActiveWithItsSourceAndSink() {
         Bundle kafka = Stream.of(context.getBundles()).filter(b -> "io.runnel.connectors.kafka".equals(b.getSymbolicName()))

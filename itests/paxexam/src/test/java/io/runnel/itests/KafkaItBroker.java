@@ -30,7 +30,8 @@ final class KafkaItBroker {
         broker = KafkaBroker.builder().start();
         String bootstrap = broker.bootstrapServers();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic("felix-in", 2, (short) 1), new NewTopic("felix-out", 2, (short) 1)))
+            admin.createTopics(List.of(new NewTopic("felix-in", 2, (short) 1), new NewTopic("felix-out", 2, (short) 1),
+                    new NewTopic("felix-avro", 1, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
         }
         Properties config = new Properties();

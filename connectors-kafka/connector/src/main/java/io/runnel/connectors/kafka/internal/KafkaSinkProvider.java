@@ -12,7 +12,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.runnel.spi.format.RecordFormatFactory;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +37,25 @@ import org.slf4j.LoggerFactory;
 @Component(property = SourceProvider.CONNECTOR + "=" + KafkaOptions.CONNECTOR)
 public final class KafkaSinkProvider implements SinkProvider {
 
+    private final Formats formats = new Formats();
+
+    /** A format for {@code key.format} / {@code value.format} (Avro, ...), tracked as its bundle comes and goes. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addFormat(RecordFormatFactory factory, Map<String, Object> properties) {
+        formats.add(Formats.nameOf(properties), factory);
+    }
+
+    void removeFormat(RecordFormatFactory factory, Map<String, Object> properties) {
+        formats.remove(Formats.nameOf(properties), factory);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSinkProvider.class);
 
     /** Checks the options, and for exactly-once asks the broker whether it allows the transaction timeout. */
     @Override
     public void validate(SinkDescriptor<?> descriptor) {
-        SinkSettings settings = SinkSettings.of(descriptor);
+        SinkSettings settings = SinkSettings.of(descriptor, formats);
         if (settings.guarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             BrokerLimits.checkTransactionTimeout(settings);
         }
@@ -48,7 +66,7 @@ public final class KafkaSinkProvider implements SinkProvider {
     public void validateJob(List<SinkDescriptor<?>> descriptors) {
         Map<String, String> topicsByPrefix = new HashMap<>();
         for (SinkDescriptor<?> descriptor : descriptors) {
-            SinkSettings settings = SinkSettings.of(descriptor);
+            SinkSettings settings = SinkSettings.of(descriptor, formats);
             if (settings.guarantee() != DeliveryGuarantee.EXACTLY_ONCE) {
                 continue;
             }
@@ -63,7 +81,7 @@ public final class KafkaSinkProvider implements SinkProvider {
 
     @Override
     public <T> SinkWriter<T> createWriter(SinkDescriptor<T> descriptor, SubtaskInfo subtask) {
-        SinkSettings settings = SinkSettings.of(descriptor);
+        SinkSettings settings = SinkSettings.of(descriptor, formats);
         if (settings.guarantee() != DeliveryGuarantee.EXACTLY_ONCE) {
             return new PlainWriter<>(settings, subtask);
         }
@@ -82,7 +100,7 @@ public final class KafkaSinkProvider implements SinkProvider {
      */
     @Override
     public <T> SinkWriter<T> restoreWriter(SinkDescriptor<T> descriptor, SubtaskInfo subtask, List<byte[]> state) {
-        SinkSettings settings = SinkSettings.of(descriptor);
+        SinkSettings settings = SinkSettings.of(descriptor, formats);
         if (settings.guarantee() != DeliveryGuarantee.EXACTLY_ONCE) {
             if (!state.isEmpty()) {
                 LOG.warn("{}: the checkpoint holds exactly-once transactions of this sink, but it now runs {}: committing "

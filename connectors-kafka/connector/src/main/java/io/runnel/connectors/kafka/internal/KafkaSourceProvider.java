@@ -7,7 +7,13 @@ import io.runnel.spi.connector.SourceReader;
 import io.runnel.spi.connector.SubtaskInfo;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import io.runnel.spi.format.RecordFormatFactory;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The {@code kafka} source (options in {@link KafkaOptions}). Partitions are owned by subtasks by
@@ -18,14 +24,27 @@ import org.osgi.service.component.annotations.Component;
 @Component(property = SourceProvider.CONNECTOR + "=" + KafkaOptions.CONNECTOR)
 public final class KafkaSourceProvider implements SourceProvider {
 
+    private final Formats formats = new Formats();
+
+    /** A format for {@code key.format} / {@code value.format} (Avro, ...), tracked as its bundle comes and goes. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addFormat(RecordFormatFactory factory, Map<String, Object> properties) {
+        formats.add(Formats.nameOf(properties), factory);
+    }
+
+    void removeFormat(RecordFormatFactory factory, Map<String, Object> properties) {
+        formats.remove(Formats.nameOf(properties), factory);
+    }
+
     @Override
     public void validate(SourceDescriptor<?> descriptor) {
-        SourceSettings.of(descriptor);
+        SourceSettings.of(descriptor, formats);
     }
 
     @Override
     public boolean isBounded(SourceDescriptor<?> descriptor) {
-        return SourceSettings.of(descriptor).bounded();
+        return SourceSettings.of(descriptor, formats).bounded();
     }
 
     @Override
@@ -35,7 +54,7 @@ public final class KafkaSourceProvider implements SourceProvider {
 
     @Override
     public <T> SourceReader<T> createReader(SourceDescriptor<T> descriptor, SubtaskInfo subtask) {
-        return KafkaSourceReader.fresh(SourceSettings.of(descriptor), subtask);
+        return KafkaSourceReader.fresh(SourceSettings.of(descriptor, formats), subtask);
     }
 
     @Override
@@ -44,6 +63,6 @@ public final class KafkaSourceProvider implements SourceProvider {
         for (byte[] bytes : splits) {
             restored.add(PartitionSplit.fromBytes(bytes, subtask.operatorName()));
         }
-        return KafkaSourceReader.restored(SourceSettings.of(descriptor), subtask, restored);
+        return KafkaSourceReader.restored(SourceSettings.of(descriptor, formats), subtask, restored);
     }
 }

@@ -26,13 +26,34 @@ final class Parameters {
     /**
      * @throws IllegalArgumentException for a key that is neither a known option nor a {@code properties.} one
      */
-    void checkKnown(Set<String> known) {
+    void checkKnown(Set<String> known, String... formatPrefixes) {
         for (String key : values.keySet()) {
-            if (!known.contains(key) && !key.startsWith(KafkaOptions.PROPERTIES_PREFIX)) {
-                throw new IllegalArgumentException(role + " has no option '" + key + "'; its options are " + new java.util.TreeSet<>(known)
-                        + " and kafka-clients settings prefixed with '" + KafkaOptions.PROPERTIES_PREFIX + "'");
+            if (known.contains(key) || key.startsWith(KafkaOptions.PROPERTIES_PREFIX) || hasPrefix(key, formatPrefixes)) {
+                continue;
+            }
+            StringBuilder also = new StringBuilder(" and kafka-clients settings prefixed with '" + KafkaOptions.PROPERTIES_PREFIX + "'");
+            for (String prefix : formatPrefixes) {
+                if (prefix != null) {
+                    also.append(", and options of the chosen format prefixed with '").append(prefix).append("'");
+                }
+            }
+            throw new IllegalArgumentException(role + " has no option '" + key + "'; its options are " + new java.util.TreeSet<>(known)
+                    + also + " (the options of a key or value format such as 'value.avro.schema-file' count only with"
+                    + " that format chosen, here 'value.format=avro')");
+        }
+    }
+
+    private static boolean hasPrefix(String key, String[] prefixes) {
+        for (String prefix : prefixes) {
+            if (prefix != null && key.startsWith(prefix)) {
+                return true;
             }
         }
+        return false;
+    }
+
+    Set<String> keys() {
+        return values.keySet();
     }
 
     String required(String key) {

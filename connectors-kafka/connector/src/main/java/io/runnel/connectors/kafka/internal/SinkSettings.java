@@ -28,10 +28,20 @@ record SinkSettings(String bootstrapServers, String topic, DeliveryGuarantee gua
     /**
      * @throws IllegalArgumentException naming the bad option and value
      */
-    @SuppressWarnings("unchecked")
     static SinkSettings of(SinkDescriptor<?> descriptor) {
+        return of(descriptor, new Formats());
+    }
+
+    /**
+     * @param formats the formats {@code key.format} and {@code value.format} may name beyond the built-in ones
+     * @throws IllegalArgumentException naming the bad option and value
+     */
+    @SuppressWarnings("unchecked")
+    static SinkSettings of(SinkDescriptor<?> descriptor, Formats formats) {
         Parameters parameters = new Parameters("the kafka sink", descriptor.parameters());
-        parameters.checkKnown(OPTIONS);
+        String keyFormat = Formats.named(parameters, KafkaOptions.KEY_FORMAT, null);
+        String valueFormat = Formats.named(parameters, KafkaOptions.VALUE_FORMAT, Formats.STRING);
+        parameters.checkKnown(OPTIONS, Formats.optionPrefix("key", keyFormat), Formats.optionPrefix("value", valueFormat));
         String bootstrap = parameters.required(KafkaOptions.BOOTSTRAP_SERVERS);
         String topic = parameters.required(KafkaOptions.TOPIC);
         DeliveryGuarantee guarantee = DeliveryGuarantee.fromOption(parameters.string(KafkaOptions.DELIVERY_GUARANTEE,
@@ -56,11 +66,11 @@ record SinkSettings(String bootstrapServers, String topic, DeliveryGuarantee gua
         int poolSize = parameters.intValue(KafkaOptions.TRANSACTIONAL_ID_POOL_SIZE, DEFAULT_POOL_SIZE, 2);
         RecordSerializer<Object> value = parameters.object(KafkaOptions.VALUE_SERIALIZER, RecordSerializer.class);
         if (value == null) {
-            value = Formats.serializer(parameters.choice(KafkaOptions.VALUE_FORMAT, "string", "string", "bytes"));
+            value = formats.serializer(parameters, "value", valueFormat);
         }
         RecordSerializer<Object> key = parameters.object(KafkaOptions.KEY_SERIALIZER, RecordSerializer.class);
-        if (key == null && parameters.string(KafkaOptions.KEY_FORMAT, null) != null) {
-            key = Formats.serializer(parameters.choice(KafkaOptions.KEY_FORMAT, "string", "string", "bytes"));
+        if (key == null && keyFormat != null) {
+            key = formats.serializer(parameters, "key", keyFormat);
         }
         Properties client = parameters.clientProperties();
         for (String owned : new String[] {ProducerConfig.TRANSACTIONAL_ID_CONFIG, ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,

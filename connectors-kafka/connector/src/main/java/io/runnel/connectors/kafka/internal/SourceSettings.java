@@ -32,10 +32,20 @@ record SourceSettings(String bootstrapServers, List<String> topics, Pattern topi
     /**
      * @throws IllegalArgumentException naming the bad option and value
      */
-    @SuppressWarnings("unchecked")
     static SourceSettings of(SourceDescriptor<?> descriptor) {
+        return of(descriptor, new Formats());
+    }
+
+    /**
+     * @param formats the formats {@code key.format} and {@code value.format} may name beyond the built-in ones
+     * @throws IllegalArgumentException naming the bad option and value
+     */
+    @SuppressWarnings("unchecked")
+    static SourceSettings of(SourceDescriptor<?> descriptor, Formats formats) {
         Parameters parameters = new Parameters("the kafka source", descriptor.parameters());
-        parameters.checkKnown(OPTIONS);
+        String keyFormat = Formats.named(parameters, KafkaOptions.KEY_FORMAT, Formats.STRING);
+        String valueFormat = Formats.named(parameters, KafkaOptions.VALUE_FORMAT, Formats.STRING);
+        parameters.checkKnown(OPTIONS, Formats.optionPrefix("key", keyFormat), Formats.optionPrefix("value", valueFormat));
         String bootstrap = parameters.required(KafkaOptions.BOOTSTRAP_SERVERS);
         String topicList = parameters.string(KafkaOptions.TOPICS, null);
         String patternText = parameters.string(KafkaOptions.TOPIC_PATTERN, null);
@@ -101,13 +111,11 @@ record SourceSettings(String bootstrapServers, List<String> topics, Pattern topi
         boolean recordOutput = parameters.choice(KafkaOptions.OUTPUT, "value", "value", "record").equals("record");
         RecordDeserializer<Object> value = parameters.object(KafkaOptions.VALUE_DESERIALIZER, RecordDeserializer.class);
         if (value == null) {
-            value = (RecordDeserializer<Object>) Formats.deserializer(parameters.choice(KafkaOptions.VALUE_FORMAT, "string",
-                    "string", "bytes"));
+            value = formats.deserializer(parameters, "value", valueFormat);
         }
         RecordDeserializer<Object> key = parameters.object(KafkaOptions.KEY_DESERIALIZER, RecordDeserializer.class);
         if (key == null) {
-            key = (RecordDeserializer<Object>) Formats.deserializer(parameters.choice(KafkaOptions.KEY_FORMAT, "string",
-                    "string", "bytes"));
+            key = formats.deserializer(parameters, "key", keyFormat);
         }
         Properties client = parameters.clientProperties();
         for (String owned : new String[] {ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ConsumerConfig.GROUP_ID_CONFIG,
