@@ -7,12 +7,16 @@ import io.runnel.spi.cluster.ClusterMessaging;
 import io.runnel.spi.control.JobExecutor;
 import io.runnel.spi.control.JobLaunch;
 import io.runnel.spi.control.PlacedJobCoordinator;
+import io.runnel.runtime.internal.state.LocalStateRoot;
 import java.nio.file.Path;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs jobs in this JVM with the framework's connectors. Jobs that do not set
@@ -26,9 +30,13 @@ import org.osgi.service.component.annotations.Reference;
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class LocalJobExecutor implements JobExecutor {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LocalJobExecutor.class);
+
     private final ConnectorServices connectors;
     private final Path checkpointDirectory;
     private final NodeStateBackendDefaults stateBackends;
+    /** This process's part of the node's local state directory, or null if it could not be claimed. */
+    private final LocalStateRoot.Claim localState;
 
     @Activate
     public LocalJobExecutor(@Reference ConnectorServices connectors, Map<String, Object> properties) {
@@ -36,7 +44,16 @@ public final class LocalJobExecutor implements JobExecutor {
         Object dataDir = properties.get("node.data-dir");
         this.checkpointDirectory = dataDir != null ? Path.of(dataDir.toString(), "checkpoints")
                 : Path.of(System.getProperty("java.io.tmpdir"), "runnel-checkpoints");
-        this.stateBackends = NodeStateBackendDefaults.from(properties);
+        NodeStateBackendDefaults defaults = NodeStateBackendDefaults.from(properties);
+        this.localState = defaults.claimLocalState(LOG);
+        this.stateBackends = localState == null ? defaults : defaults.withLocalStateDirectory(localState.directory());
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (localState != null) {
+            localState.close();
+        }
     }
 
     @Override

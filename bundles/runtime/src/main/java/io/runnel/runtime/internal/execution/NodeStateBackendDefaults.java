@@ -1,6 +1,7 @@
 package io.runnel.runtime.internal.execution;
 
 import io.runnel.api.stream.ExecutionOptions;
+import io.runnel.runtime.internal.state.LocalStateRoot;
 import io.runnel.runtime.internal.state.StateBackendChoice;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -32,6 +33,28 @@ record NodeStateBackendDefaults(String defaultBackend, Map<String, Map<String, S
         return new NodeStateBackendDefaults(type == null ? LocalStreamEnvironment.DEFAULT_STATE_BACKEND : type.toString(),
                 ExecutionOptions.stateBackendOptions(text),
                 dataDir != null ? Path.of(dataDir.toString(), "state-local") : StateBackendChoice.DEFAULT_LOCAL_BASE);
+    }
+
+    /** These settings with local working directories under {@code directory}. */
+    NodeStateBackendDefaults withLocalStateDirectory(Path directory) {
+        return new NodeStateBackendDefaults(defaultBackend, optionsByBackend, directory);
+    }
+
+    /**
+     * Claims this process's part of the local state directory (see {@link LocalStateRoot}), cleaning
+     * what dead node processes left there. If that fails, backends use the directory itself and the
+     * failure is logged: a backend needing it then fails its task with the path in the message.
+     *
+     * @return the claim to close when the claiming component stops, or null
+     */
+    LocalStateRoot.Claim claimLocalState(org.slf4j.Logger log) {
+        try {
+            return LocalStateRoot.claim(localStateDirectory);
+        } catch (java.io.IOException e) {
+            log.warn("Keyed state backends make their working directories directly in {}: {}", localStateDirectory,
+                    e.getMessage());
+            return null;
+        }
     }
 
     /** Gives {@code env} these defaults. */

@@ -4,6 +4,7 @@ import io.runnel.api.cluster.NodeId;
 import io.runnel.api.stream.JobStatus;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.StreamJob;
+import io.runnel.runtime.internal.state.LocalStateRoot;
 import io.runnel.runtime.internal.network.DataClient;
 import io.runnel.runtime.internal.network.DataServer;
 import io.runnel.runtime.internal.network.NetworkConfig;
@@ -54,6 +55,8 @@ public final class PlacedTaskExecutor implements TaskExecutor {
 
     private final ConnectorServices connectors;
     private final NodeStateBackendDefaults stateBackends;
+    /** This process's part of the node's local state directory, or null if it could not be claimed. */
+    private final LocalStateRoot.Claim localState;
     private final DataServer server;
     private final DataClient client;
     private final String dataAddress;
@@ -76,7 +79,9 @@ public final class PlacedTaskExecutor implements TaskExecutor {
     public PlacedTaskExecutor(@Reference ConnectorServices connectors, @Reference ClusterMembership membership,
             @Reference ClusterMessaging messaging, Map<String, Object> properties) throws IOException {
         this.connectors = connectors;
-        this.stateBackends = NodeStateBackendDefaults.from(properties);
+        NodeStateBackendDefaults defaults = NodeStateBackendDefaults.from(properties);
+        this.localState = defaults.claimLocalState(LOG);
+        this.stateBackends = localState == null ? defaults : defaults.withLocalStateDirectory(localState.directory());
         this.messaging = messaging;
         String host = membership.localNode().host();
         NetworkConfig config = NetworkConfig.fromMap(Map.of(NetworkConfig.BIND_HOST, host));
@@ -187,5 +192,8 @@ public final class PlacedTaskExecutor implements TaskExecutor {
         registrations.forEach(Registration::close);
         client.close();
         server.close();
+        if (localState != null) {
+            localState.close();
+        }
     }
 }
