@@ -18,9 +18,10 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  * The exactly-once writer of one subtask: one Kafka transaction per checkpoint.
  *
  * <pre>
+ * start:     initialiseProducers(): a producer per id of the pool, initTransactions fencing and
+ *            aborting whatever that id had open
  * write:     on the first record after a barrier, take a free id of the pool and begin a transaction
- *            on that id's producer (made and initialised on the id's first use: initTransactions
- *            fences whatever that id had open); send
+ *            on that id's producer; send
  * snapshotState(n): flush, note the transaction as pre-committed for n; the state is one
  *            {@link WriterState} with every pre-committed, uncommitted transaction
  * notifyCheckpointComplete(n): commit every pre-committed transaction up to n, in order; free its id
@@ -32,8 +33,9 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  *
  * One producer per id of the pool lives as long as the writer: creating a producer and calling
  * initTransactions costs a round trip to the transaction coordinator (and metadata fetches), which
- * per checkpoint stalled the task thread. Fencing is unchanged: the first use of each id fences older
- * producers of it, and a newer producer of the id makes our commit fail loudly.
+ * per checkpoint stalled the task thread. Fencing is unchanged: initialising each id fences older
+ * producers of it, and a newer producer of the id makes our commit fail loudly. A producer that
+ * failed to begin a transaction is dropped; the id's next use makes and initialises a new one.
  *
  * <p>A checkpoint without records costs nothing: no transaction is begun. Ids are reused only once
  * their transaction committed, so a bounded pool suffices while checkpoints complete; if every id
@@ -69,6 +71,26 @@ final class TransactionalWriter<T> implements SinkWriter<T> {
 
     TransactionalIds namespace() {
         return namespace;
+    }
+
+    /**
+     * Makes and initialises the producer of every id of the pool now, before the first record:
+     * {@code initTransactions} aborts whatever is still open under an id (so this cleans the
+     * writer's namespace) and the first transactions need no round trip to the coordinator. If it
+     * fails, the producers made so far are closed.
+     */
+    void initialiseProducers() {
+        try {
+            for (int index = 0; index < namespace.poolSize(); index++) {
+                if (producers.get(index) == null) {
+                    producers.set(index, KafkaClients.producer(settings.transactionalProperties(namespace.id(index))));
+                    producers.get(index).initTransactions();
+                }
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     @Override
