@@ -206,10 +206,12 @@ final class KafkaEosWorkload {
         if (bounded) {
             source = source.bounded();
         }
+        // The sink's own producer settings (no properties.*): the ceiling's producers use the same.
+        KafkaSink<GenericRecord> sink = KafkaSink.values(BenchRecords.outputWriter()).bootstrapServers(bootstrapServers)
+                .topic(output).exactlyOnce(output).transactionTimeout(Duration.ofMinutes(2));
         env.fromSource(source.build(), "input")
                 .map(record -> BenchRecords.processed(record, System.currentTimeMillis())).name("stamp")
-                .sinkTo(KafkaSink.values(BenchRecords.outputWriter()).bootstrapServers(bootstrapServers).topic(output)
-                        .exactlyOnce(output).transactionTimeout(Duration.ofMinutes(2)).build(), "output");
+                .sinkTo(sink.build(), "output");
         return env.executeAsync("kafka-eos " + output);
     }
 
