@@ -31,6 +31,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
@@ -125,7 +126,7 @@ final class KafkaEosWorkload {
             return String.format(Locale.ROOT, "RESULT workload=kafka-eos-baseline events=%d parallelism=1 seconds=%.3f "
                     + "events_per_sec=%.0f%s", events, events / ceiling, ceiling, ceilingFigures);
         }
-        double loopPerSec = perSecond(events, kafka.transactionalLoop(input, topic("loop-out"), run + "-loop", events,
+        double loopPerSec = perSecond(events, kafka.transactionalLoop(input, topic("loop-out"), loopGroup(), events,
                 timeoutFor(events)));
         phase("transactional loop", events, loopPerSec);
 
@@ -151,9 +152,14 @@ final class KafkaEosWorkload {
             reader.start();
             long start = System.nanoTime();
             JobClient job = submit(input, output, bounded);
-            boolean all = reader.awaitAll(timeoutFor(expected));
+            Duration timeout = timeoutFor(expected);
+            if (!reader.awaitAll(timeout)) {
+                job.cancel();
+                throw new IllegalStateException("CHECK FAILED: the job made " + reader.distinct() + " of " + expected
+                        + " records visible in '" + output + "' within " + timeout + " (job status " + job.status() + ")");
+            }
             long nanos = reader.allVisibleNanos() - start;
-            JobResult result = job.result().get(all ? 60 : 1, TimeUnit.SECONDS);
+            JobResult result = job.result().get(60, TimeUnit.SECONDS);
             if (result.status() != JobStatus.FINISHED) {
                 throw new IllegalStateException("the job ended " + result.status() + ": " + result);
             }
@@ -264,6 +270,11 @@ final class KafkaEosWorkload {
         }
     }
 
+    /** The consumer group of the transactional loop, whose offsets its transactions commit. */
+    private String loopGroup() {
+        return run + "-loop";
+    }
+
     /** The name of this run's topic for {@code role}. */
     private String topic(String role) {
         return run + "-" + role;
@@ -271,9 +282,20 @@ final class KafkaEosWorkload {
 
     private void cleanUp() {
         try (Admin admin = admin()) {
-            admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
+            try {
+                admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("bench: could not delete the topics " + topics + ": " + e);
+            }
+            try {
+                admin.deleteConsumerGroups(List.of(loopGroup())).all().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                    System.err.println("bench: could not delete the consumer group " + loopGroup() + ": " + e.getCause());
+                }
+            }
         } catch (Exception e) {
-            System.err.println("bench: could not delete the topics " + topics + ": " + e);
+            System.err.println("bench: could not clean up on the broker: " + e);
         }
         try (var paths = Files.walk(checkpoints)) {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
