@@ -72,7 +72,12 @@ public final class KafkaSinkProvider implements SinkProvider {
         // which initialising the writer's producers aborts.
         writer.initialiseProducers();
         if (subtask.subtaskIndex() == 0) {
-            Transactions.abortForeignNamespaces(settings, subtask.parallelism(), subtask.toString());
+            try {
+                Transactions.abortForeignNamespaces(settings, subtask.parallelism(), subtask.toString());
+            } catch (RuntimeException e) {
+                writer.close(); // its producers are open already
+                throw e;
+            }
         }
         return writer;
     }
