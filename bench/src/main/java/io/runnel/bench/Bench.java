@@ -15,14 +15,18 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         String workload = null;
-        long events = 20_000_000;
+        long events = -1;
         int parallelism = 1;
         String engine = "runnel";
+        int rate = 0;
+        int latencySeconds = 20;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Long.parseLong(args[++i]);
                 case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
                 case "--engine" -> engine = args[++i];
+                case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--latency-seconds" -> latencySeconds = Integer.parseInt(args[++i]);
                 default -> {
                     if (args[i].startsWith("--") || workload != null) {
                         usage("unknown argument '" + args[i] + "'");
@@ -33,6 +37,22 @@ public final class Bench {
         }
         if (workload == null) {
             usage("no workload given");
+        }
+        if (workload.equals("kafka-eos")) {
+            if (!engine.equals("runnel") && !engine.equals("baseline")) {
+                usage("unknown engine '" + engine + "': use runnel or baseline");
+            }
+            try {
+                System.out.println(KafkaEosWorkload.run(new KafkaEosWorkload.Options(events < 0 ? 1_000_000 : events,
+                        parallelism, engine.equals("runnel"), rate, latencySeconds)));
+            } catch (IllegalStateException e) {
+                System.err.println(e.getMessage().startsWith("CHECK FAILED") ? e.getMessage() : "bench: kafka-eos failed: " + e);
+                System.exit(1);
+            }
+            return;
+        }
+        if (events < 0) {
+            events = 20_000_000;
         }
         long warmup = Math.min(events, 2_000_000);
         long expected = Workloads.runBaseline(workload, events)[0];
@@ -77,7 +97,11 @@ public final class Bench {
 
     private static void usage(String problem) {
         System.err.println("bench: " + problem);
-        System.err.println("usage: ./runnel bench <passthrough|window|window-heap-ckpt|window-rocksdb> [--events N] [--parallelism P] [--engine runnel|baseline]");
+        System.err.println("usage: ./runnel bench <passthrough|window|window-heap-ckpt|window-rocksdb|kafka-eos> [--events N] "
+                + "[--parallelism P] [--engine runnel|baseline]\n"
+                + "       kafka-eos only: [--rate R] [--latency-seconds S] (latency phase: R records/s, default half the "
+                + "measured throughput, for S seconds, default 20); --events defaults to 1000000 for kafka-eos, 20000000 "
+                + "for the others");
         System.exit(2);
     }
 }

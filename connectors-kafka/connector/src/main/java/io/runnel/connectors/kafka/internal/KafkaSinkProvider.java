@@ -86,17 +86,23 @@ public final class KafkaSinkProvider implements SinkProvider {
             return new PlainWriter<>(settings, subtask);
         }
         TransactionalWriter<T> writer = new TransactionalWriter<>(settings, subtask);
-        // A run without state: nothing is promised, so anything open under this sink's ids is a leftover.
-        Transactions.abortAll(settings, writer.namespace(), subtask.toString());
+        // A run without state: nothing is promised, so anything open under this sink's ids is a leftover,
+        // which initialising the writer's producers aborts.
+        writer.initialiseProducers();
         if (subtask.subtaskIndex() == 0) {
-            Transactions.abortForeignNamespaces(settings, subtask.parallelism(), subtask.toString());
+            try {
+                Transactions.abortForeignNamespaces(settings, subtask.parallelism(), subtask.toString());
+            } catch (RuntimeException e) {
+                writer.close(); // its producers are open already
+                throw e;
+            }
         }
         return writer;
     }
 
     /**
-     * Commits what the restored elements promise and cleans their namespaces, then cleans this
-     * subtask's own namespace unless an element named it (it was cleaned already).
+     * Commits what the restored elements promise and cleans their namespaces, then initialises the
+     * writer's producers, which cleans this subtask's own namespace too.
      */
     @Override
     public <T> SinkWriter<T> restoreWriter(SinkDescriptor<T> descriptor, SubtaskInfo subtask, List<byte[]> state) {
@@ -109,16 +115,15 @@ public final class KafkaSinkProvider implements SinkProvider {
             }
             return new PlainWriter<>(settings, subtask);
         }
+        recover(settings, subtask, state);
         TransactionalWriter<T> writer = new TransactionalWriter<>(settings, subtask);
-        if (!recover(settings, subtask, state).contains(writer.namespace())) {
-            Transactions.abortAll(settings, writer.namespace(), subtask.toString());
-        }
+        // Initialising the producers aborts what is open in this subtask's own namespace (nothing, when a
+        // restored element named that namespace and recover cleaned it).
+        writer.initialiseProducers();
         return writer;
     }
 
-    /** @return the namespaces cleaned */
-    private static List<TransactionalIds> recover(SinkSettings settings, SubtaskInfo subtask, List<byte[]> state) {
-        List<TransactionalIds> cleaned = new ArrayList<>();
+    private static void recover(SinkSettings settings, SubtaskInfo subtask, List<byte[]> state) {
         for (byte[] element : state) {
             WriterState old = WriterState.fromBytes(element, subtask.operatorName());
             List<Committable> promised = new ArrayList<>(old.pending());
@@ -127,8 +132,6 @@ public final class KafkaSinkProvider implements SinkProvider {
                 Transactions.commitRecovered(settings, committable, subtask.toString());
             }
             Transactions.abortAll(settings, old.namespace(), subtask.toString());
-            cleaned.add(old.namespace());
         }
-        return cleaned;
     }
 }

@@ -18,17 +18,26 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  * The exactly-once writer of one subtask: one Kafka transaction per checkpoint.
  *
  * <pre>
- * write:     on the first record after a barrier, take a free id of the pool, start a producer
- *            (initTransactions fences whatever that id had open) and begin a transaction; send
+ * start:     initialiseProducers(): a producer per id of the pool, initTransactions fencing and
+ *            aborting whatever that id had open
+ * write:     on the first record after a barrier, take a free id of the pool and begin a transaction
+ *            on that id's producer; send
  * snapshotState(n): flush, note the transaction as pre-committed for n; the state is one
  *            {@link WriterState} with every pre-committed, uncommitted transaction
  * notifyCheckpointComplete(n): commit every pre-committed transaction up to n, in order; free its id
+ *            (its producer stays open for the id's next transaction)
  * finish():  commit everything (a bounded job takes no final checkpoint)
  * close():   closes producers without aborting: a pre-committed transaction must survive a failure,
  *            since the restored job commits it
  * </pre>
  *
- * A checkpoint without records costs nothing: no transaction is begun. Ids are reused only once
+ * One producer per id of the pool lives as long as the writer: creating a producer and calling
+ * initTransactions costs a round trip to the transaction coordinator (and metadata fetches), which
+ * per checkpoint stalled the task thread. Fencing is unchanged: initialising each id fences older
+ * producers of it, and a newer producer of the id makes our commit fail loudly. A producer that
+ * failed to begin a transaction is dropped; the id's next use makes and initialises a new one.
+ *
+ * <p>A checkpoint without records costs nothing: no transaction is begun. Ids are reused only once
  * their transaction committed, so a bounded pool suffices while checkpoints complete; if every id
  * of the pool waits for a checkpoint, the writer fails with what to change.
  *
@@ -44,6 +53,8 @@ final class TransactionalWriter<T> implements SinkWriter<T> {
     private final TransactionalIds namespace;
     private final SendErrors errors;
     private final Deque<Transaction> precommitted = new ArrayDeque<>();
+    /** The producer of each id of the pool, by index; null until the id is first used. */
+    private final List<KafkaProducer<byte[], byte[]>> producers = new ArrayList<>();
     private Transaction current;
     private int nextIndex;
 
@@ -52,11 +63,34 @@ final class TransactionalWriter<T> implements SinkWriter<T> {
         this.subtask = subtask;
         this.namespace = new TransactionalIds(settings.transactionalIdPrefix(), subtask.parallelism(), subtask.subtaskIndex(),
                 settings.poolSize());
+        for (int index = 0; index < namespace.poolSize(); index++) {
+            producers.add(null);
+        }
         this.errors = new SendErrors(subtask.toString(), settings.topic());
     }
 
     TransactionalIds namespace() {
         return namespace;
+    }
+
+    /**
+     * Makes and initialises the producer of every id of the pool now, before the first record:
+     * {@code initTransactions} aborts whatever is still open under an id (so this cleans the
+     * writer's namespace) and the first transactions need no round trip to the coordinator. If it
+     * fails, the producers made so far are closed.
+     */
+    void initialiseProducers() {
+        try {
+            for (int index = 0; index < namespace.poolSize(); index++) {
+                if (producers.get(index) == null) {
+                    producers.set(index, KafkaClients.producer(settings.transactionalProperties(namespace.id(index))));
+                    producers.get(index).initTransactions();
+                }
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     @Override
@@ -73,12 +107,20 @@ final class TransactionalWriter<T> implements SinkWriter<T> {
     private Transaction begin() {
         int index = freeIndex();
         String id = namespace.id(index);
-        KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(settings.transactionalProperties(id));
+        KafkaProducer<byte[], byte[]> producer = producers.get(index);
         try {
-            producer.initTransactions();
+            if (producer == null) {
+                producer = KafkaClients.producer(settings.transactionalProperties(id));
+                producers.set(index, producer);
+                producer.initTransactions();
+            }
             producer.beginTransaction();
         } catch (RuntimeException e) {
-            KafkaClients.closeNow(producer, Duration.ZERO);
+            // A producer that failed here is not trusted again; the id's next use makes a new one.
+            producers.set(index, null);
+            if (producer != null) {
+                KafkaClients.closeNow(producer, Duration.ZERO);
+            }
             throw e;
         }
         nextIndex = (index + 1) % namespace.poolSize();
@@ -126,7 +168,6 @@ final class TransactionalWriter<T> implements SinkWriter<T> {
             Transaction transaction = precommitted.peekFirst();
             commit(transaction.producer(), transaction.committable().toString());
             precommitted.removeFirst();
-            KafkaClients.closeNow(transaction.producer(), Duration.ZERO);
         }
     }
 
@@ -165,13 +206,13 @@ final class TransactionalWriter<T> implements SinkWriter<T> {
      */
     @Override
     public void close() {
-        if (current != null) {
-            KafkaClients.closeNow(current.producer(), Duration.ZERO);
-            current = null;
-        }
-        for (Transaction transaction : precommitted) {
-            KafkaClients.closeNow(transaction.producer(), Duration.ZERO);
-        }
+        current = null;
         precommitted.clear();
+        for (int index = 0; index < producers.size(); index++) {
+            if (producers.get(index) != null) {
+                KafkaClients.closeNow(producers.get(index), Duration.ZERO);
+                producers.set(index, null);
+            }
+        }
     }
 }

@@ -54,6 +54,21 @@ class SettingsTest {
     }
 
     @Test
+    void exactlyOnceProducersBatchMoreUnlessTheJobSaysOtherwise() {
+        SinkSettings defaults = SinkSettings.of(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
+                "topic", "out", "sink.delivery-guarantee", "exactly-once", "sink.transactional-id-prefix", "job-1")));
+        assertThat(defaults.transactionalProperties("job-1-1-0-0")).containsEntry("batch.size", "262144")
+                .containsEntry("linger.ms", "20");
+        assertThat(defaults.producerProperties()).doesNotContainKeys("batch.size", "linger.ms");
+
+        SinkSettings own = SinkSettings.of(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
+                "topic", "out", "sink.delivery-guarantee", "exactly-once", "sink.transactional-id-prefix", "job-1",
+                "properties.batch.size", "16384", "properties.linger.ms", "0")));
+        assertThat(own.transactionalProperties("job-1-1-0-0")).containsEntry("batch.size", "16384")
+                .containsEntry("linger.ms", "0");
+    }
+
+    @Test
     void badSinkOptionsAreNamedWithTheirValues() {
         assertThatThrownBy(() -> SinkSettings.of(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
                 "topic", "out", "sink.delivery-guarantee", "exactly-once")))).hasMessageContaining("needs 'sink.transactional-id-prefix'");

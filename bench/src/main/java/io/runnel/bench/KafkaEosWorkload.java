@@ -1,0 +1,327 @@
+package io.runnel.bench;
+
+import io.runnel.api.stream.JobClient;
+import io.runnel.api.stream.JobResult;
+import io.runnel.api.stream.JobStatus;
+import io.runnel.api.stream.StreamEnvironment;
+import io.runnel.connectors.kafka.KafkaSink;
+import io.runnel.connectors.kafka.KafkaSource;
+import io.runnel.connectors.kafka.internal.KafkaSinkProvider;
+import io.runnel.connectors.kafka.internal.KafkaSourceProvider;
+import io.runnel.kafka.broker.KafkaBroker;
+import io.runnel.runtime.internal.execution.LocalStreamEnvironment;
+import io.runnel.runtime.internal.execution.MapConnectorRegistry;
+import io.runnel.state.heap.HeapStateBackendFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.TopicPartitionInfo;
+
+/**
+ * The {@code kafka-eos} workload: a Kafka-to-Kafka exactly-once job on ~1 KB Avro records with 1 s
+ * checkpoints, and Kafka's own clients on the same broker in the same run as the ceiling.
+ *
+ * <ol>
+ *   <li>Warm-up (JIT): {@value #WARM_UP_RECORDS} records (fewer if the run has fewer) through the
+ *       producer, the job and the checking consumer.
+ *   <li>Producer ceiling: a plain producer writes the N input records (8 partitions), timed.
+ *   <li>Consumer ceiling: a plain {@code read_committed} consumer reads them back, timed.
+ *   <li>Transactional loop (Runnel engine only): a one-thread consume-transform-produce loop with
+ *       Kafka transactions committed every second, timed.
+ *   <li>Throughput (Runnel engine only): the job reads the N records (bounded), maps each (output
+ *       schema with a processing time) and writes them with the exactly-once sink; timed from
+ *       submission until a {@code read_committed} consumer has seen the last of them. The output must
+ *       hold every id exactly once, or the run fails.
+ *   <li>Latency (Runnel engine only): the same job, unbounded, on a fresh topic that a producer
+ *       fills at a fixed rate while it runs; a record's latency is the time a {@code read_committed}
+ *       consumer first sees it minus the producer timestamp in it. Same exactly-once check.
+ * </ol>
+ *
+ * Uses the broker on 127.0.0.1:9092 if one answers ({@code ./runnel kafka-dev}), else starts its own
+ * on a free loopback port and stops it at the end. Its topics are deleted at the end either way.
+ */
+final class KafkaEosWorkload {
+
+    static final String DEV_BROKER = "127.0.0.1:9092";
+    static final int PARTITIONS = 8;
+    static final long WARM_UP_RECORDS = 100_000;
+    /** Latency-phase records sent (and waited for) before the paced ones, so start-up is not measured. */
+    static final int LATENCY_WARM_UP = 1_000;
+
+    /** What the run is asked to do. {@code rate} 0 means half the measured job throughput. */
+    record Options(long events, int parallelism, boolean runnel, int rate, int latencySeconds) {}
+
+    private final Options options;
+    private final String bootstrapServers;
+    private final KafkaClientsBench kafka;
+    private final String run = "runnel-bench-" + UUID.randomUUID().toString().substring(0, 8);
+    private final List<String> topics = new ArrayList<>();
+    private final Path checkpoints;
+
+    private KafkaEosWorkload(Options options, String bootstrapServers) throws Exception {
+        this.options = options;
+        this.bootstrapServers = bootstrapServers;
+        this.kafka = new KafkaClientsBench(bootstrapServers);
+        this.checkpoints = Files.createTempDirectory("runnel-bench-kafka-checkpoints");
+    }
+
+    /** Runs the workload and returns its RESULT line; a failed check throws with what was wrong. */
+    static String run(Options options) throws Exception {
+        KafkaBroker own = null;
+        String bootstrap = DEV_BROKER;
+        if (!KafkaBroker.answers(DEV_BROKER, Duration.ofSeconds(3))) {
+            own = KafkaBroker.builder().heap("1g").start();
+            bootstrap = own.bootstrapServers();
+        }
+        System.err.println("bench: Kafka broker " + bootstrap + (own == null ? " (already running)" : " (started for this run)"));
+        KafkaEosWorkload workload = new KafkaEosWorkload(options, bootstrap);
+        try {
+            return workload.measure();
+        } finally {
+            workload.cleanUp();
+            if (own != null) {
+                own.close();
+            }
+        }
+    }
+
+    private String measure() throws Exception {
+        long events = options.events();
+        long warmUp = Math.min(events, WARM_UP_RECORDS);
+        createTopics(options.runnel() ? List.of("warm-in", "warm-out", "in", "loop-out", "out", "live-in", "live-out")
+                : List.of("warm-in", "in"));
+        String warmInput = topic("warm-in");
+        kafka.produce(warmInput, 0, warmUp);
+        kafka.consume(warmInput, warmUp, timeoutFor(warmUp));
+        if (options.runnel()) {
+            runJob(warmInput, topic("warm-out"), (int) warmUp, true);
+        }
+
+        String input = topic("in");
+        double producerPerSec = perSecond(events, kafka.produce(input, 0, events));
+        phase("producer", events, producerPerSec);
+        double consumerPerSec = perSecond(events, kafka.consume(input, events, timeoutFor(events)));
+        phase("consumer", events, consumerPerSec);
+        double ceiling = Math.min(producerPerSec, consumerPerSec);
+        String ceilingFigures = String.format(Locale.ROOT, " producer_per_sec=%.0f consumer_per_sec=%.0f", producerPerSec,
+                consumerPerSec);
+        if (!options.runnel()) {
+            return String.format(Locale.ROOT, "RESULT workload=kafka-eos-baseline events=%d parallelism=1 seconds=%.3f "
+                    + "events_per_sec=%.0f%s", events, events / ceiling, ceiling, ceilingFigures);
+        }
+        double loopPerSec = perSecond(events, kafka.transactionalLoop(input, topic("loop-out"), loopGroup(), events,
+                timeoutFor(events)));
+        phase("transactional loop", events, loopPerSec);
+
+        long jobNanos = runJob(input, topic("out"), (int) events, true);
+        double jobPerSec = perSecond(events, jobNanos);
+        phase("runnel job", events, jobPerSec);
+
+        int rate = options.rate() > 0 ? options.rate() : (int) Math.max(1_000, Math.round(jobPerSec / 2 / 1_000) * 1_000);
+        Percentiles latency = latencyPhase(rate, options.latencySeconds());
+        return String.format(Locale.ROOT, "RESULT workload=kafka-eos events=%d parallelism=%d seconds=%.3f events_per_sec=%.0f "
+                + "latency_p50_ms=%d latency_p99_ms=%d latency_rate=%d latency_records=%d%s ceiling_per_sec=%.0f "
+                + "ratio_to_ceiling=%.2f transactional_loop_per_sec=%.0f ratio_to_loop=%.2f", events, options.parallelism(),
+                jobNanos / 1e9, jobPerSec, latency.at(0.50), latency.at(0.99), rate, latency.count(), ceilingFigures, ceiling,
+                jobPerSec / ceiling, loopPerSec, jobPerSec / loopPerSec);
+    }
+
+    /**
+     * Runs the job from {@code input} to {@code output}; bounded: until the input's end offsets, then
+     * the job ends. @return nanoseconds from submission until the last record was visible
+     */
+    private long runJob(String input, String output, int expected, boolean bounded) throws Exception {
+        try (CommittedReader reader = new CommittedReader(bootstrapServers, output, expected, expected)) {
+            reader.start();
+            long start = System.nanoTime();
+            JobClient job = submit(input, output, bounded);
+            Duration timeout = timeoutFor(expected);
+            if (!reader.awaitAll(timeout)) {
+                job.cancel();
+                throw new IllegalStateException("CHECK FAILED: the job made " + reader.distinct() + " of " + expected
+                        + " records visible in '" + output + "' within " + timeout + " (job status " + job.status() + ")");
+            }
+            long nanos = reader.allVisibleNanos() - start;
+            JobResult result = job.result().get(60, TimeUnit.SECONDS);
+            if (result.status() != JobStatus.FINISHED) {
+                throw new IllegalStateException("the job ended " + result.status() + ": " + result);
+            }
+            reader.finish(Duration.ofSeconds(60));
+            check(reader);
+            return nanos;
+        }
+    }
+
+    /** Produces at {@code rate} while the job runs. @return the latencies of the paced records */
+    private Percentiles latencyPhase(int rate, int seconds) throws Exception {
+        String input = topic("live-in");
+        String output = topic("live-out");
+        int paced = rate * seconds;
+        int expected = LATENCY_WARM_UP + paced;
+        try (CommittedReader reader = new CommittedReader(bootstrapServers, output, expected, LATENCY_WARM_UP)) {
+            reader.start();
+            JobClient job = submit(input, output, false);
+            try {
+                kafka.produce(input, 0, LATENCY_WARM_UP);
+                if (!reader.awaitDistinct(LATENCY_WARM_UP, Duration.ofSeconds(120))) {
+                    throw new IllegalStateException("the latency job did not make " + LATENCY_WARM_UP + " warm-up records "
+                            + "visible within 120 s (" + reader.distinct() + " seen); job status " + job.status());
+                }
+                kafka.producePaced(input, LATENCY_WARM_UP, paced, rate);
+                if (!reader.awaitAll(Duration.ofSeconds(60))) {
+                    throw new IllegalStateException("the latency job made " + reader.distinct() + " of " + expected
+                            + " records visible within 60 s of the last send; job status " + job.status());
+                }
+            } finally {
+                job.cancel();
+                job.result().get(60, TimeUnit.SECONDS);
+            }
+            reader.finish(Duration.ofSeconds(60));
+            check(reader);
+            phase("latency", paced, rate);
+            return reader.latencies();
+        }
+    }
+
+    private JobClient submit(String input, String output, boolean bounded) throws Exception {
+        MapConnectorRegistry connectors = new MapConnectorRegistry().withStateBackend("heap", new HeapStateBackendFactory())
+                .withSource("kafka", new KafkaSourceProvider()).withSink("kafka", new KafkaSinkProvider());
+        LocalStreamEnvironment local = new LocalStreamEnvironment(connectors, options.parallelism());
+        StreamEnvironment env = local.setParallelism(options.parallelism());
+        env.enableCheckpointing(Duration.ofSeconds(1));
+        env.getCheckpointConfig().setDirectory(checkpoints.resolve(output).toString());
+        KafkaSource<GenericRecord> source = KafkaSource.values(BenchRecords.inputReader()).bootstrapServers(bootstrapServers)
+                .topics(input).startFromEarliest();
+        if (bounded) {
+            source = source.bounded();
+        }
+        // The sink's own producer settings (no properties.*): the ceiling's producers use the same.
+        KafkaSink<GenericRecord> sink = KafkaSink.values(BenchRecords.outputWriter()).bootstrapServers(bootstrapServers)
+                .topic(output).exactlyOnce(output).transactionTimeout(Duration.ofMinutes(2));
+        env.fromSource(source.build(), "input")
+                .map(record -> BenchRecords.processed(record, System.currentTimeMillis())).name("stamp")
+                .sinkTo(sink.build(), "output");
+        return env.executeAsync("kafka-eos " + output);
+    }
+
+    private static void check(CommittedReader reader) {
+        String problems = reader.problems();
+        if (problems != null) {
+            throw new IllegalStateException("CHECK FAILED: " + problems);
+        }
+    }
+
+    /**
+     * Creates the run's topics, {@value #PARTITIONS} partitions each, all at the start, and waits until
+     * the leader of every partition answers a ListOffsets request: an idempotent producer writing to
+     * a topic created a moment before met NOT_LEADER_OR_FOLLOWER and, once, went on to retry
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout.
+     */
+    private void createTopics(List<String> roles) throws Exception {
+        List<NewTopic> created = new ArrayList<>();
+        for (String role : roles) {
+            created.add(new NewTopic(topic(role), PARTITIONS, (short) 1));
+        }
+        try (Admin admin = admin()) {
+            admin.createTopics(created).all().get(60, TimeUnit.SECONDS);
+            topics.addAll(created.stream().map(NewTopic::name).toList());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!allLed(admin)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the topics " + topics + " have partitions without a leader after 60 s");
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private boolean allLed(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).values()) {
+            if (topic.partitions().size() < PARTITIONS || topic.partitions().stream().anyMatch(p -> p.leader() == null)) {
+                return false;
+            }
+            for (TopicPartitionInfo partition : topic.partitions()) {
+                partitions.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest());
+            }
+        }
+        try {
+            admin.listOffsets(partitions).all().get(10, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException notYet) {
+            return false;
+        }
+    }
+
+    /** The consumer group of the transactional loop, whose offsets its transactions commit. */
+    private String loopGroup() {
+        return run + "-loop";
+    }
+
+    /** The name of this run's topic for {@code role}. */
+    private String topic(String role) {
+        return run + "-" + role;
+    }
+
+    private void cleanUp() {
+        try (Admin admin = admin()) {
+            try {
+                admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("bench: could not delete the topics " + topics + ": " + e);
+            }
+            try {
+                admin.deleteConsumerGroups(List.of(loopGroup())).all().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                    System.err.println("bench: could not delete the consumer group " + loopGroup() + ": " + e.getCause());
+                }
+            }
+        } catch (Exception e) {
+            System.err.println("bench: could not clean up on the broker: " + e);
+        }
+        try (var paths = Files.walk(checkpoints)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (Exception e) {
+            System.err.println("bench: could not delete " + checkpoints + ": " + e);
+        }
+    }
+
+    private Admin admin() {
+        Properties config = new Properties();
+        config.put("bootstrap.servers", bootstrapServers);
+        return Admin.create(config);
+    }
+
+    /** Generous: at least two minutes, plus a millisecond per record (1,000 records/s). */
+    private static Duration timeoutFor(long records) {
+        return Duration.ofSeconds(120).plusMillis(records);
+    }
+
+    private static double perSecond(long records, long nanos) {
+        return records / (nanos / 1e9);
+    }
+
+    private static void phase(String what, long records, double perSecond) {
+        System.err.printf(Locale.ROOT, "bench: %s: %d records, %.0f records/s%n", what, records, perSecond);
+    }
+}
