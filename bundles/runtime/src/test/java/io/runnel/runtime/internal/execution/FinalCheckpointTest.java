@@ -27,9 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
  * checkpoint taken after its end completes, so a failure after it finished and before the job
  * ended does not repeat its output after the restore.
  *
- * <p>Each job has two independent pipelines: "short" ends early, "long" runs on and fails once
- * right after the short sink's writer was told its input ended, restarting the whole job from its
- * latest checkpoint. Both outputs must hold every record exactly once.
+ * <p>Each job has two independent pipelines: "short" ends early; "long" holds at an early record
+ * until the short sink's writer was told its input ended, then fails once, restarting the whole
+ * job from its latest checkpoint. While it holds, the long pipeline takes part in no checkpoint,
+ * so none completes between the short sink's end of input and the failure: the restore goes back
+ * to before the short sink finished. Both outputs must hold every record exactly once (a sink that
+ * committed at its end of input would hold the short pipeline's tail twice).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FinalCheckpointTest {
@@ -40,7 +43,10 @@ class FinalCheckpointTest {
     @TempDir
     Path checkpoints;
 
-    /** Fails once, at {@code point}, after the sink subtask of {@code output} finished its input (waits at most 30 s for it). */
+    /**
+     * At {@code point}, waits (at most 30 s) until the sink subtask of {@code output} finished its
+     * input, then fails; once only.
+     */
     static final class FailAfterSinkFinished implements MapFunction<Long, Long>, Serializable {
         private static final long serialVersionUID = 1L;
         static final Map<String, AtomicBoolean> FAILED = new ConcurrentHashMap<>();
@@ -94,7 +100,7 @@ class FinalCheckpointTest {
                 .map(value -> value)
                 .sinkTo(TransactionalTestSink.into(name + "-short"), "short sink");
         env.fromSource(Sources.generator(LONG_COUNT, 4_000, i -> i), "long numbers")
-                .map(new FailAfterSinkFinished(name, name + "-short", 4_000))
+                .map(new FailAfterSinkFinished(name, name + "-short", 400))
                 .sinkTo(TransactionalTestSink.into(name + "-long"), "long sink");
         return env.submit(name);
     }
