@@ -431,7 +431,7 @@ public final class TaskSnapshots {
      */
     public void completed(long id) {
         List<TaskCheckpointPlan> notify;
-        boolean stopping;
+        boolean stopsJob;
         synchronized (this) {
             Part part = parts.get(id);
             parts.keySet().removeIf(older -> older <= id);
@@ -439,9 +439,8 @@ public final class TaskSnapshots {
                 return; // no part here, or a savepoint that leaves the job running
             }
             notify = tasks;
-            stopping = part.type.stopsSource();
+            stopsJob = part.type.stopsSource(); // a stop-with-savepoint: no checkpoint follows it
         }
-        boolean stopsJob = stopping;
         for (TaskCheckpointPlan plan : notify) {
             plan.task().notifyCheckpointComplete(id, stopsJob);
         }
