@@ -176,7 +176,11 @@ final class ClusterJob implements JobClient {
                 return;
             }
             outcomes.put(node, report.outcome());
-            control.nodeEnded(node);
+            if (report.outcome() == TaskExecutor.Outcome.FINISHED) {
+                control.nodeFinished(node); // it answers later checkpoints with its tasks' final state
+            } else {
+                control.nodeEnded(node);
+            }
             if (report.outcome() == TaskExecutor.Outcome.UNRECOVERABLE) {
                 unrecoverable = true;
                 attemptFails(report.failure());

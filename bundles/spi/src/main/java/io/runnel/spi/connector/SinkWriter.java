@@ -7,7 +7,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <pre>
  * created (fresh, or restored from state) -> (write | snapshotState | notifyCheckpointComplete)*
- *   -> finish() (bounded input ended) -> close()
+ *   -> finish() (bounded input ended) -> (snapshotState | notifyCheckpointComplete)* -> close()
  * </pre>
  * <p>Checkpoints: at a checkpoint's barrier, after every record before it and before any after it,
  * the writer is asked for its state ({@link #snapshotState}). A writer that stages output (a
@@ -17,6 +17,15 @@ import org.osgi.annotation.versioning.ConsumerType;
  * {@link SinkProvider#restoreWriter} with that checkpoint's state, so it can commit what that
  * checkpoint promised and drop what came after it.
  * A cancelled or failed job calls {@link #close()} without {@link #finish()}.
+ *
+ * <p>End of a bounded input: {@link #finish()} only writes out what is buffered; it commits
+ * nothing. With checkpoints, the subtask then stays until a checkpoint taken after
+ * {@code finish()} has completed: that final checkpoint's {@link #snapshotState} pre-commits the
+ * last output and its {@link #notifyCheckpointComplete} commits it, so a failure anywhere before the
+ * job ends never leaves output committed that a restore would write again. Without checkpoints (or
+ * after a stop-with-savepoint, when none follows) the runtime calls
+ * {@code snapshotState(Long.MAX_VALUE)} and then {@code notifyCheckpointComplete(Long.MAX_VALUE)}
+ * right after {@code finish()}, so a writer commits its last output the same way in both cases.
  */
 @ConsumerType
 public interface SinkWriter<T> extends AutoCloseable {
@@ -41,7 +50,13 @@ public interface SinkWriter<T> extends AutoCloseable {
      */
     default void notifyCheckpointComplete(long checkpointId) throws Exception {}
 
-    /** The input ended: write out anything buffered. */
+    /**
+     * The input ended: write out anything buffered. Do not commit here: the runtime follows with a
+     * checkpoint, or with {@code snapshotState}/{@code notifyCheckpointComplete(Long.MAX_VALUE)} when
+     * the job takes none (see the class description). No {@link #write} follows.
+     *
+     * @since 1.2 (before, writers committed their staged output here, which a restore could repeat)
+     */
     default void finish() throws Exception {}
 
     @Override

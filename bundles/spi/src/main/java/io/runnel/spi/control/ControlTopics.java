@@ -55,5 +55,14 @@ public final class ControlTopics {
     /** JobManager to TaskManager: checkpoint N was abandoned, and why. */
     public static final String CHECKPOINT_ABORT = "runnel.checkpoint-abort";
 
+    /**
+     * JobManager to TaskManager: the job (or its attempt) ended, so a share whose tasks finished may
+     * stop answering checkpoints with their final state and release it. Payload: a checkpoint
+     * notice (job, attempt; the checkpoint id is unused).
+     *
+     * @since 1.2
+     */
+    public static final String SHARE_RELEASE = "runnel.share-release";
+
     private ControlTopics() {}
 }

@@ -57,6 +57,18 @@ public interface PlacedJobCoordinator {
     void nodeEnded(NodeId node);
 
     /**
+     * A node's share of the current attempt finished: every task there ended after its final
+     * checkpoint. The node goes on answering checkpoints with those tasks' final state (tasks on
+     * other nodes may still wait for theirs) until the job or the attempt ends. The default treats
+     * it as {@link #nodeEnded}.
+     *
+     * @since 1.2
+     */
+    default void nodeFinished(NodeId node) {
+        nodeEnded(node);
+    }
+
+    /**
      * Takes a savepoint of the running attempt into a new directory below {@code directory} (null: the
      * job's {@code execution.savepoint.dir}).
      *

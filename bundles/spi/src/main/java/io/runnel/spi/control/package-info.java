@@ -4,7 +4,7 @@
  * deployment between the leading JobManager and the TaskManagers ({@link io.runnel.spi.control.ControlTopics}).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.runnel.spi.control;
 
 import org.osgi.annotation.bundle.Export;

@@ -25,6 +25,9 @@ import org.osgi.service.component.annotations.Component;
  * after it (it is written again from the replayed records). See {@link PartFileWriter} for how the
  * subtasks share that cleanup after a rescale.
  *
+ * <p>A bounded job stays exactly once too: a subtask whose input ended commits nothing then; the
+ * runtime takes a final checkpoint after its end, which commits its last file.
+ *
  * <p><b>Without checkpoints</b> a subtask writes one file and commits it when its input ends. A
  * cancelled or failed run leaves its file hidden (in-progress). A run that starts without restored
  * state (a new job, or a restart with no completed checkpoint) replaces what earlier runs wrote to

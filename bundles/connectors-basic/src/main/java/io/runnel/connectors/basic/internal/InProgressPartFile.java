@@ -76,6 +76,15 @@ final class InProgressPartFile {
         }
     }
 
+    /** Writes out what is buffered, without syncing or closing the file. */
+    void flush() throws IOException {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw failure("flush", e);
+        }
+    }
+
     /**
      * Writes out what is buffered, syncs the file's content to disk and closes it.
      *

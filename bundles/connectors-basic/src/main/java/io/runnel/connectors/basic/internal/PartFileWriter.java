@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * snapshotState(n): flush + fsync + close it, rename it to its pending name for n; state = a
  *                   marker of checkpoint n and every pending file not committed yet
  * notifyCheckpointComplete(n): rename every pending file up to n to its committed name
- * finish(): commit every pending file and the in-progress one
- * close() without finish(): leave the in-progress file hidden (the run failed or was cancelled)
+ * finish(): flush the in-progress file; it is committed like any other, by the final checkpoint
+ *           (without checkpoints the runtime then calls snapshotState and notifyCheckpointComplete
+ *           with Long.MAX_VALUE, see SinkWriter#finish)
+ * close(): leave the in-progress file hidden (after finish() there is none once committed; a run
+ *           that failed or was cancelled leaves it for the next run to delete)
  * </pre>
  *
  * <p>Cleaning up after an earlier run: the subtask with index {@code s} of {@code P} is responsible
@@ -192,19 +195,16 @@ final class PartFileWriter<T> implements SinkWriter<T> {
         }
     }
 
+    /**
+     * The input ended: writes out the in-progress file's buffer. Nothing is committed here: a commit
+     * now would repeat this output if the job restarted from a checkpoint taken before it; the final
+     * checkpoint, taken after this, commits it.
+     */
     @Override
     public void finish() throws IOException {
-        for (PendingPartFile file : pending) {
-            file.commit(directory.path());
-        }
-        pending.clear();
         if (current != null) {
-            current.closeDurably();
-            rename(current.path(), directory.resolve(PartFileName.committed(subtask.subtaskIndex(), currentCounter)),
-                    "at the end of the input");
-            current = null;
+            current.flush();
         }
-        directory.sync();
     }
 
     @Override

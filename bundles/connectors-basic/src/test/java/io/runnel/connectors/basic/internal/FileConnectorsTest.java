@@ -28,7 +28,7 @@ class FileConnectorsTest {
                 for (int i = 0; i < 3; i++) {
                     writer.write("s" + subtask + "-" + i);
                 }
-                writer.finish();
+                FileSinkTest.endOfInputWithoutCheckpoint(writer);
             }
         }
         assertThat(Files.readAllLines(dir.resolve("part-1-0.txt"))).containsExactly("s1-0", "s1-1", "s1-2");

@@ -64,6 +64,8 @@ class FileSinkTest {
         assertThat(writer.snapshotState(3)).as("\"d\" is pending for checkpoint 3").hasSize(2);
 
         writer.finish();
+        assertThat(committedLines()).as("the end of the input commits nothing").containsExactly("a", "b", "c");
+        writer.notifyCheckpointComplete(3);
         writer.close();
         assertThat(committedLines()).containsExactly("a", "b", "c", "d");
         assertThat(hidden()).isEmpty();
@@ -204,7 +206,7 @@ class FileSinkTest {
         for (int subtask = 0; subtask < 2; subtask++) { // the job again from its beginning, at parallelism 2
             SinkWriter<String> writer = fresh(subtask, 2);
             writer.write("s" + subtask);
-            writer.finish();
+            endOfInputWithoutCheckpoint(writer);
             writer.close();
         }
         assertThat(visible()).containsExactly("notes.md", "part-0-0.txt", "part-1-0.txt");
@@ -269,5 +271,12 @@ class FileSinkTest {
             }
         }
         return lines;
+    }
+
+    /** What the runtime does when a bounded input ends and no checkpoint follows (see {@code SinkWriter#finish}). */
+    static void endOfInputWithoutCheckpoint(SinkWriter<String> writer) throws Exception {
+        writer.finish();
+        writer.snapshotState(Long.MAX_VALUE);
+        writer.notifyCheckpointComplete(Long.MAX_VALUE);
     }
 }

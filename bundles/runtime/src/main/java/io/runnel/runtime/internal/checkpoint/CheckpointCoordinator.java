@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@link FailureListener}), whose restart strategy then restarts it from the latest completed
  * checkpoint ({@link #settleAndFindLatest}). No periodic checkpoint is triggered while a savepoint is
  * in progress (with unaligned checkpoints its overtaking barriers would end the savepoint's
- * alignment), nor while the participants say none can start (every source finished, a node's share
- * ended).
+ * alignment), nor while the participants say none can start (every task ended, a node's share
+ * failed or was cancelled). Tasks whose input ended wait for a checkpoint before they end, so
+ * checkpoints go on until the last task ended.
  *
  * <p>Thread safety: all methods may be called from any thread. Participants answer on their own
  * threads; metadata is written on this coordinator's I/O thread.
@@ -65,7 +66,7 @@ public final class CheckpointCoordinator {
          */
         Set<String> trigger(long id, CheckpointType type, CheckpointWriter writer, Answers answers);
 
-        /** Why no checkpoint can start now (every source finished, a participant ended), or null if one can. */
+        /** Why no checkpoint can start now (every task ended, a participant failed), or null if one can. */
         String cannotTrigger();
 
         /** What checkpoint {@code id} still waits for, among {@code participants}, for a timeout's message. */

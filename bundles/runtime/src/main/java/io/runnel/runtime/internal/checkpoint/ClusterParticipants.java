@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * <p>Messages name the job and the attempt: those of an earlier attempt are ignored. No checkpoint
  * starts before every node of an attempt said its share started ({@link #attemptRunning}), nor after
  * a node's share has ended ({@link #nodeEnded}), which also fails the checkpoints still waiting for
- * that node. The state files must be reachable from every node and from the JobManager under the
+ * that node. A node whose share <em>finished</em> ({@link #nodeFinished}: its tasks all ended after
+ * their final checkpoint) is still triggered: it answers with its tasks' final state while tasks on
+ * other nodes wait for their final checkpoint, and is told to release that state
+ * ({@code SHARE_RELEASE}) when the job or the attempt ends. The state files must be reachable from every node and from the JobManager under the
  * same path: one machine, or {@code state.checkpoints.dir} on a shared filesystem.
  *
  * <p>Thread safety: all methods may be called from any thread; messages arrive on the cluster's
@@ -47,6 +50,8 @@ public final class ClusterParticipants implements CheckpointCoordinator.Particip
     private int attempt = -1;
     private Set<NodeId> nodes = Set.of();
     private final Set<NodeId> endedNodes = new HashSet<>();
+    /** Nodes of the current attempt whose share finished and answers with final states. */
+    private final Set<NodeId> finishedNodes = new HashSet<>();
 
     public ClusterParticipants(String jobId, ClusterMessaging messaging) {
         this.jobId = jobId;
@@ -87,6 +92,7 @@ public final class ClusterParticipants implements CheckpointCoordinator.Particip
 
     /** Attempt {@code number} runs on {@code attemptNodes}, each of which said its share started. */
     public synchronized void attemptRunning(int number, Set<NodeId> attemptNodes) {
+        releaseFinishedShares();
         attempt = number;
         nodes = Set.copyOf(attemptNodes);
         endedNodes.clear();
@@ -107,6 +113,29 @@ public final class ClusterParticipants implements CheckpointCoordinator.Particip
         for (CheckpointCoordinator.Answers answers : waiting) {
             answers.failed(node.value(), "the tasks on node " + node + " ended before taking part", false);
         }
+    }
+
+    /**
+     * A node's share of the current attempt finished: every task there ended after a checkpoint it
+     * took after its input ended. Checkpoints go on (tasks elsewhere may still wait for theirs); the
+     * node answers them with its tasks' final state.
+     */
+    public synchronized void nodeFinished(NodeId node) {
+        if (nodes.contains(node) && !endedNodes.contains(node)) {
+            finishedNodes.add(node);
+        }
+    }
+
+    /** Tells the nodes whose share finished to release it. Holds the lock. */
+    private void releaseFinishedShares() {
+        if (finishedNodes.isEmpty()) {
+            return;
+        }
+        byte[] message = new CheckpointMessages.Notice(jobId, attempt, 0, "the job's attempt ended").encode();
+        for (NodeId node : finishedNodes) {
+            messaging.send(node, ControlTopics.SHARE_RELEASE, message);
+        }
+        finishedNodes.clear();
     }
 
     @Override
@@ -130,8 +159,10 @@ public final class ClusterParticipants implements CheckpointCoordinator.Particip
         if (attempt < 0) {
             return "it is not running on its TaskManagers yet; try again once it runs";
         }
-        return endedNodes.isEmpty() ? null : "its tasks on " + new TreeSet<>(endedNodes.stream().map(NodeId::value).toList())
-                + " have ended";
+        if (!endedNodes.isEmpty()) {
+            return "its tasks on " + new TreeSet<>(endedNodes.stream().map(NodeId::value).toList()) + " have ended";
+        }
+        return finishedNodes.containsAll(nodes) ? "all its tasks have ended" : null;
     }
 
     @Override
@@ -161,9 +192,12 @@ public final class ClusterParticipants implements CheckpointCoordinator.Particip
         }
     }
 
-    /** Stops listening for the nodes' answers. */
+    /** Stops listening for the nodes' answers, and tells the nodes whose share finished to release it. */
     @Override
     public void close() {
+        synchronized (this) {
+            releaseFinishedShares();
+        }
         registrations.forEach(Registration::close);
     }
 }

@@ -33,7 +33,7 @@ public final class LocalParticipants implements CheckpointCoordinator.Participan
 
     @Override
     public String cannotTrigger() {
-        return snapshots.anySourceRunning() ? null : "all its sources have finished";
+        return snapshots.anyTaskRunning() ? null : "all its tasks have ended";
     }
 
     @Override

@@ -86,6 +86,8 @@ public final class TaskSnapshots {
     private record FinalState(List<byte[]> splits, List<OperatorSnapshot> snapshots) {}
 
     private final boolean unalignedCheckpoints;
+    /** Whether the job takes periodic checkpoints: tasks whose input ended then wait for one. */
+    private final boolean periodicCheckpoints;
     private final TypeSerializer<Object> serializer;
     private final int maxParallelism;
     private final ExecutorService io;
@@ -102,6 +104,7 @@ public final class TaskSnapshots {
      */
     public TaskSnapshots(String jobName, CheckpointConfig config, TypeSerializer<Object> serializer, int maxParallelism) {
         this.unalignedCheckpoints = config.isUnaligned() && config.getMode() == CheckpointingMode.EXACTLY_ONCE;
+        this.periodicCheckpoints = config.isEnabled();
         this.serializer = serializer;
         this.maxParallelism = maxParallelism;
         this.io = CheckpointThreads.pool(jobName, 2, "checkpoint writer");
@@ -152,6 +155,11 @@ public final class TaskSnapshots {
                 public SnapshotDirectories directoriesFor(long id) {
                     return TaskSnapshots.this.directoriesFor(id);
                 }
+
+                @Override
+                public boolean finalCheckpointFollows() {
+                    return periodicCheckpoints;
+                }
             });
         }
         plans = byTask;
@@ -172,7 +180,9 @@ public final class TaskSnapshots {
 
     /**
      * Takes this JVM's part of checkpoint {@code id}: triggers the running source tasks (a periodic
-     * checkpoint unaligned, if the job says so; savepoints always aligned), and writes every task's
+     * checkpoint unaligned, if the job says so; savepoints always aligned) and asks every other task
+     * that has not ended to take it once its input ended (its producers may have finished and send
+     * no barrier any more; see {@code StreamTask.triggerAfterInputEnded}), and writes every task's
      * state into {@code writer}. A repeated trigger is ignored.
      *
      * @return false if no task of the job runs here (any more); nothing is triggered then
@@ -195,8 +205,13 @@ public final class TaskSnapshots {
         parts.put(id, part);
         boolean unaligned = type == CheckpointType.CHECKPOINT && unalignedCheckpoints;
         for (TaskCheckpointPlan plan : tasks) {
-            if (plan.sourceUid() != null && !finalStates.containsKey(plan.task())) {
+            if (finalStates.containsKey(plan.task())) {
+                continue;
+            }
+            if (plan.sourceUid() != null) {
                 plan.task().triggerCheckpoint(id, type, unaligned);
+            } else {
+                plan.task().triggerAfterInputEnded(id);
             }
         }
         if (awaiting.isEmpty()) {
@@ -219,10 +234,13 @@ public final class TaskSnapshots {
         return job == null ? null : new SnapshotDirectories(job.resolve(CheckpointStorage.SHARED_DIRECTORY), directory);
     }
 
-    /** Whether a source task of the current attempt is still running, so a barrier can be started here. */
-    public synchronized boolean anySourceRunning() {
+    /**
+     * Whether a task of the current attempt has not ended yet, so a checkpoint can be taken here: a
+     * running source starts its barrier, and tasks whose input ended wait for a checkpoint to end.
+     */
+    public synchronized boolean anyTaskRunning() {
         for (TaskCheckpointPlan plan : tasks) {
-            if (plan.sourceUid() != null && !finalStates.containsKey(plan.task())) {
+            if (!finalStates.containsKey(plan.task())) {
                 return true;
             }
         }
@@ -413,6 +431,7 @@ public final class TaskSnapshots {
      */
     public void completed(long id) {
         List<TaskCheckpointPlan> notify;
+        boolean stopsJob;
         synchronized (this) {
             Part part = parts.get(id);
             parts.keySet().removeIf(older -> older <= id);
@@ -420,9 +439,10 @@ public final class TaskSnapshots {
                 return; // no part here, or a savepoint that leaves the job running
             }
             notify = tasks;
+            stopsJob = part.type.stopsSource(); // a stop-with-savepoint: no checkpoint follows it
         }
         for (TaskCheckpointPlan plan : notify) {
-            plan.task().notifyCheckpointComplete(id);
+            plan.task().notifyCheckpointComplete(id, stopsJob);
         }
     }
 

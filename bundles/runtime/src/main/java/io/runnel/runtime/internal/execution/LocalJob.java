@@ -417,7 +417,11 @@ final class LocalJob implements JobClient {
             return;
         }
         status.set(end);
-        snapshots.close();
+        if (coordinator != null || end != JobStatus.FINISHED) {
+            // A finished share of a placed job keeps its tasks' final states: its node answers the
+            // JobManager's later checkpoints with them until the JobManager releases it.
+            snapshots.close();
+        }
         if (coordinator != null) {
             coordinator.shutdown(end != JobStatus.FAILED && !checkpointConfig.isRetainOnCancel() && !suspended);
         }

@@ -65,6 +65,11 @@ final class PlacedJobControl implements PlacedJobCoordinator {
     }
 
     @Override
+    public void nodeFinished(NodeId node) {
+        nodes.nodeFinished(node);
+    }
+
+    @Override
     public CompletableFuture<String> triggerSavepoint(String directory, Boolean stop) {
         return checkpoints.triggerSavepoint(directory, stop == null ? CheckpointType.SAVEPOINT
                 : stop ? CheckpointType.SAVEPOINT_DRAIN : CheckpointType.SAVEPOINT_SUSPEND);

@@ -61,7 +61,12 @@ public final class PlacedTaskExecutor implements TaskExecutor {
     private final DataClient client;
     private final String dataAddress;
     private final ClusterMessaging messaging;
-    /** What the tasks of each share running here save at checkpoints, by job id and attempt. */
+    /**
+     * What the tasks of each share running here save at checkpoints, by job id and attempt. A share
+     * whose tasks all finished stays until the JobManager releases it ({@code SHARE_RELEASE}), a
+     * newer attempt of its job is deployed here, or this TaskManager stops: it answers checkpoints
+     * with its tasks' final state while tasks on other nodes wait for their final checkpoint.
+     */
     private final Map<String, TaskSnapshots> shares = new ConcurrentHashMap<>();
     private final List<Registration> registrations;
 
@@ -93,7 +98,27 @@ public final class PlacedTaskExecutor implements TaskExecutor {
         this.registrations = List.of(
                 messaging.listen(ControlTopics.CHECKPOINT_TRIGGER, this::triggered),
                 messaging.listen(ControlTopics.CHECKPOINT_COMPLETE, (sender, payload) -> notice(sender, payload, true)),
-                messaging.listen(ControlTopics.CHECKPOINT_ABORT, (sender, payload) -> notice(sender, payload, false)));
+                messaging.listen(ControlTopics.CHECKPOINT_ABORT, (sender, payload) -> notice(sender, payload, false)),
+                messaging.listen(ControlTopics.SHARE_RELEASE, this::released));
+    }
+
+    /** The JobManager says a job's attempt ended: a finished share of it here releases its final states. */
+    private void released(NodeId sender, byte[] payload) {
+        CheckpointMessages.Notice notice;
+        try {
+            notice = CheckpointMessages.Notice.decode(payload);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Ignored a share release from {}: {}", sender, e.getMessage());
+            return;
+        }
+        release(key(notice.jobId(), notice.attempt()));
+    }
+
+    private void release(String key) {
+        TaskSnapshots finished = shares.remove(key);
+        if (finished != null) {
+            finished.close(); // a running share was cancelled before, so only a finished one is left here
+        }
     }
 
     private static String key(String jobId, int attempt) {
@@ -167,10 +192,20 @@ public final class PlacedTaskExecutor implements TaskExecutor {
         deployment.dataAddresses().forEach((node, address) -> addresses.put(node.value(), address));
         Placement placement = new Placement(deployment.jobId().value(), deployment.attempt(), slotNodes, addresses);
         String key = key(deployment.jobId().value(), deployment.attempt());
+        String jobPrefix = deployment.jobId().value() + "#";
+        for (String older : List.copyOf(shares.keySet())) {
+            if (older.startsWith(jobPrefix) && !older.equals(key)) {
+                release(older); // a finished share of an earlier attempt: the JobManager moved on
+            }
+        }
         LocalJob share = env.startPlaced(deployment.jobName(), placement, localNode.value(), server, client,
                 job.getClass().getClassLoader(), deployment.restorePath());
         shares.put(key, share.snapshots());
-        share.result().whenComplete((result, error) -> shares.remove(key));
+        share.result().whenComplete((result, error) -> {
+            if (result == null || result.status() != JobStatus.FINISHED) {
+                shares.remove(key);
+            }
+        });
         share.result().whenComplete((result, error) -> {
             if (result == null) {
                 listener.ended(Outcome.FAILED, "Tasks of job '" + deployment.jobName() + "' on node " + localNode
@@ -190,6 +225,7 @@ public final class PlacedTaskExecutor implements TaskExecutor {
     @Deactivate
     void deactivate() {
         registrations.forEach(Registration::close);
+        List.copyOf(shares.keySet()).forEach(this::release);
         client.close();
         server.close();
         if (localState != null) {

@@ -91,9 +91,25 @@ public final class SinkOperator implements StreamOperator<Object>, StatefulOpera
         }
     }
 
+    /** The input ended: the writer flushes; what it staged is committed by the final checkpoint. */
     @Override
     public void endInput() throws Exception {
         writer.finish();
+    }
+
+    /**
+     * No checkpoint follows the end of the input: the writer commits what it staged as if a last
+     * checkpoint ({@link Long#MAX_VALUE}) were taken and completed, so it commits the same way with
+     * and without checkpoints (see {@link SinkWriter#finish()}).
+     */
+    @Override
+    public void commitWithoutCheckpoint() {
+        try {
+            writer.snapshotState(Long.MAX_VALUE);
+            writer.notifyCheckpointComplete(Long.MAX_VALUE);
+        } catch (Exception e) {
+            throw new UserFunctionException(context.describe() + " (committing at the end of the input)", e);
+        }
     }
 
     @Override

@@ -41,9 +41,23 @@ import org.slf4j.LoggerFactory;
  * than in the middle of one, and a record it is in the middle of may exceed an output channel's
  * capacity while work waits (see {@link OutputChannel#put(Buffer, java.util.function.BooleanSupplier)}).
  *
+ * <p>Final checkpoint: when the job takes periodic checkpoints, a task whose input ended does not
+ * end at once. It calls {@code endInput} on its operators (a sink writer flushes, committing
+ * nothing), tells its consumers its output ended, and then waits: it keeps taking part in
+ * checkpoints (a trigger, {@link #triggerCheckpoint} or {@link #triggerAfterInputEnded}, makes it
+ * snapshot its chain; no barrier goes out any more) and ends once a checkpoint it took after
+ * {@code endInput} has completed, so what its operators staged for that checkpoint (a sink's last
+ * transaction) is committed by {@code notifyCheckpointComplete} like any other, and a restore from
+ * an earlier checkpoint never finds it committed. Without periodic checkpoints, or once a
+ * stop-with-savepoint completed, no checkpoint follows: the task commits right after
+ * {@code endInput} ({@code StreamOperator.commitWithoutCheckpoint}) and ends.
+ *
  * <pre>
  * open all operators -> process until the input ends (or cancel/failure)
- *   -> endInput on each operator, head to tail -> finish writers (end-of-partition downstream)
+ *   -> endInput on each operator, head to tail
+ *   -> with periodic checkpoints: finish writers (end-of-partition downstream), take part in
+ *      checkpoints until one taken from now on completed
+ *      without: commitWithoutCheckpoint on each operator, finish writers
  *   -> close all operators (always)
  * </pre>
  */
@@ -84,6 +98,14 @@ public final class StreamTask implements Runnable {
          * Called on the task's thread, before the task tells its consumers it ended.
          */
         default void finalStateTaken(StreamTask task, List<byte[]> sourceSplits, List<OperatorSnapshot> snapshots) {}
+
+        /**
+         * Whether checkpoints follow the end of the task's input (the job takes periodic checkpoints):
+         * the task then waits for one before it ends. Without, it commits and ends at once.
+         */
+        default boolean finalCheckpointFollows() {
+            return false;
+        }
 
         /**
          * Where checkpoint {@code checkpointId} is written, so keyed state may go in its backend's native
@@ -155,6 +177,14 @@ public final class StreamTask implements Runnable {
     private boolean stopDrains;
     /** Set when the savepoint a stopped source waits for completed: the source then ends its input. */
     private boolean stopConfirmed;
+    /** Set once the task called endInput and waits for its final checkpoint; task thread only. */
+    private boolean inputEnded;
+    /** The newest checkpoint triggered directly while the input had not ended; -1 if none. */
+    private long pendingTrigger = -1;
+    /** Set when a checkpoint taken after endInput completed: the task may end. */
+    private boolean finalCheckpointDone;
+    /** Set when a stop-with-savepoint completed: no checkpoint follows, so the task commits and ends. */
+    private boolean jobStopped;
 
     /**
      * @param readerFactory the source of a source task, else null
@@ -235,9 +265,18 @@ public final class StreamTask implements Runnable {
                 for (StreamOperator<Object> operator : operators) {
                     operator.endInput();
                 }
+                if (checkpoints.finalCheckpointFollows() && !jobStopped) {
+                    outputs.finish(false);
+                    awaitFinalCheckpoint();
+                }
+                if (!finalCheckpointDone) {
+                    for (StreamOperator<Object> operator : operators) {
+                        operator.commitWithoutCheckpoint();
+                    }
+                }
                 checkpoints.takeFinalState();
             }
-            outputs.finish(suspended);
+            outputs.finish(suspended); // a no-op when finished before the final checkpoint
             closeAll();
             listener.taskFinished(this);
         } catch (Throwable error) {
@@ -300,6 +339,10 @@ public final class StreamTask implements Runnable {
             throw new IllegalArgumentException("A " + type + " is always aligned; only checkpoints can be unaligned");
         }
         mailbox.send(() -> {
+            if (inputEnded) {
+                takeAfterInputEnded(checkpointId);
+                return;
+            }
             if (stopSavepoint >= 0) {
                 return; // stopping already: the source has sent its last barrier
             }
@@ -316,16 +359,80 @@ public final class StreamTask implements Runnable {
     }
 
     /**
+     * Asks a task that reads an input gate to take checkpoint or savepoint {@code checkpointId} once
+     * its input has ended, unless the barrier reaches it through its input first. The coordinator
+     * triggers every task that has not ended this way, since a producer that finished sends no
+     * barrier any more. May be called from any thread.
+     */
+    public void triggerAfterInputEnded(long checkpointId) {
+        mailbox.send(() -> {
+            if (inputEnded) {
+                takeAfterInputEnded(checkpointId);
+            } else {
+                pendingTrigger = Math.max(pendingTrigger, checkpointId);
+            }
+        });
+    }
+
+    /**
+     * A checkpoint after endInput: the chain's state as it ends, with no barrier (the consumers were
+     * told the output ended). Repeated or older triggers are ignored.
+     */
+    private void takeAfterInputEnded(long checkpointId) throws Exception {
+        if (checkpointId > checkpoints.lastTaken()) {
+            checkpoints.take(checkpointId, false);
+        }
+    }
+
+    /**
      * Tells every operator of the chain, and a source's reader, that checkpoint {@code checkpointId}
      * is complete. Runs on the task thread between records; may be called from any thread.
      */
     public void notifyCheckpointComplete(long checkpointId) {
+        notifyCheckpointComplete(checkpointId, false);
+    }
+
+    /**
+     * @param stopsJob whether it was a stop-with-savepoint: no checkpoint follows it, so a task whose
+     *     input ends after it commits at once instead of waiting for a final checkpoint
+     */
+    public void notifyCheckpointComplete(long checkpointId, boolean stopsJob) {
         mailbox.send(() -> {
             checkpoints.notifyComplete(checkpointId);
             if (stopSavepoint >= 0 && checkpointId >= stopSavepoint) {
                 stopConfirmed = true;
             }
+            if (stopsJob) {
+                jobStopped = true;
+            }
+            long firstAfterEnd = checkpoints.firstTakenAfterInputEnded();
+            if (firstAfterEnd >= 0 && checkpointId >= firstAfterEnd) {
+                finalCheckpointDone = true;
+            }
         });
+    }
+
+    /**
+     * After endInput, with the output ended: takes part in checkpoints until one taken from now on
+     * has completed (or a stop-with-savepoint ended the job, or the task is cancelled). Timers do not
+     * fire any more; the input's end completed event time.
+     */
+    private void awaitFinalCheckpoint() throws Exception {
+        inputEnded = true;
+        checkpoints.inputEnded();
+        if (pendingTrigger >= 0) {
+            takeAfterInputEnded(pendingTrigger);
+        }
+        LOG.debug("{} finished its input and waits for a checkpoint to complete", description);
+        while (!finalCheckpointDone && !jobStopped) {
+            if (cancelled) {
+                throw new TaskCancelledException();
+            }
+            mailbox.processMail();
+            if (!finalCheckpointDone && !jobStopped && !mailbox.hasWork()) {
+                LockSupport.parkNanos(this, ROOM_WAIT_NANOS); // mail unparks the thread
+            }
+        }
     }
 
     /**

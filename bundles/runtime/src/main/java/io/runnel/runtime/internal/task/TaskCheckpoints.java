@@ -33,6 +33,12 @@ final class TaskCheckpoints {
     private long unalignedCheckpoint = -1;
     /** The snapshots taken for {@link #unalignedCheckpoint}. */
     private List<OperatorSnapshot> unalignedSnapshots;
+    /** The newest checkpoint this task took; -1 before the first. */
+    private long lastTaken = -1;
+    /** Whether the task called endInput: checkpoints from now on are its final ones. */
+    private boolean inputEnded;
+    /** The first checkpoint taken after endInput; -1 until then. */
+    private long firstTakenAfterInputEnded = -1;
 
     TaskCheckpoints(StreamTask task, List<StreamOperator<Object>> operators, TaskOutputs outputs, InputGate inputGate) {
         this.task = task;
@@ -56,6 +62,10 @@ final class TaskCheckpoints {
      * over later, with the in-flight records ({@link #acknowledgeUnaligned}).
      */
     void take(long checkpointId, boolean unaligned) throws Exception {
+        lastTaken = Math.max(lastTaken, checkpointId);
+        if (inputEnded && firstTakenAfterInputEnded < 0) {
+            firstTakenAfterInputEnded = checkpointId;
+        }
         long now = System.currentTimeMillis();
         List<byte[]> sourceSplits = reader == null ? null : reader.snapshotSplits(checkpointId);
         List<OperatorSnapshot> snapshots = snapshotChain(checkpointId, now);
@@ -71,6 +81,27 @@ final class TaskCheckpoints {
             }
         }
         outputs.emitBarrier(checkpointId, unaligned);
+    }
+
+    /** The newest checkpoint or savepoint taken, by barrier or trigger; -1 before the first. */
+    long lastTaken() {
+        return lastTaken;
+    }
+
+    /** The task called endInput: the checkpoints it takes from now on hold its final state. */
+    void inputEnded() {
+        inputEnded = true;
+    }
+
+    /** The first checkpoint taken after {@link #inputEnded}; its completion lets the task end. -1 until then. */
+    long firstTakenAfterInputEnded() {
+        return firstTakenAfterInputEnded;
+    }
+
+    /** Whether checkpoints follow the end of the input (see {@link StreamTask.CheckpointHandler#finalCheckpointFollows}). */
+    boolean finalCheckpointFollows() {
+        StreamTask.CheckpointHandler current = handler;
+        return current != null && current.finalCheckpointFollows();
     }
 
     /** Acts on a BARRIER or IN_FLIGHT_COMPLETE event of the input gate. */

@@ -13,6 +13,8 @@ import java.util.function.BooleanSupplier;
 final class TaskOutputs {
 
     private final RecordWriter[] writers;
+    /** Set once every output ended: nothing, not even a barrier, goes out any more. */
+    private boolean finished;
 
     /**
      * @param exceedCapacity while it holds, puts exceed a full channel's capacity instead of waiting
@@ -48,6 +50,9 @@ final class TaskOutputs {
 
     /** Sends the barrier to every consumer: in order, or ahead of queued data for an unaligned checkpoint. */
     void emitBarrier(long checkpointId, boolean unaligned) {
+        if (finished) {
+            return; // a task waiting for its final checkpoint: its consumers were told the output ended
+        }
         for (RecordWriter writer : writers) {
             if (unaligned) {
                 writer.emitUnalignedBarrier(checkpointId);
@@ -58,13 +63,20 @@ final class TaskOutputs {
     }
 
     void flush() throws InterruptedException {
+        if (finished) {
+            return;
+        }
         for (RecordWriter writer : writers) {
             writer.flush();
         }
     }
 
-    /** Flushes and ends every output; {@code suspended} when the task stopped for a savepoint (see {@link Buffer#END_OF_PARTITION_SUSPENDED}). */
+    /** Flushes and ends every output, once (later calls do nothing); {@code suspended} when the task stopped for a savepoint (see {@link Buffer#END_OF_PARTITION_SUSPENDED}). */
     void finish(boolean suspended) throws InterruptedException {
+        if (finished) {
+            return;
+        }
+        finished = true;
         for (RecordWriter writer : writers) {
             writer.finish(suspended);
         }

@@ -8,6 +8,7 @@ import io.runnel.api.cluster.NodeInfo;
 import io.runnel.api.cluster.NodeRole;
 import io.runnel.api.stream.ExecutionOptions;
 import io.runnel.api.stream.JobStatus;
+import io.runnel.api.stream.Sources;
 import io.runnel.api.stream.StreamJob;
 import io.runnel.connectors.basic.internal.DatagenSource;
 import io.runnel.runtime.internal.checkpoint.CompletedCheckpoint;
@@ -126,6 +127,61 @@ class PlacedCheckpointTest {
         List<String> all = TransactionalTestSink.committed("placed");
         assertThat(all).as("no window is committed twice").doesNotHaveDuplicates();
         SavepointRecoveryTest.assertSameWindows(SavepointRecoveryTest.merged(all), SavepointRecoveryTest.expectedWindows());
+    }
+
+    /**
+     * A bounded job whose tasks on node a end long before those on node b: a short pipeline runs on
+     * both nodes, a long one (parallelism 1, slot 0) on node b only. Node a's share finishes after
+     * its final checkpoint; checkpoints go on, node a answering them with its tasks' final state,
+     * until node b's tasks took theirs. Every record is committed exactly once.
+     */
+    @Test
+    void aNodeWhoseTasksEndedFirstAnswersLaterCheckpointsWithTheirFinalState() throws Exception {
+        ConnectorServices connectors = connectors();
+        LocalJobExecutor jobManager = new LocalJobExecutor(connectors, Map.of("node.data-dir", directory.toString()));
+        Map<NodeId, PlacedTaskExecutor> nodes = new LinkedHashMap<>();
+        for (NodeId node : List.of(A, B)) {
+            PlacedTaskExecutor executor = new PlacedTaskExecutor(connectors, membership(node), hub.view(node));
+            taskManagers.add(executor);
+            nodes.put(node, executor);
+        }
+        long shortCount = 1_000;
+        long longCount = 600;
+        StreamJob job = (env, parameters) -> {
+            env.fromSource(Sources.generator(shortCount, i -> i), "short numbers")
+                    .sinkTo(TransactionalTestSink.into("staggered short"), "short sink");
+            env.fromSource(Sources.generator(longCount, 400, i -> i), "long numbers").setParallelism(1)
+                    .sinkTo(TransactionalTestSink.into("staggered long"), "long sink").setParallelism(1);
+        };
+        Map<String, String> parameters = Map.of(ExecutionOptions.CHECKPOINTING_INTERVAL, "30ms");
+        JobId id = JobId.generate();
+        PlacedJobControl control = (PlacedJobControl) jobManager.coordinatePlaced(job, id, "staggered", 2, parameters,
+                hub.view(JM));
+        // Slot 0 (every subtask 0, and the long pipeline) on node b; slot 1 on node a.
+        Map<NodeId, CompletableFuture<TaskExecutor.Outcome>> ended = deploy(nodes, job, new TaskDeployment(id, 0,
+                "staggered", "staggered", 2, parameters, List.of(B, A), addresses(nodes), control.restorePath()));
+        control.attemptRunning(0, Set.of(A, B));
+
+        assertThat(ended.get(A).get(60, TimeUnit.SECONDS)).isEqualTo(TaskExecutor.Outcome.FINISHED);
+        control.nodeFinished(A); // what the JobManager's ClusterJob does on node a's report
+        assertThat(ended.get(B)).as("node b still runs the long pipeline").isNotDone();
+        int completedWhenAFinished = control.checkpoints().completedDurationsMillis().size();
+        assertThat(ended.get(B).get(60, TimeUnit.SECONDS)).isEqualTo(TaskExecutor.Outcome.FINISHED);
+        control.nodeFinished(B);
+
+        assertThat(control.checkpoints().completedDurationsMillis().size()).as("checkpoints after node a finished")
+                .isGreaterThan(completedWhenAFinished);
+        CompletedCheckpoint last = control.checkpoints().latestCompleted().orElseThrow();
+        assertThat(last.metadata().operators()).filteredOn(operator -> operator.parallelism() == 2)
+                .isNotEmpty().allSatisfy(operator -> assertThat(operator.subtaskStates().keySet())
+                        .as("state of %s from both nodes", operator.operatorUid()).containsExactly(0, 1));
+        control.jobEnded(JobStatus.FINISHED);
+        assertThat(TransactionalTestSink.committed("staggered short")).containsExactlyInAnyOrderElementsOf(numbers(shortCount));
+        assertThat(TransactionalTestSink.committed("staggered long")).containsExactlyInAnyOrderElementsOf(numbers(longCount));
+    }
+
+    private static List<String> numbers(long count) {
+        return java.util.stream.LongStream.range(0, count).mapToObj(String::valueOf).toList();
     }
 
     @Test

@@ -26,7 +26,7 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  *            {@link WriterState} with every pre-committed, uncommitted transaction
  * notifyCheckpointComplete(n): commit every pre-committed transaction up to n, in order; free its id
  *            (its producer stays open for the id's next transaction)
- * finish():  commit everything (a bounded job takes no final checkpoint)
+ * finish():  flush only; the final checkpoint after the input's end pre-commits and commits the rest
  * close():   closes producers without aborting: a pre-committed transaction must survive a failure,
  *            since the restored job commits it
  * </pre>
@@ -171,16 +171,17 @@ final class TransactionalWriter<T> implements SinkWriter<T> {
         }
     }
 
-    /** The input ended: commit what is pre-committed and the open transaction, as no final checkpoint follows. */
+    /**
+     * The input ended: sends what the open transaction buffers, committing nothing. The runtime takes
+     * a final checkpoint after this (or, without checkpoints, calls snapshotState and
+     * notifyCheckpointComplete itself), which commits it; a commit here would be repeated by a
+     * restore from an earlier checkpoint.
+     */
     @Override
     public void finish() throws Exception {
-        notifyCheckpointComplete(Long.MAX_VALUE);
         if (current != null) {
             current.producer().flush();
             errors.throwIfFailed();
-            commit(current.producer(), "transaction " + current.id() + " (end of input)");
-            KafkaClients.closeNow(current.producer(), Duration.ZERO);
-            current = null;
         }
     }
 

@@ -157,7 +157,7 @@ class KafkaSinkExactlyOnceTest {
 
         SinkWriter<String> restored = provider.restoreWriter(descriptor, new SubtaskInfo("kafka", 0, 1), state);
         restored.write("after-restore");
-        restored.finish();
+        endOfInput(restored);
         restored.close();
 
         assertThat(KafkaTestTopics.values(topics().readCommitted("eos-lingering", 3)))
@@ -180,10 +180,33 @@ class KafkaSinkExactlyOnceTest {
 
         SinkWriter<String> fresh = provider.createWriter(descriptor, new SubtaskInfo("kafka", 0, 1));
         fresh.write("new");
-        fresh.finish();
+        endOfInput(fresh);
         fresh.close();
 
         assertThat(KafkaTestTopics.values(topics().readCommitted("eos-fresh", 1))).containsExactly("new");
+    }
+
+    /**
+     * The end of the input commits nothing: a restore from the checkpoint before it would write those
+     * records again. The final checkpoint after it pre-commits them and its completion commits them.
+     */
+    @Test
+    void finishCommitsNothingAndTheFinalCheckpointCommitsTheLastTransaction() throws Exception {
+        topics().create("eos-final", 1);
+        KafkaSinkProvider provider = new KafkaSinkProvider();
+        SinkDescriptor<String> descriptor = exactlyOnce("eos-final", "eos-final");
+        try (SinkWriter<String> writer = provider.createWriter(descriptor, new SubtaskInfo("kafka", 0, 1))) {
+            writer.write("a");
+            writer.snapshotState(1);
+            writer.notifyCheckpointComplete(1);
+            writer.write("b");
+            writer.finish();
+
+            writer.snapshotState(2);
+            assertThat(KafkaTestTopics.values(topics().readCommitted("eos-final", 1))).containsExactly("a");
+            writer.notifyCheckpointComplete(2);
+        }
+        assertThat(KafkaTestTopics.values(topics().readCommitted("eos-final", 2))).containsExactly("a", "b");
     }
 
     @Test
@@ -206,7 +229,7 @@ class KafkaSinkExactlyOnceTest {
                     .hasMessageContaining("sink.transactional-id-pool-size");
             writer.notifyCheckpointComplete(3);
             writer.write("z"); // an id is free again
-            writer.finish();
+            endOfInput(writer);
         }
         assertThat(KafkaTestTopics.values(topics().readCommitted("eos-pool", 3))).containsExactly("x", "y", "z");
     }
@@ -249,5 +272,15 @@ class KafkaSinkExactlyOnceTest {
 
         assertThatThrownBy(() -> env.executeAsync("clash")).isInstanceOf(JobSubmissionException.class)
                 .hasMessageContaining("use the transactional-id prefix 'shared'");
+    }
+
+    /**
+     * What the runtime does at the end of a bounded input without a further checkpoint: finish()
+     * flushes, then the writer commits as for a last checkpoint (see {@code SinkWriter#finish}).
+     */
+    private static void endOfInput(SinkWriter<String> writer) throws Exception {
+        writer.finish();
+        writer.snapshotState(Long.MAX_VALUE);
+        writer.notifyCheckpointComplete(Long.MAX_VALUE);
     }
 }
