@@ -177,6 +177,17 @@ final class Takeover implements AutoCloseable {
      * crashed. Runs on the worker, which alone resumes jobs, so it never frees a resuming job's slots.
      */
     private void releaseOrphanedSlots() {
+        long leading = epoch;
+        try {
+            // A leader deposed a moment ago must not free the slots its successor's jobs just took.
+            store.checkFence(leading, "free task slots of jobs it does not run");
+        } catch (IOException | LeaderFencedException e) {
+            LOG.debug("JobManager on node {} frees no slots: {}", node, e.getMessage());
+            return;
+        }
+        if (leading == 0) {
+            return;
+        }
         List<io.runnel.api.cluster.SlotId> freed = runs.releaseOrphanedSlots();
         if (!freed.isEmpty()) {
             LOG.info("JobManager on node {} freed task slot(s) {}: allocated to jobs it does not run", node, freed);

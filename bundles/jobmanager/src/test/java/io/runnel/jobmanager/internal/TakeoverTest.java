@@ -316,4 +316,20 @@ class TakeoverTest {
 
         await().atMost(WITHIN).until(() -> registry.slots().stream().allMatch(slot -> slot.state() == SlotState.FREE));
     }
+
+    @Test
+    void aDeposedLeaderDoesNotFreeTheSlotsOfItsSuccessorsJobs() throws Exception {
+        JobStore store = new JobStore(temp);
+        leader(store);
+        takeover.leading(1);
+        await().atMost(WITHIN).until(() -> takeover.epoch() == 1);
+        new JobStore(temp).claimLeadership(2, new NodeId("jm-3"));
+        registry.offerSlots(TM, 2);
+        JobId successors = JobId.generate();
+        assertThat(registry.allocate(new SlotId(TM, 0), successors)).isTrue();
+
+        Thread.sleep(3 * Takeover.RECHECK_MILLIS);
+        assertThat(registry.slots()).filteredOn(slot -> slot.state() == SlotState.ALLOCATED)
+                .extracting(slot -> slot.job()).containsExactly(successors);
+    }
 }
