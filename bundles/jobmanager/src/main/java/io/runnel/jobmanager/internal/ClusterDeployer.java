@@ -41,9 +41,17 @@ final class ClusterDeployer implements AutoCloseable {
     private final Map<JobId, ClusterJob> jobs = new ConcurrentHashMap<>();
     private final Map<NodeId, CompletableFuture<String>> addresses = new ConcurrentHashMap<>();
     private final List<Registration> registrations;
+    private final long slotRequestTimeoutMillis;
 
     /** @param leaderEpoch the fencing epoch of this JobManager's leadership, stamped on every deployment */
     ClusterDeployer(ClusterMembership membership, ClusterMessaging messaging, java.util.function.LongSupplier leaderEpoch) {
+        this(membership, messaging, leaderEpoch, ClusterJob.DEFAULT_SLOT_REQUEST_TIMEOUT_MILLIS);
+    }
+
+    /** @param slotRequestTimeoutMillis how long a restarting job waits for free slots (slot.request.timeout) */
+    ClusterDeployer(ClusterMembership membership, ClusterMessaging messaging, java.util.function.LongSupplier leaderEpoch,
+            long slotRequestTimeoutMillis) {
+        this.slotRequestTimeoutMillis = slotRequestTimeoutMillis;
         this.leaderEpoch = leaderEpoch;
         this.messaging = messaging;
         this.membership = membership;
@@ -89,7 +97,7 @@ final class ClusterDeployer implements AutoCloseable {
                 (attemptOf, attempt, nodes, restorePath) -> {
                     beforeAttempt.accept(attempt);
                     deploy(attemptOf, attempt, jobKey, parallelism, parameters, nodes, restorePath);
-                });
+                }, slotRequestTimeoutMillis);
         jobs.put(id, job);
         job.result().whenComplete((result, error) -> jobs.remove(id));
         job.start(slotNodes);
@@ -142,6 +150,11 @@ final class ClusterDeployer implements AutoCloseable {
     /** Stops following every job it deployed, keeping their checkpoints (see {@link ClusterJob#suspend}). */
     void suspendAll() {
         jobs.values().forEach(ClusterJob::suspend);
+    }
+
+    /** The cluster's slots changed: restarts waiting for slots look again. */
+    void slotsChanged() {
+        jobs.values().forEach(ClusterJob::slotsChanged);
     }
 
     /** The nodes in the cluster now. */

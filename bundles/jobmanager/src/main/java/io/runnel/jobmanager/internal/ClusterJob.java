@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *       nodes are told to cancel. Once all have ended, the job's restart strategy (through its
  *       {@link PlacedJobCoordinator}) either fails the job or, after its delay, places a new attempt
  *       on the free slots of the nodes still in the cluster, restoring from the latest completed
- *       checkpoint.
+ *       checkpoint. Too few free slots is not another failure: the restart waits for them (woken
+ *       by slot changes, and looking again every second) up to {@value #SLOT_REQUEST_TIMEOUT}.
  *   <li>Cancelled on request: every node is told to cancel, and the job is CANCELED once they ended.
  * </ul>
  *
@@ -54,7 +55,8 @@ final class ClusterJob implements JobClient {
          * Frees the slots the job holds and takes {@code slots} free ones on live nodes.
          *
          * @return the node of each slot, by slot index
-         * @throws JobSubmissionException if the cluster has too few free slots; nothing is held then
+         * @throws JobSubmissionException if the cluster has too few free slots on live nodes; nothing is
+         *     held then, and the restart tries again when slots change (bounded by slot.request.timeout)
          */
         List<NodeId> place(int slots) throws JobSubmissionException;
     }
@@ -65,6 +67,15 @@ final class ClusterJob implements JobClient {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterJob.class);
+    /** The JobManager's configuration key of how long a restart waits for task slots. */
+    static final String SLOT_REQUEST_TIMEOUT = "slot.request.timeout";
+    /** Its default, as in Flink: five minutes. */
+    static final long DEFAULT_SLOT_REQUEST_TIMEOUT_MILLIS = 300_000;
+    /** How often a restart waiting for slots looks again, besides when slots change. */
+    static final long PLACEMENT_RETRY_MILLIS = 1000;
+
+    /** A restart waiting for the slots of attempt {@code failed + 1} until {@code deadlineNanos}. */
+    private record SlotRequest(int failed, String restorePath, long deadlineNanos) {}
 
     private final JobId jobId;
     private final String jobName;
@@ -72,6 +83,7 @@ final class ClusterJob implements JobClient {
     private final PlacedJobCoordinator control;
     private final Placer placer;
     private final Deployer deployer;
+    private final long slotRequestTimeoutMillis;
     private final CompletableFuture<JobResult> result = new CompletableFuture<>();
     private final long startNanos = System.nanoTime();
     private JobStatus status = JobStatus.CREATED;
@@ -81,6 +93,11 @@ final class ClusterJob implements JobClient {
     /** Set by {@link #suspend}: the job stops here but is not over, so its checkpoints stay. */
     private boolean suspendRequested;
     private int restarts;
+    /** The restart waiting for slots; null while none does. */
+    private SlotRequest slotRequest;
+    /** Whether a placement of the waiting restart runs now. */
+    private boolean placing;
+    private boolean slotWaitReported;
 
     // The current attempt.
     private int attempt;
@@ -100,9 +117,11 @@ final class ClusterJob implements JobClient {
      * @param slotNodes the node of each slot of the first attempt
      * @param firstAttempt the number of the first attempt: 0 for a new job, one above the newest
      *     attempt deployed for a job a new leader resumes
+     * @param slotRequestTimeoutMillis how long a restart waits for free slots before the attempt fails
      */
     ClusterJob(JobId jobId, String jobName, List<NodeId> slotNodes, int firstAttempt, ClusterMessaging messaging,
-            PlacedJobCoordinator control, Placer placer, Deployer deployer) {
+            PlacedJobCoordinator control, Placer placer, Deployer deployer, long slotRequestTimeoutMillis) {
+        this.slotRequestTimeoutMillis = slotRequestTimeoutMillis;
         this.attempt = firstAttempt;
         this.jobId = jobId;
         this.jobName = jobName;
@@ -288,7 +307,10 @@ final class ClusterJob implements JobClient {
         CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> restart(failed));
     }
 
-    /** Places and deploys the attempt after {@code failed}, from the latest completed checkpoint. */
+    /**
+     * Starts placing the attempt after {@code failed}, restoring from the latest completed
+     * checkpoint: it waits for enough free slots on live nodes (see {@link #place}).
+     */
     private void restart(int failed) {
         synchronized (this) {
             // A cancel while the restart waited ended the job already (see cancel()).
@@ -297,33 +319,124 @@ final class ClusterJob implements JobClient {
             }
         }
         String restorePath;
-        List<NodeId> slotNodes;
         try {
             restorePath = control.restorePath();
-            slotNodes = placer.place(slots);
-        } catch (IOException | JobSubmissionException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             synchronized (this) {
                 if (attempt != failed || status.isTerminal()) {
                     return;
                 }
-                nextAttempt(List.of());
-                failure = "Job '" + jobName + "' cannot restart: " + e.getMessage();
-                LOG.error("{}", failure);
-                attemptEnded = true;
-                restartOrFail();
+                attemptCannotBePlaced("Job '" + jobName + "' cannot restart: its checkpoints cannot be read: " + e.getMessage());
             }
             publishEnd();
             return;
         }
+        SlotRequest request = new SlotRequest(failed, restorePath,
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(slotRequestTimeoutMillis));
         synchronized (this) {
             if (attempt != failed || status.isTerminal()) {
                 return;
             }
-            nextAttempt(slotNodes);
-            LOG.info("Job '{}' ({}) attempt {} is placed on {} and restores from {}", jobName, jobId, attempt, slotNodes,
-                    restorePath == null ? "nothing (no checkpoint completed yet)" : restorePath);
+            slotRequest = request;
+            slotWaitReported = false;
         }
-        deployer.deploy(this, failed + 1, slotNodes, restorePath);
+        placeOnTimer(request);
+    }
+
+    /**
+     * Tries to place the waiting attempt now, then again every {@value #PLACEMENT_RETRY_MILLIS} ms
+     * while it waits: slot events wake it sooner ({@link #slotsChanged}), but the cluster may miss
+     * some when members crash together, so the wait never depends on them alone.
+     */
+    private void placeOnTimer(SlotRequest request) {
+        synchronized (this) {
+            if (slotRequest != request || status.isTerminal()) {
+                return;
+            }
+        }
+        place();
+        synchronized (this) {
+            if (slotRequest == request && !status.isTerminal()) {
+                CompletableFuture.delayedExecutor(PLACEMENT_RETRY_MILLIS, TimeUnit.MILLISECONDS)
+                        .execute(() -> placeOnTimer(request));
+            }
+        }
+    }
+
+    /**
+     * The cluster's slots changed: a restart waiting for slots tries again at once, on a thread of
+     * its own (placing talks to the slot table, and the caller is the cluster's notification thread).
+     */
+    void slotsChanged() {
+        synchronized (this) {
+            if (slotRequest == null || status.isTerminal()) {
+                return;
+            }
+        }
+        CompletableFuture.runAsync(this::place);
+    }
+
+    /**
+     * Takes slots for the waiting attempt and deploys it. Too few free slots is no failure of the
+     * attempt (as in Flink, a restart waits for its slots): it waits until {@code slot.request.timeout}
+     * passed since the restart began, and only then the attempt fails, which the restart strategy
+     * counts like any other failure. One placement at a time; a call while one runs does nothing.
+     */
+    private void place() {
+        SlotRequest request;
+        synchronized (this) {
+            request = slotRequest;
+            if (request == null || placing || attempt != request.failed() || status.isTerminal()) {
+                return;
+            }
+            placing = true;
+        }
+        List<NodeId> slotNodes = null;
+        String shortage = null;
+        try {
+            slotNodes = placer.place(slots);
+        } catch (JobSubmissionException | RuntimeException e) {
+            shortage = e.getMessage();
+        }
+        synchronized (this) {
+            placing = false;
+            if (slotRequest != request || attempt != request.failed() || status.isTerminal()) {
+                return; // the job ended meanwhile, which released whatever the placer took
+            }
+            if (slotNodes == null) {
+                if (System.nanoTime() - request.deadlineNanos() < 0) {
+                    if (!slotWaitReported) {
+                        slotWaitReported = true;
+                        LOG.info("Job '{}' ({}) waits up to {} ms ({}) for task slots to restart: {}", jobName, jobId,
+                                slotRequestTimeoutMillis, SLOT_REQUEST_TIMEOUT, shortage);
+                    }
+                    return;
+                }
+                slotRequest = null;
+                attemptCannotBePlaced("Job '" + jobName + "' cannot restart: no task slots within " + slotRequestTimeoutMillis
+                        + " ms (" + SLOT_REQUEST_TIMEOUT + "): " + shortage);
+            } else {
+                slotRequest = null;
+                nextAttempt(slotNodes);
+                LOG.info("Job '{}' ({}) attempt {} is placed on {} and restores from {}", jobName, jobId, attempt,
+                        slotNodes, request.restorePath() == null ? "nothing (no checkpoint completed yet)"
+                                : request.restorePath());
+            }
+        }
+        if (slotNodes == null) {
+            publishEnd();
+        } else {
+            deployer.deploy(this, request.failed() + 1, slotNodes, request.restorePath());
+        }
+    }
+
+    /** The attempt after the current one failed before it was deployed: the restart strategy decides again. Holds the lock. */
+    private void attemptCannotBePlaced(String reason) {
+        nextAttempt(List.of());
+        failure = reason;
+        LOG.error("{}", failure);
+        attemptEnded = true;
+        restartOrFail();
     }
 
     /** Makes the next attempt the current one. Holds the lock. */

@@ -20,11 +20,34 @@ final class HeldSlots implements AutoCloseable {
     private final SlotRegistry registry;
     private final JobId job;
     private final List<SlotId> slots = new ArrayList<>();
+    private final Runnable onClose;
     private boolean closed;
 
     HeldSlots(SlotRegistry registry, JobId job) {
+        this(registry, job, () -> {});
+    }
+
+    /** @param onClose runs once the job ended and its slots are released */
+    HeldSlots(SlotRegistry registry, JobId job, Runnable onClose) {
         this.registry = registry;
         this.job = job;
+        this.onClose = onClose;
+    }
+
+    /** The job whose slots these are. */
+    JobId job() {
+        return job;
+    }
+
+    /**
+     * Releases {@code slot}, which the slot table shows allocated to this job, unless it is one of
+     * the slots held here. Under this object's lock, so a slot being taken at the same moment is
+     * never released behind the job's back.
+     *
+     * @return whether the slot was released
+     */
+    synchronized boolean releaseIfNotHeld(SlotId slot) {
+        return !slots.contains(slot) && registry.release(slot, job);
     }
 
     /**
@@ -74,8 +97,14 @@ final class HeldSlots implements AutoCloseable {
 
     /** The job ended: releases every slot and takes none from now on. */
     @Override
-    public synchronized void close() {
-        closed = true;
-        releaseAll();
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            releaseAll();
+        }
+        onClose.run();
     }
 }

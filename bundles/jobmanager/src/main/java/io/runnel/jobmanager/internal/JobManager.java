@@ -71,9 +71,9 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
         this.node = membership.localNode().id();
         JobStore store = new JobStore(storageDirectory(properties));
         this.runMode = RunMode.of(context);
-        this.takeover = new Takeover(node, store, slotRegistry, jobs, runMode);
+        this.takeover = new Takeover(node, store, jobs, runMode);
         this.slotPool = new SlotPool(slotRegistry, this::slotsChanged);
-        this.deployer = new ClusterDeployer(membership, messaging, takeover::epoch);
+        this.deployer = new ClusterDeployer(membership, messaging, takeover::epoch, slotRequestTimeoutMillis(properties));
         this.runs = new JobRuns(node, slotRegistry, executor, deployer, takeover.journal());
         takeover.attach(runs, deployer);
         LOG.info("JobManager on node {} keeps its jobs in {} ({})", node, store.directory(), STORAGE_DIR);
@@ -98,6 +98,21 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
         Path base = dataDir != null ? Path.of(dataDir.toString(), "checkpoints")
                 : Path.of(System.getProperty("java.io.tmpdir"), "runnel-checkpoints");
         return base.resolve("ha").toAbsolutePath();
+    }
+
+    /**
+     * {@value ClusterJob#SLOT_REQUEST_TIMEOUT}: how long a restarting job waits for free task slots
+     * (a duration such as {@code 5min}, or milliseconds); default five minutes.
+     *
+     * @throws IllegalArgumentException naming the key and the value if it is not a duration
+     */
+    static long slotRequestTimeoutMillis(Map<String, Object> properties) {
+        Object configured = properties.get(ClusterJob.SLOT_REQUEST_TIMEOUT);
+        if (configured == null || configured.toString().isBlank()) {
+            return ClusterJob.DEFAULT_SLOT_REQUEST_TIMEOUT_MILLIS;
+        }
+        return io.runnel.api.stream.ExecutionOptions.parseDuration(ClusterJob.SLOT_REQUEST_TIMEOUT,
+                configured.toString().trim()).toMillis();
     }
 
     @Deactivate
@@ -136,11 +151,15 @@ public final class JobManager implements JobManagerStatus, JobManagerGateway {
         }
     }
 
-    /** Slots or job services changed: jobs waiting to be resumed or started may fit now. */
+    /** Slots or job services changed: jobs waiting to be resumed, started or restarted may fit now. */
     private void slotsChanged() {
         Takeover current = takeover;
         if (current != null && runs != null) {
             current.retry(isLeader());
+        }
+        ClusterDeployer clusterDeployer = deployer;
+        if (clusterDeployer != null) {
+            clusterDeployer.slotsChanged();
         }
     }
 

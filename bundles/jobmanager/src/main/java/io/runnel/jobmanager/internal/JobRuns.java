@@ -80,6 +80,11 @@ final class JobRuns {
     private final JobExecutor executor;
     private final ClusterDeployer deployer;
     private final Map<JobId, Run> running = new ConcurrentHashMap<>();
+    /**
+     * The slots of every job this JobManager runs or is starting, from before its first slot is
+     * taken until it ended: what {@link #releaseOrphanedSlots} leaves alone.
+     */
+    private final java.util.Set<HeldSlots> holders = ConcurrentHashMap.newKeySet();
     /** Ended jobs, newest first, at most {@value #ENDED_KEPT}. */
     private final java.util.Deque<JobManagerGateway.JobInfo> ended = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private static final int ENDED_KEPT = 20;
@@ -145,14 +150,16 @@ final class JobRuns {
         List<SlotInfo> table = slotRegistry.slots();
         List<SlotId> localFree = new ArrayList<>();
         List<SlotId> otherFree = new ArrayList<>();
+        java.util.Set<NodeId> live = deployer == null ? java.util.Set.of(node) : deployer.liveNodes();
         for (SlotInfo slot : table) {
-            if (slot.state() == SlotState.FREE) {
+            // A node that died keeps its slots in the table until the cluster notices: never place on them.
+            if (slot.state() == SlotState.FREE && live.contains(slot.id().node())) {
                 (slot.id().node().equals(node) ? localFree : otherFree).add(slot.id());
             }
         }
         if (deployer == null || otherFree.isEmpty()) {
             if (localFree.isEmpty()) {
-                throw new JobSubmissionException("Job '" + name + "' cannot start: there are no free task slots "
+                throw new SlotsUnavailableException("Job '" + name + "' cannot start: there are no free task slots "
                         + (deployer == null ? "on node " + node : "in the cluster") + ". Add TaskManagers or wait for "
                         + "running jobs to end");
             }
@@ -165,7 +172,7 @@ final class JobRuns {
         List<SlotId> free = new ArrayList<>(localFree);
         free.addAll(otherFree);
         if (free.size() < required) {
-            throw new JobSubmissionException("Job '" + name + "' needs " + required + " task slots (its highest operator "
+            throw new SlotsUnavailableException("Job '" + name + "' needs " + required + " task slots (its highest operator "
                     + "parallelism) but the cluster has " + free.size() + " free: lower the parallelism or add "
                     + "TaskManager slots");
         }
@@ -184,7 +191,7 @@ final class JobRuns {
             throw e;
         }
         JobClient client = execution.client();
-        HeldSlots held = new HeldSlots(slotRegistry, client.jobId());
+        HeldSlots held = holdSlots(client.jobId());
         held.takeUpTo(free, execution.slots());
         track(record.jobName(), record.parallelism(), client, held, execution::suspend);
         return client;
@@ -205,10 +212,11 @@ final class JobRuns {
             throws JobSubmissionException {
         String name = record.jobName();
         JobId id = record.jobId();
-        HeldSlots held = new HeldSlots(slotRegistry, id);
+        HeldSlots held = holdSlots(id);
         if (!held.takeAll(slots, slots.size())) {
-            throw new JobSubmissionException("Job '" + name + "' could not take the task slots " + slots + ": another job "
-                    + "took some meanwhile; start the job again");
+            held.close();
+            throw new SlotsUnavailableException("Job '" + name + "' could not take the task slots " + slots + ": another"
+                    + " job took some meanwhile, or their node left; start the job again");
         }
         PlacedJobCoordinator control;
         try {
@@ -246,10 +254,46 @@ final class JobRuns {
         free.sort(java.util.Comparator.comparing((SlotId slot) -> !slot.node().equals(node)));
         if (!held.takeAll(free, count)) {
             // Also when the job ended meanwhile; the job no longer restarts then, so nobody sees this.
-            throw new JobSubmissionException("it needs " + count + " task slots but the cluster has " + free.size()
-                    + " free on live nodes; add TaskManager slots (the restart strategy tries again)");
+            throw new SlotsUnavailableException("it needs " + count + " task slots but the cluster has " + free.size()
+                    + " free on live nodes; add TaskManager slots or end other jobs");
         }
         return held.nodes();
+    }
+
+    /** A new holder of {@code job}'s slots, known to {@link #releaseOrphanedSlots} until the job ended. */
+    private HeldSlots holdSlots(JobId job) {
+        HeldSlots[] self = new HeldSlots[1];
+        HeldSlots held = new HeldSlots(slotRegistry, job, () -> holders.remove(self[0]));
+        self[0] = held;
+        holders.add(held);
+        return held;
+    }
+
+    /**
+     * Frees every slot of the table allocated to a job whose slots this JobManager does not hold:
+     * allocations of a leader that is gone, or ones the cluster's table lost and put back from an
+     * older copy when members crashed together. Only the leader calls this, on the one thread that
+     * also resumes recorded jobs, so no job can take such a slot between the check and the release.
+     *
+     * @return the slots freed
+     */
+    List<SlotId> releaseOrphanedSlots() {
+        List<SlotId> freed = new ArrayList<>();
+        for (SlotInfo slot : slotRegistry.slots()) {
+            if (slot.state() != SlotState.ALLOCATED || slot.job() == null) {
+                continue;
+            }
+            List<HeldSlots> ofJob = holders.stream().filter(held -> held.job().equals(slot.job())).toList();
+            boolean released = switch (ofJob.size()) {
+                case 0 -> slotRegistry.release(slot.id(), slot.job());
+                case 1 -> ofJob.get(0).releaseIfNotHeld(slot.id());
+                default -> false; // the job is being suspended and started again here: leave it to them
+            };
+            if (released) {
+                freed.add(slot.id());
+            }
+        }
+        return freed;
     }
 
     private void track(String name, int parallelism, JobClient client, HeldSlots held, Runnable suspend) {
@@ -283,7 +327,7 @@ final class JobRuns {
      * deployer, the cluster's. A job that cannot even be built has room, so that starting it reports why.
      */
     boolean hasRoomFor(String name, StreamJob job, int parallelism, Map<String, String> parameters) {
-        long available = deployer == null ? freeLocalSlots() : freeSlots();
+        long available = deployer == null ? freeLocalSlots() : freeLiveSlots();
         if (available == 0) {
             return false;
         }
@@ -303,7 +347,13 @@ final class JobRuns {
             need = "(cannot be built: " + e.getMessage() + ")";
         }
         return "the job needs " + need + "; free slots on this node: " + freeLocalSlots() + ", in the cluster: "
-                + (deployer == null ? freeLocalSlots() : freeSlots());
+                + (deployer == null ? freeLocalSlots() : freeLiveSlots());
+    }
+
+    /** Free slots of the nodes in the cluster now (a dead node's stay in the table until it is noticed). */
+    private long freeLiveSlots() {
+        java.util.Set<NodeId> live = deployer.liveNodes();
+        return slotRegistry.slots().stream().filter(s -> s.state() == SlotState.FREE && live.contains(s.id().node())).count();
     }
 
     /** Free slots in the whole cluster's slot table. */

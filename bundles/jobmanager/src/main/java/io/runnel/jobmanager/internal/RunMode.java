@@ -135,6 +135,8 @@ final class RunMode {
         }
         try {
             exitWith(runs.start(jobName, job, parallelism, parameters, true));
+        } catch (SlotsUnavailableException e) {
+            started = false; // the slots counted a moment ago went (their node left): wait for the next ones
         } catch (Exception e) {
             exit(1, "runnel: job '" + jobName + "' could not start: " + e.getMessage());
         }

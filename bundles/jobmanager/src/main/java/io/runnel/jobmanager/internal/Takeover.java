@@ -2,13 +2,10 @@ package io.runnel.jobmanager.internal;
 
 import io.runnel.api.JobId;
 import io.runnel.api.cluster.NodeId;
-import io.runnel.api.cluster.SlotInfo;
-import io.runnel.api.cluster.SlotState;
 import io.runnel.api.stream.JobClient;
 import io.runnel.api.stream.JobStatus;
 import io.runnel.api.stream.JobSubmissionException;
 import io.runnel.api.stream.StreamJob;
-import io.runnel.spi.cluster.SlotRegistry;
 import io.runnel.spi.control.JobManagerGateway.JobInfo;
 import io.runnel.spi.control.LeaderFencedException;
 import java.io.IOException;
@@ -18,8 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -32,9 +29,13 @@ import org.slf4j.LoggerFactory;
  *   <li>On gaining leadership: records its epoch in the store (one above any recorded, so writes of
  *       a deposed leader are refused), tells every node to cancel job shares deployed under a lower
  *       epoch, frees the slots the dead leader's jobs still hold in the slot table, and resumes every
- *       recorded job once its code is deployed here and enough slots are free (each slot or job
- *       change tries again). A run-mode node resumes only the job its command owns (see
- *       {@link RunMode#owns}); any other node resumes them all.
+ *       recorded job once its code is deployed here and enough slots are free. Each slot or job
+ *       change tries again, and so does a check every {@value #RECHECK_MILLIS} ms while it leads:
+ *       the cluster can miss slot events, and can even bring back an allocation it had freed, when
+ *       several members crash together, so every check first frees slots allocated to jobs this
+ *       leader does not run ({@link JobRuns#releaseOrphanedSlots}). A resume that finds the slots
+ *       gone after all keeps the job waiting. A run-mode node resumes only the job its command owns
+ *       (see {@link RunMode#owns}); any other node resumes them all.
  *   <li>While leading: records each job as it starts and each attempt of a placed job before it is
  *       deployed, and removes the record when the job ends for good.
  *   <li>On losing leadership: suspends its jobs (they stop here, records and checkpoints stay).
@@ -46,13 +47,14 @@ import org.slf4j.LoggerFactory;
 final class Takeover implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Takeover.class);
+    /** How often a leader frees orphaned slots and tries its waiting jobs again without being told. */
+    static final long RECHECK_MILLIS = 1000;
 
     private final NodeId node;
     private final JobStore store;
-    private final SlotRegistry slotRegistry;
     private final Map<String, StreamJob> jobs;
     private final RunMode runMode;
-    private final ExecutorService worker;
+    private final ScheduledExecutorService worker;
     private JobRuns runs;
     private ClusterDeployer deployer;
     /** The epoch this node's writes are fenced with; 0 while it does not lead (or has not taken over yet). */
@@ -67,17 +69,17 @@ final class Takeover implements AutoCloseable {
     private volatile List<JobInfo> notResumable = List.of();
     private volatile List<JobInfo> waitingView = List.of();
 
-    Takeover(NodeId node, JobStore store, SlotRegistry slotRegistry, Map<String, StreamJob> jobs, RunMode runMode) {
+    Takeover(NodeId node, JobStore store, Map<String, StreamJob> jobs, RunMode runMode) {
         this.node = node;
         this.store = store;
-        this.slotRegistry = slotRegistry;
         this.jobs = jobs;
         this.runMode = runMode;
-        this.worker = Executors.newSingleThreadExecutor(runnable -> {
+        this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "runnel-jobmanager-takeover");
             thread.setDaemon(true);
             return thread;
         });
+        worker.scheduleWithFixedDelay(this::recheck, RECHECK_MILLIS, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     void attach(JobRuns jobRuns, ClusterDeployer clusterDeployer) {
@@ -160,8 +162,13 @@ final class Takeover implements AutoCloseable {
                         + " with ./runnel start", node, record.jobName(), record.jobId());
                 continue;
             }
-            releaseSlotsOf(record.jobId());
             waiting.put(record.jobId(), record);
+        }
+        try {
+            releaseOrphanedSlots();
+        } catch (RuntimeException e) {
+            // The slot table cannot be read while members leave; the check every second frees them then.
+            LOG.info("JobManager on node {} could not free the slots of its predecessor's jobs yet: {}", node, e.getMessage());
         }
         state = "leading with epoch " + claimed;
         LOG.info("JobManager on node {} took over with epoch {}: {} recorded job(s) to resume{}", node, claimed,
@@ -169,12 +176,41 @@ final class Takeover implements AutoCloseable {
         resumeWaiting();
     }
 
-    /** The slots a leader that is gone allocated to {@code job}: free them, the job is placed anew. */
-    private void releaseSlotsOf(JobId job) {
-        for (SlotInfo slot : slotRegistry.slots()) {
-            if (slot.state() == SlotState.ALLOCATED && job.equals(slot.job())) {
-                slotRegistry.release(slot.id(), job);
-            }
+    /**
+     * Frees the slots allocated to jobs this leader does not run: a leader that is gone allocated
+     * them (its jobs are placed anew), or the cluster's table brought them back after members
+     * crashed. Runs on the worker, which alone resumes jobs, so it never frees a resuming job's slots.
+     */
+    private void releaseOrphanedSlots() {
+        long leading = epoch;
+        try {
+            // A leader deposed a moment ago must not free the slots its successor's jobs just took.
+            store.checkFence(leading, "free task slots of jobs it does not run");
+        } catch (IOException | LeaderFencedException e) {
+            LOG.debug("JobManager on node {} frees no slots: {}", node, e.getMessage());
+            return;
+        }
+        if (leading == 0) {
+            return;
+        }
+        List<io.runnel.api.cluster.SlotId> freed = runs.releaseOrphanedSlots();
+        if (!freed.isEmpty()) {
+            LOG.info("JobManager on node {} freed task slot(s) {}: allocated to jobs it does not run", node, freed);
+        }
+    }
+
+    /** The periodic check on the worker: while this node leads, free orphaned slots and try the waiting jobs. */
+    private void recheck() {
+        if (epoch == 0) {
+            return;
+        }
+        try {
+            releaseOrphanedSlots();
+            resumeWaiting();
+        } catch (RuntimeException e) {
+            // The slot table cannot be read while the cluster changes membership; the next check tries again.
+            LOG.debug("JobManager on node {}: check of slots and waiting jobs failed, tried again in {} ms", node,
+                    RECHECK_MILLIS, e);
         }
     }
 
@@ -193,15 +229,22 @@ final class Takeover implements AutoCloseable {
                         record.parameters()) + ")");
                 continue;
             }
-            waiting.remove(record.jobId());
             try {
                 JobClient client = runs.resume(record, job);
+                waiting.remove(record.jobId());
                 LOG.info("JobManager on node {} resumed job '{}' ({}) from attempt {}", node, record.jobName(),
                         record.jobId(), record.attempt() + 1);
                 if (runMode != null) {
                     runMode.adopt(client);
                 }
+            } catch (SlotsUnavailableException e) {
+                // The slots counted a moment ago are gone (their node left, say): wait for the next ones.
+                LOG.info("Job '{}' ({}) still waits for free task slots before it resumes: {}", record.jobName(),
+                        record.jobId(), e.getMessage());
             } catch (JobSubmissionException | RuntimeException e) {
+                waiting.remove(record.jobId());
+                LOG.error("JobManager on node {} could not resume job '{}' ({}): {}. Its record stays; it is tried again"
+                        + " when this node leads again", node, record.jobName(), record.jobId(), e.getMessage());
                 List<JobInfo> failed = new ArrayList<>(notResumable);
                 failed.add(new JobInfo(record.jobId(), record.jobName(), JobStatus.FAILED, List.of(),
                         "could not be resumed: " + e.getMessage()));

@@ -32,6 +32,8 @@ class ClusterDeploymentTest {
     private static final NodeId HERE = new NodeId("here");
     private static final NodeId TM = new NodeId("tm");
     private static final NodeId TM2 = new NodeId("tm2");
+    private static final NodeInfo TM_INFO = new NodeInfo(TM, "127.0.0.1", 5702, Set.of(NodeRole.TASKMANAGER));
+    private static final NodeInfo TM2_INFO = new NodeInfo(TM2, "127.0.0.1", 5703, Set.of(NodeRole.TASKMANAGER));
 
     /** Records sends; the test delivers the answers. */
     private static final class FakeMessaging implements ClusterMessaging {
@@ -60,7 +62,7 @@ class ClusterDeploymentTest {
 
     private static final class FakeMembership implements ClusterMembership {
         MembershipListener listener;
-        volatile List<NodeInfo> others = List.of();
+        volatile List<NodeInfo> others = List.of(TM_INFO);
 
         @Override
         public NodeInfo localNode() {
@@ -141,7 +143,7 @@ class ClusterDeploymentTest {
     @Test
     void aTaskManagerLeavingFailsTheJob() throws Exception {
         JobClient client = startFiveSlotJob();
-        membership.listener.nodeLeft(new NodeInfo(TM, "127.0.0.1", 5702, Set.of(NodeRole.TASKMANAGER)));
+        leave(TM_INFO);
         messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
         assertThat(client.result().join().failureCause()).get().extracting(Throwable::getMessage).asString()
                 .contains("TaskManager tm left the cluster");
@@ -183,14 +185,14 @@ class ClusterDeploymentTest {
     @Test
     void aLostTaskManagerRestartsTheJobOnTheFreeSlotsOfLiveNodesFromTheLatestCheckpoint() throws Exception {
         registry.offerSlots(TM2, 2);
-        membership.others = List.of(new NodeInfo(TM2, "127.0.0.1", 5703, Set.of(NodeRole.TASKMANAGER)));
+        membership.others = List.of(TM_INFO, TM2_INFO);
         control.delays.add(0L);
         control.restorePath = "/checkpoints/job/chk-7";
         JobClient client = startFiveSlotJob();
         messaging.answer(TM, ControlTopics.STARTED, report(client, TaskExecutor.Outcome.FINISHED, null).encode());
         messaging.answer(HERE, ControlTopics.STARTED, report(client, TaskExecutor.Outcome.FINISHED, null).encode());
 
-        membership.listener.nodeLeft(new NodeInfo(TM, "127.0.0.1", 5702, Set.of(NodeRole.TASKMANAGER)));
+        leave(TM_INFO);
         assertThat(client.status()).isEqualTo(JobStatus.CANCELLING);
         assertThat(messaging.sent).contains(ControlTopics.CANCEL + " -> here");
         messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
@@ -225,13 +227,13 @@ class ClusterDeploymentTest {
     @Test
     void aJobCancelledWhileItsRestartLooksForSlotsLeavesNoSlotTaken() throws Exception {
         registry.offerSlots(TM2, 2);
-        membership.others = List.of(new NodeInfo(TM2, "127.0.0.1", 5703, Set.of(NodeRole.TASKMANAGER)));
+        membership.others = List.of(TM_INFO, TM2_INFO);
         control.delays.add(0L);
         JobClient client = startFiveSlotJob();
         // The restart lists the free slots (enough on here and tm2) on its own thread; the cancel
         // arrives just then, after the restart gave back the old slots and before it takes new ones.
         registry.beforeNextListing(client::cancel);
-        membership.listener.nodeLeft(new NodeInfo(TM, "127.0.0.1", 5702, Set.of(NodeRole.TASKMANAGER)));
+        leave(TM_INFO);
         messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
 
         assertThat(client.result().get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(JobStatus.CANCELED);
@@ -286,6 +288,60 @@ class ClusterDeploymentTest {
         var result = client.result().join();
         assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.failureCause()).get().extracting(Throwable::getMessage).isEqualTo("checkpoint 4 failed: timed out");
+    }
+
+    @Test
+    void aRestartWaitsForSlotsWithoutUsingUpTheRestartStrategy() throws Exception {
+        control.delays.add(0L); // one restart, and no second try
+        JobClient client = startFiveSlotJob();
+        leave(TM_INFO);
+        messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+        awaitUntil(() -> client.status() == JobStatus.RESTARTING);
+        // Three slots here, five needed: it keeps waiting over several looks at the slot table.
+        Thread.sleep(2 * ClusterJob.PLACEMENT_RETRY_MILLIS + 500);
+        assertThat(client.status()).isEqualTo(JobStatus.RESTARTING);
+        assertThat(client.result()).isNotDone();
+
+        membership.others = List.of(TM2_INFO);
+        registry.offerSlots(TM2, 2);
+        deployer.slotsChanged();
+        awaitSent(ControlTopics.ADDRESS_REQUEST + " -> tm2");
+        messaging.answer(HERE, ControlTopics.ADDRESS, "127.0.0.1:4001".getBytes(StandardCharsets.UTF_8));
+        messaging.answer(TM2, ControlTopics.ADDRESS, "127.0.0.1:4003".getBytes(StandardCharsets.UTF_8));
+        awaitUntil(() -> messaging.deployments.size() >= 4);
+        TaskDeployment second = TaskDeployment.decode(messaging.deployments.get(3));
+        assertThat(second.attempt()).as("the wait was no attempt of its own").isEqualTo(1);
+        assertThat(second.slotNodes()).containsExactly(HERE, HERE, HERE, TM2, TM2);
+        assertThat(client.status()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void aRestartThatFindsNoSlotsWithinTheSlotRequestTimeoutFailsItsAttempt() throws Exception {
+        ClusterDeployer impatient = new ClusterDeployer(membership, messaging, () -> 0, 300);
+        JobRuns runsWithTimeout = new JobRuns(HERE, registry, JobRunsTest.executor((job, name, parallelism, parameters, slots) -> {
+            throw new AssertionError("a job larger than this node must not run here");
+        }, 5, control), impatient);
+        registry.offerSlots(HERE, 3);
+        registry.offerSlots(TM, 4);
+        control.delays.add(0L);
+        JobClient client = runsWithTimeout.start("clicks", (env, parameters) -> {}, 5, Map.of());
+        messaging.answer(HERE, ControlTopics.ADDRESS, "127.0.0.1:4001".getBytes(StandardCharsets.UTF_8));
+        messaging.answer(TM, ControlTopics.ADDRESS, "127.0.0.1:4002".getBytes(StandardCharsets.UTF_8));
+        leave(TM_INFO);
+        messaging.answer(HERE, ControlTopics.REPORT, report(client, TaskExecutor.Outcome.CANCELED, null).encode());
+
+        var result = client.result().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(result.failureCause()).get().extracting(Throwable::getMessage).asString()
+                .contains("no task slots within 300 ms").contains(ClusterJob.SLOT_REQUEST_TIMEOUT)
+                .contains("needs 5 task slots but the cluster has 3 free");
+        assertThat(registry.slots()).allMatch(s -> s.state() == SlotState.FREE);
+    }
+
+    /** {@code node} leaves the cluster: gone from the members first, then the listener hears of it. */
+    private void leave(NodeInfo node) {
+        membership.others = membership.others.stream().filter(other -> !other.id().equals(node.id())).toList();
+        membership.listener.nodeLeft(node);
     }
 
     private void awaitSent(String message) throws InterruptedException {

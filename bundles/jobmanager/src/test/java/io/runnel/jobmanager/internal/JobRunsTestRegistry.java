@@ -18,8 +18,24 @@ final class JobRunsTestRegistry implements SlotRegistry {
     private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextListing =
             new java.util.concurrent.atomic.AtomicReference<>();
 
+    /** Allocations refused from now on, as if another JobManager took the slots just before. */
+    private final java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+
     void beforeNextListing(Runnable action) {
         beforeNextListing.set(action);
+    }
+
+    /** The next {@code count} allocations fail although the slot is listed FREE. */
+    void refuseNextAllocations(int count) {
+        refusals.set(count);
+    }
+
+    /**
+     * Puts {@code slot} back to ALLOCATED to {@code job}, whatever it is now: what the cluster's table
+     * can do when the members holding the newest copy of an entry crash together.
+     */
+    synchronized void bringBackAllocation(SlotId slot, JobId job) {
+        table.put(slot, SlotInfo.allocated(slot, job));
     }
 
     @Override
@@ -49,6 +65,9 @@ final class JobRunsTestRegistry implements SlotRegistry {
     public synchronized boolean allocate(SlotId slot, JobId job) {
         SlotInfo current = table.get(slot);
         if (current == null || current.state() != SlotState.FREE) {
+            return false;
+        }
+        if (refusals.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
             return false;
         }
         table.put(slot, SlotInfo.allocated(slot, job));

@@ -66,7 +66,10 @@ class TakeoverTest {
         }
     }
 
-    private static final ClusterMembership MEMBERSHIP = new ClusterMembership() {
+    /** The cluster's members: this node and the TaskManagers the test lets live. */
+    private static final class FakeMembership implements ClusterMembership {
+        volatile List<NodeId> taskManagers = List.of(TM);
+
         @Override
         public NodeInfo localNode() {
             return new NodeInfo(HERE, "127.0.0.1", 5703, Set.of(NodeRole.JOBMANAGER));
@@ -74,27 +77,30 @@ class TakeoverTest {
 
         @Override
         public List<NodeInfo> nodes() {
-            return List.of(localNode(), new NodeInfo(TM, "127.0.0.1", 5702, Set.of(NodeRole.TASKMANAGER)));
+            List<NodeInfo> all = new java.util.ArrayList<>(List.of(localNode()));
+            taskManagers.forEach(tm -> all.add(new NodeInfo(tm, "127.0.0.1", 5702, Set.of(NodeRole.TASKMANAGER))));
+            return all;
         }
 
         @Override
         public Registration addListener(MembershipListener listener) {
             return () -> {};
         }
-    };
+    }
 
     @TempDir
     Path temp;
 
     private final FakeMessaging messaging = new FakeMessaging();
+    private final FakeMembership membership = new FakeMembership();
     private final JobRunsTestRegistry registry = new JobRunsTestRegistry();
     private final FakeJobControl control = new FakeJobControl();
     private final Map<String, StreamJob> jobs = new ConcurrentHashMap<>();
     private Takeover takeover;
 
     private JobRuns leader(JobStore store) {
-        takeover = new Takeover(HERE, store, registry, jobs, null);
-        ClusterDeployer deployer = new ClusterDeployer(MEMBERSHIP, messaging, takeover::epoch);
+        takeover = new Takeover(HERE, store, jobs, null);
+        ClusterDeployer deployer = new ClusterDeployer(membership, messaging, takeover::epoch);
         JobRuns runs = new JobRuns(HERE, registry, JobRunsTest.executor((job, name, parallelism, parameters, slots) -> {
             throw new AssertionError("a JobManager-only node runs nothing itself");
         }, 2, control), deployer, takeover.journal());
@@ -219,5 +225,111 @@ class TakeoverTest {
         assertThat(control.calls).noneMatch(call -> call.startsWith("job CANCELED"));
         assertThat(store.scan().records()).as("the next leader resumes it").extracting(JobRecord::jobId).containsExactly(id);
         assertThat(registry.slots()).allMatch(slot -> slot.state() == SlotState.FREE);
+    }
+
+    private static final NodeId TM1 = new NodeId("tm-1");
+    private static final NodeId TM3 = new NodeId("tm-3");
+    private static final NodeId TM4 = new NodeId("tm-4");
+
+    /**
+     * The old leader placed attempt 6 on tm-1 and tm-3, one slot each, and died; tm-1 died at about
+     * the same time. Returns the job's id once the new leader took over and waits for a second slot.
+     */
+    private JobId takeOverAJobWhoseTaskManagerDied(JobStore store) throws Exception {
+        long oldEpoch = store.claimLeadership(1, new NodeId("jm-1"));
+        JobId id = JobId.generate();
+        store.write(new JobRecord(id, "clicks", "clicks", 2, Map.of(), 6, false, oldEpoch));
+        registry.offerSlots(TM3, 1);
+        assertThat(registry.allocate(new SlotId(TM3, 0), id)).as("the dead leader's allocation").isTrue();
+        membership.taskManagers = List.of(TM3);
+        jobs.put("clicks", (env, parameters) -> {});
+        leader(store);
+
+        takeover.leading(1);
+        await().atMost(WITHIN).until(() -> takeover.epoch() == 2 && !takeover.waiting().isEmpty()
+                && registry.slots().stream().allMatch(slot -> slot.state() == SlotState.FREE));
+        assertThat(messaging.sent).doesNotContain(ControlTopics.ADDRESS_REQUEST + " -> tm-3");
+        return id;
+    }
+
+    /** tm-4 joins with one slot; {@code told}: the slot event reaches the takeover. */
+    private void tm4Joins(boolean told) {
+        membership.taskManagers = List.of(TM3, TM4);
+        registry.offerSlots(TM4, 1);
+        if (told) {
+            takeover.retry(true);
+        }
+    }
+
+    private void awaitAttemptSevenOnTm3AndTm4(JobId id) {
+        await().atMost(WITHIN).until(() -> messaging.sent.containsAll(List.of(ControlTopics.ADDRESS_REQUEST + " -> tm-3",
+                ControlTopics.ADDRESS_REQUEST + " -> tm-4")));
+        messaging.answer(TM3, ControlTopics.ADDRESS, "127.0.0.1:4003".getBytes(StandardCharsets.UTF_8));
+        messaging.answer(TM4, ControlTopics.ADDRESS, "127.0.0.1:4004".getBytes(StandardCharsets.UTF_8));
+        await().atMost(WITHIN).until(() -> messaging.deployments.size() == 2);
+        TaskDeployment deployment = TaskDeployment.decode(messaging.deployments.get(0));
+        assertThat(deployment.jobId()).isEqualTo(id);
+        assertThat(deployment.attempt()).isEqualTo(7);
+        assertThat(deployment.slotNodes()).containsExactlyInAnyOrder(TM3, TM4);
+        assertThat(takeover.waiting()).isEmpty();
+    }
+
+    @Test
+    void anAllocationTheClusterBringsBackAfterTheTakeoverFreedItDoesNotKeepTheJobWaiting() throws Exception {
+        JobId id = takeOverAJobWhoseTaskManagerDied(new JobStore(temp));
+        // Members crashing together can bring back the old copy of an entry the new leader changed.
+        registry.bringBackAllocation(new SlotId(TM3, 0), id);
+
+        tm4Joins(true);
+        awaitAttemptSevenOnTm3AndTm4(id);
+        assertThat(registry.slots()).allMatch(slot -> id.equals(slot.job()));
+    }
+
+    @Test
+    void aWaitingJobResumesOnSlotsWhoseEventNeverArrived() throws Exception {
+        JobId id = takeOverAJobWhoseTaskManagerDied(new JobStore(temp));
+
+        tm4Joins(false);
+        awaitAttemptSevenOnTm3AndTm4(id);
+    }
+
+    @Test
+    void aResumeThatLosesItsSlotsToARaceKeepsTheJobWaitingAndResumesOnTheNextOnes() throws Exception {
+        JobId id = takeOverAJobWhoseTaskManagerDied(new JobStore(temp));
+        // Listed as free, but taken by the time the resume allocates them.
+        registry.refuseNextAllocations(1);
+
+        tm4Joins(true);
+        awaitAttemptSevenOnTm3AndTm4(id);
+        assertThat(control.launches).as("the failed resume never got as far as the coordinator").hasSize(1);
+    }
+
+    @Test
+    void slotsAllocatedToAJobTheLeaderDoesNotRunAreFreedWhileItLeads() throws Exception {
+        JobStore store = new JobStore(temp);
+        leader(store);
+        takeover.leading(1);
+        await().atMost(WITHIN).until(() -> takeover.epoch() == 1);
+        registry.offerSlots(TM, 2);
+        JobId gone = JobId.generate();
+        registry.bringBackAllocation(new SlotId(TM, 1), gone);
+
+        await().atMost(WITHIN).until(() -> registry.slots().stream().allMatch(slot -> slot.state() == SlotState.FREE));
+    }
+
+    @Test
+    void aDeposedLeaderDoesNotFreeTheSlotsOfItsSuccessorsJobs() throws Exception {
+        JobStore store = new JobStore(temp);
+        leader(store);
+        takeover.leading(1);
+        await().atMost(WITHIN).until(() -> takeover.epoch() == 1);
+        new JobStore(temp).claimLeadership(2, new NodeId("jm-3"));
+        registry.offerSlots(TM, 2);
+        JobId successors = JobId.generate();
+        assertThat(registry.allocate(new SlotId(TM, 0), successors)).isTrue();
+
+        Thread.sleep(3 * Takeover.RECHECK_MILLIS);
+        assertThat(registry.slots()).filteredOn(slot -> slot.state() == SlotState.ALLOCATED)
+                .extracting(slot -> slot.job()).containsExactly(successors);
     }
 }

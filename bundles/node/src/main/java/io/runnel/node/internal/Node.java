@@ -92,7 +92,8 @@ public final class Node {
         update(admin, CLUSTER_PID, configuration.clusterProperties());
         if (configuration.roles().contains(NodeRole.JOBMANAGER)) {
             update(admin, JOBMANAGER_PID, Map.of("node.data-dir", configuration.dataDir(home).toString(),
-                    RunnelOptions.HA_STORAGE_DIR.key(), configuration.haStorageDir(home).toString()));
+                    RunnelOptions.HA_STORAGE_DIR.key(), configuration.haStorageDir(home).toString(),
+                    RunnelOptions.SLOT_REQUEST_TIMEOUT.key(), configuration.slotRequestTimeoutMillis()));
         } else {
             delete(admin, JOBMANAGER_PID);
         }

@@ -122,6 +122,11 @@ final class NodeConfiguration {
                 : dataDir(home).resolve("checkpoints").resolve("ha");
     }
 
+    /** {@code slot.request.timeout} in milliseconds; default five minutes. */
+    long slotRequestTimeoutMillis() {
+        return (Long) values.getOrDefault(RunnelOptions.SLOT_REQUEST_TIMEOUT.key(), 300_000L);
+    }
+
     int taskSlots(int cores) {
         return (Integer) values.getOrDefault(RunnelOptions.TASK_SLOTS.key(), Math.max(1, cores));
     }

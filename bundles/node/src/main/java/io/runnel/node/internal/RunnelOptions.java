@@ -68,6 +68,17 @@ final class RunnelOptions {
     static final ConfigOption TASK_SLOTS = new ConfigOption("taskmanager.numberOfTaskSlots", "one per CPU core",
             "Task slots a TaskManager node offers.", ConfigOption.integer(1, 4096));
 
+    static final ConfigOption SLOT_REQUEST_TIMEOUT = new ConfigOption("slot.request.timeout", "5min",
+            "How long a job restarting over the cluster waits for enough free task slots (TaskManagers joining,"
+                    + " other jobs ending) before that attempt fails, which its restart strategy counts.", raw -> {
+                String text = (String) ConfigOption.text(raw);
+                try {
+                    return io.runnel.api.stream.ExecutionOptions.parseDuration("slot.request.timeout", text).toMillis();
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("expected a duration such as 30s, 5min or PT5M");
+                }
+            });
+
     static final ConfigOption STATE_BACKEND_TYPE = new ConfigOption("state.backend.type", "heap",
             "State backend of jobs that name none, by its service name (heap, rocksdb).", raw -> {
                 String text = ((String) ConfigOption.text(raw)).trim();
@@ -85,7 +96,7 @@ final class RunnelOptions {
     static final String STATE_BACKEND_OPTION_PREFIX = "state.backend.";
 
     static final List<ConfigOption> ALL = List.of(NODE_ID, NODE_ROLE, NODE_DATA_DIR, HA_STORAGE_DIR, CLUSTER_NAME, CLUSTER_BIND_HOST,
-            CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_HEARTBEAT_TIMEOUT, TASK_SLOTS, STATE_BACKEND_TYPE);
+            CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_HEARTBEAT_TIMEOUT, TASK_SLOTS, SLOT_REQUEST_TIMEOUT, STATE_BACKEND_TYPE);
 
     private RunnelOptions() {}
 

@@ -91,6 +91,18 @@ class NodeConfigurationTest {
     }
 
     @Test
+    void theSlotRequestTimeoutIsADurationWithFiveMinutesByDefault() throws Exception {
+        assertThat(NodeConfiguration.load(null, Map.of("cluster.port", "auto"), home).slotRequestTimeoutMillis())
+                .isEqualTo(300_000L);
+        assertThat(NodeConfiguration.load(null, Map.of("cluster.port", "auto", "slot.request.timeout", "30s"), home)
+                .slotRequestTimeoutMillis()).isEqualTo(30_000L);
+        assertThatThrownBy(() -> NodeConfiguration.load(null, Map.of("cluster.port", "auto", "slot.request.timeout", "soon"),
+                home)).isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "slot.request.timeout: 'soon' (from the command line) is not valid: expected a duration such as 30s,"
+                                + " 5min or PT5M"));
+    }
+
+    @Test
     void brokenYamlNamesTheFile() throws IOException {
         Path yaml = write("cluster: [unclosed\n");
         assertThatThrownBy(() -> NodeConfiguration.load(yaml, Map.of(), home))
