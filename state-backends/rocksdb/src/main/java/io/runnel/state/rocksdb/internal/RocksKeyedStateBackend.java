@@ -43,6 +43,10 @@ import org.rocksdb.RocksIterator;
  * of the last access for state with a time to live. List state stores its elements one after another
  * (each after a presence byte), so appending is a RocksDB merge without a read.
  *
+ * <p><b>Cache.</b> Value, reducing, aggregating and map state without a time to live are read and
+ * written through a {@link WriteBackCache}; whatever reads RocksDB itself (snapshots, iteration,
+ * counts) writes the cache back first, and whatever replaces the state (restores) discards it.
+ *
  * <p><b>Differences from the heap backend</b> that a user can notice: values are copies (changing an
  * object got from a state without writing it back changes nothing), and a map state is one value per
  * key, read and written whole.
@@ -687,7 +691,10 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
         checkpoints.aborted(checkpointId);
     }
 
-    /** The number of entries of a state (all keys and namespaces, expired ones included), for tests and metrics. */
+    /**
+     * The number of entries of a state (all keys and namespaces, expired ones included), for tests
+     * and metrics. Writes the cache back first, so call it on the task thread.
+     */
     public long approximateEntries(String stateName) {
         StateColumn column = columns.get(stateName);
         if (column == null) {
