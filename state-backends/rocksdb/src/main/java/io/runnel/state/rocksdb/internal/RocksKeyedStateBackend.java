@@ -516,7 +516,7 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
             if (column.cached) {
                 WriteBackCache.Entry entry = cache.find(column, keyBytes.bytes(), keyBytes.length());
                 if (entry != null) {
-                    cache.delete(column, keyBytes.bytes(), keyBytes.length(), entry);
+                    cache.delete(entry);
                     return;
                 }
             }

@@ -112,11 +112,11 @@ final class WriteBackCache {
     }
 
     /** Deletes the value of a cached entry: dropped outright if RocksDB never held it, else a tombstone to write back. */
-    void delete(StateColumn column, byte[] key, int length, Entry entry) {
+    void delete(Entry entry) {
         if (!entry.inRocks) {
             entries.remove(entry.key);
             entry.dropped = true;
-            bytes -= ENTRY_OVERHEAD + length + (entry.value == null ? 0 : entry.value.length);
+            bytes -= ENTRY_OVERHEAD + entry.key.length + (entry.value == null ? 0 : entry.value.length);
             return;
         }
         if (entry.value != null) {
