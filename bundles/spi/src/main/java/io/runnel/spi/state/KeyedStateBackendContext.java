@@ -62,4 +62,18 @@ public interface KeyedStateBackendContext {
      * directories each {@link SnapshotRequest} and {@link NativeRestore} names.
      */
     Optional<Path> sharedStateDirectory();
+
+    /**
+     * The task slot the subtask runs in, if the runtime knows it. Contexts of subtasks that share a
+     * slot (the keyed operators of one job deployment with the same subtask index, chained or not)
+     * return equal ids; contexts of other slots in this JVM, of this job or another, return other ids.
+     * A backend may share per-slot resources among the backends of one slot, such as one memory bound
+     * for all of them, and must release them when the last of those backends is disposed.
+     *
+     * @return the slot's id, or empty if unknown (the subtask then counts as a slot of its own)
+     * @since 1.1
+     */
+    default Optional<String> slotId() {
+        return Optional.empty();
+    }
 }

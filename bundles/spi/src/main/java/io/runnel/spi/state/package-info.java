@@ -7,8 +7,8 @@
  *
  * <p>What the runtime keeps for itself: timers (event and processing time, always on the heap) and
  * operator state. What a backend gets from the runtime is the {@link
- * io.runnel.spi.state.KeyedStateBackendContext}: key groups, serializers, clock, options and
- * directories.
+ * io.runnel.spi.state.KeyedStateBackendContext}: key groups, serializers, clock, options,
+ * directories and, since 1.1, the task slot the subtask runs in.
  *
  * <p>Snapshots have a synchronous part on the task thread ({@link
  * io.runnel.spi.state.KeyedStateBackend#snapshot}) and an asynchronous part on a checkpoint I/O thread
@@ -18,7 +18,7 @@
  * a shared-state directory.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.runnel.spi.state;
 
 import org.osgi.annotation.bundle.Export;

@@ -5,6 +5,7 @@ import io.runnel.spi.state.KeyedStateBackendContext;
 import io.runnel.spi.state.StateBackendFactory;
 import io.runnel.state.rocksdb.internal.RocksStateBackend;
 import io.runnel.state.rocksdb.internal.RocksStateOptions;
+import io.runnel.state.rocksdb.internal.SlotMemoryRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ public final class RocksStateBackendFactory implements StateBackendFactory {
     public static final String NAME = RocksStateBackend.NAME;
 
     private final Set<RocksStateBackend> open = ConcurrentHashMap.newKeySet();
+    private final SlotMemoryRegistry slots = new SlotMemoryRegistry();
 
     @Override
     public void validateOptions(Map<String, String> options) {
@@ -56,7 +58,7 @@ public final class RocksStateBackendFactory implements StateBackendFactory {
                     runtimeDirectory.resolveSibling(runtimeDirectory.getFileName() + "-" + NAME));
         }
         RocksStateBackend[] created = new RocksStateBackend[1];
-        created[0] = RocksStateBackend.create(context, options, directory, () -> open.remove(created[0]));
+        created[0] = RocksStateBackend.create(context, options, directory, slots, () -> open.remove(created[0]));
         open.add(created[0]);
         return created[0];
     }
@@ -67,6 +69,11 @@ public final class RocksStateBackendFactory implements StateBackendFactory {
         for (RocksStateBackend backend : List.copyOf(open)) {
             backend.closeNow();
         }
+    }
+
+    /** The slots whose RocksDB memory is in use, for tests and metrics. */
+    public int slotsWithMemory() {
+        return slots.slotsInUse();
     }
 
     /** The options with their prefix put back, as the option reader and its messages name them. */

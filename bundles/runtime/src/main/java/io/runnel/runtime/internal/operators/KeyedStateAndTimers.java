@@ -61,7 +61,8 @@ final class KeyedStateAndTimers {
                 services.timers()::now, jobLoader != null ? jobLoader : KeyedStateAndTimers.class.getClassLoader(), keys,
                 namespaces, context.uid() != null ? " of the operator with uid '" + context.uid() + "'" : "",
                 choice.options(), choice.localBase(),
-                (context.uid() != null ? context.uid() : context.name()) + "-" + context.subtaskIndex(), null);
+                (context.uid() != null ? context.uid() : context.name()) + "-" + context.subtaskIndex(), null,
+                choice.slotId(context.subtaskIndex()));
         try {
             this.state = choice.factory().createKeyedStateBackend(backendContext);
         } catch (Exception e) {

@@ -35,6 +35,7 @@ public final class SubtaskBackendContext implements KeyedStateBackendContext {
     private final Path localBase;
     private final String localPrefix;
     private final Path sharedStateDirectory;
+    private final String slotId;
     private Path localDirectory;
 
     /**
@@ -43,10 +44,11 @@ public final class SubtaskBackendContext implements KeyedStateBackendContext {
      * @param localBase where local working directories are made
      * @param localPrefix the start of the local directory's name (saying whose it is)
      * @param sharedStateDirectory the job's shared-state directory, or null for portable checkpoints only
+     * @param slotId the task slot the subtask runs in, or null if unknown
      */
     public SubtaskBackendContext(int firstKeyGroup, int lastKeyGroup, int maxParallelism, LongSupplier clock,
             ClassLoader userClassLoader, TypeSerializer<Object> keys, TypeSerializer<Object> namespaces, String owner,
-            Map<String, String> options, Path localBase, String localPrefix, Path sharedStateDirectory) {
+            Map<String, String> options, Path localBase, String localPrefix, Path sharedStateDirectory, String slotId) {
         this.firstKeyGroup = firstKeyGroup;
         this.lastKeyGroup = lastKeyGroup;
         this.maxParallelism = maxParallelism;
@@ -59,6 +61,7 @@ public final class SubtaskBackendContext implements KeyedStateBackendContext {
         this.localBase = localBase;
         this.localPrefix = localPrefix.replaceAll("[^A-Za-z0-9._-]", "_");
         this.sharedStateDirectory = sharedStateDirectory;
+        this.slotId = slotId;
     }
 
     @Override
@@ -123,6 +126,11 @@ public final class SubtaskBackendContext implements KeyedStateBackendContext {
     @Override
     public Optional<Path> sharedStateDirectory() {
         return Optional.ofNullable(sharedStateDirectory);
+    }
+
+    @Override
+    public Optional<String> slotId() {
+        return Optional.ofNullable(slotId);
     }
 
     /** Deletes the local directory with everything in it, if it was created; failures are logged, not thrown. */

@@ -43,6 +43,10 @@ import org.rocksdb.RocksIterator;
  * of the last access for state with a time to live. List state stores its elements one after another
  * (each after a presence byte), so appending is a RocksDB merge without a read.
  *
+ * <p><b>Cache.</b> Value, reducing, aggregating and map state without a time to live are read and
+ * written through a {@link WriteBackCache}; whatever reads RocksDB itself (snapshots, iteration,
+ * counts) writes the cache back first, and whatever replaces the state (restores) discards it.
+ *
  * <p><b>Differences from the heap backend</b> that a user can notice: values are copies (changing an
  * object got from a state without writing it back changes nothing), and a map state is one value per
  * key, read and written whole.
@@ -80,7 +84,11 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
     private boolean namespaceWritten;
 
     private final ByteOutput valueBytes = new ByteOutput(256);
+    /** Recent entries of cached states, or null if the cache is off; see {@link WriteBackCache}. */
+    private final WriteBackCache cache;
     private byte[] readBuffer = new byte[256];
+    /** The array {@link #read} left the value in: {@link #readBuffer}, or a cached entry's. */
+    private byte[] readSource;
     private int readOffset;
     private int readLength;
     /** The last-access time of the value read last, for state with a time to live. */
@@ -100,6 +108,8 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
         this.clock = setup.clock();
         this.rocks = rocks;
         this.checkpoints = checkpoints;
+        long cacheSize = setup.options().writeCacheSize();
+        this.cache = cacheSize > 0 ? new WriteBackCache(cacheSize) : null;
         try {
             BackendMetadata.checkOrWrite(rocks, keyGroups.maxParallelism(), keySerializer.schema(),
                     namespaceSerializer == null ? null : namespaceSerializer.schema());
@@ -211,6 +221,7 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
         }
         S handle = (S) stateFor(descriptor);
         StateColumn column = columns.get(descriptor.name());
+        writeBackCache();
         Object previousKey = currentKey;
         Object previousNamespace = currentNamespace;
         currentNamespace = NO_NAMESPACE;
@@ -275,7 +286,7 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
                 ? StateSerializers.listElements(list, userClassLoader)
                 : StateSerializers.storedValues(descriptor, userClassLoader);
         try {
-            column = new StateColumn(name, kind, serializer, descriptor.timeToLive(), rocks.createState(name));
+            column = new StateColumn(name, kind, serializer, descriptor.timeToLive(), cache != null, rocks.createState(name));
             StateMetadata stored = unclaimed.remove(name);
             if (stored != null) {
                 StateMigration.migrate(this, column, stored, owner);
@@ -337,6 +348,9 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
      */
     boolean read(StateColumn column, boolean writeFollows) {
         prepareKey();
+        if (column.cached) {
+            return readCached(column);
+        }
         try {
             RocksDB db = rocks.db();
             int length = db.get(column.handle, rocks.readOptions(), keyBytes.bytes(), 0, keyBytes.length(),
@@ -352,6 +366,7 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
                     return false;
                 }
             }
+            readSource = readBuffer;
             readOffset = 0;
             readLength = length;
             if (column.timeToLive) {
@@ -376,9 +391,48 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
         }
     }
 
+    /** Reads through the cache; a key it does not hold is looked up in RocksDB once and cached, found or not. */
+    private boolean readCached(StateColumn column) {
+        WriteBackCache.Entry entry = cache.find(column, keyBytes.bytes(), keyBytes.length());
+        try {
+            if (entry == null) {
+                byte[] found = getFromRocks(column);
+                entry = cache.add(column, keyBytes.bytes(), keyBytes.length(), found, found != null, rocks);
+            }
+        } catch (RocksDBException e) {
+            throw failure(column, "read", e);
+        }
+        if (entry.value == null) {
+            return false;
+        }
+        readSource = entry.value;
+        readOffset = 0;
+        readLength = entry.value.length;
+        return true;
+    }
+
+    /** The current entry's value in RocksDB, as a new array, or null if it has none. */
+    private byte[] getFromRocks(StateColumn column) throws RocksDBException {
+        RocksDB db = rocks.db();
+        int length = db.get(column.handle, rocks.readOptions(), keyBytes.bytes(), 0, keyBytes.length(),
+                readBuffer, 0, readBuffer.length);
+        if (length == RocksDB.NOT_FOUND) {
+            return null;
+        }
+        if (length > readBuffer.length) {
+            readBuffer = new byte[Math.max(length, readBuffer.length * 2)];
+            length = db.get(column.handle, rocks.readOptions(), keyBytes.bytes(), 0, keyBytes.length(),
+                    readBuffer, 0, readBuffer.length);
+            if (length == RocksDB.NOT_FOUND) {
+                return null;
+            }
+        }
+        return java.util.Arrays.copyOf(readBuffer, length);
+    }
+
     /** The bytes of the value {@link #read} found, without the time of access. */
     ByteInput readInput() {
-        return input.reset(readBuffer, readOffset, readLength);
+        return input.reset(readSource, readOffset, readLength);
     }
 
     /** The last-access time of the value {@link #read} found. */
@@ -429,6 +483,15 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
     void put(StateColumn column, ByteOutput value) {
         prepareKey();
         try {
+            if (column.cached) {
+                WriteBackCache.Entry entry = cache.find(column, keyBytes.bytes(), keyBytes.length());
+                if (entry == null) {
+                    // Whether RocksDB holds the key is not known without a read: assume it may.
+                    entry = cache.add(column, keyBytes.bytes(), keyBytes.length(), null, true, rocks);
+                }
+                cache.update(entry, value.bytes(), value.length());
+                return;
+            }
             rocks.db().put(column.handle, rocks.writeOptions(), keyBytes.bytes(), 0, keyBytes.length(),
                     value.bytes(), 0, value.length());
         } catch (RocksDBException e) {
@@ -450,10 +513,44 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
     void delete(StateColumn column) {
         prepareKey();
         try {
+            if (column.cached) {
+                WriteBackCache.Entry entry = cache.find(column, keyBytes.bytes(), keyBytes.length());
+                if (entry != null) {
+                    cache.delete(entry);
+                    return;
+                }
+            }
             rocks.db().delete(column.handle, rocks.writeOptions(), keyBytes.bytes(), 0, keyBytes.length());
         } catch (RocksDBException e) {
             throw failure(column, "delete", e);
         }
+    }
+
+    /**
+     * Writes the cache's changes to RocksDB, for whatever reads RocksDB itself next (snapshots,
+     * iteration, counts). On the task thread.
+     */
+    void writeBackCache() {
+        if (cache == null) {
+            return;
+        }
+        try {
+            cache.writeTo(rocks);
+        } catch (RocksDBException e) {
+            throw new StateAccessException("Cannot write cached state" + owner + " to RocksDB: " + e.getMessage(), e);
+        }
+    }
+
+    /** Forgets the cache's entries without writing them: the state they belong to is being replaced or closed. */
+    private void discardCache() {
+        if (cache != null) {
+            cache.clear();
+        }
+    }
+
+    /** For tests: the cache, or null if it is off. */
+    WriteBackCache cache() {
+        return cache;
     }
 
     StateAccessException failure(StateColumn column, String what, Exception e) {
@@ -522,6 +619,7 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
     /** A portable snapshot of the claimed states as they are now; read it on any thread, then close it. */
     public PortableSnapshot portableSnapshot() {
         checkOpen();
+        writeBackCache();
         return new PortableSnapshot(this);
     }
 
@@ -531,6 +629,7 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
      */
     public PortableRestore startPortableRestore() throws IOException {
         checkOpen();
+        discardCache();
         return new PortableRestore(this);
     }
 
@@ -540,6 +639,7 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
      */
     public IncrementalCheckpoint checkpoint(long checkpointId) throws IOException {
         checkOpen();
+        writeBackCache();
         return checkpoints.start(this, checkpointId);
     }
 
@@ -557,6 +657,7 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
             throw new IllegalStateException("The RocksDB state backend" + owner + " cannot be restored while a snapshot "
                     + "of it is being written");
         }
+        discardCache();
         rocks.close();
         checkpoints.deleteLocalFiles();
         RocksRestore.Opened opened = RocksRestore.openFromHandles(setup, handles, sharedDirectory);
@@ -590,12 +691,16 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
         checkpoints.aborted(checkpointId);
     }
 
-    /** The number of entries of a state (all keys and namespaces, expired ones included), for tests and metrics. */
+    /**
+     * The number of entries of a state (all keys and namespaces, expired ones included), for tests
+     * and metrics. Writes the cache back first, so call it on the task thread.
+     */
     public long approximateEntries(String stateName) {
         StateColumn column = columns.get(stateName);
         if (column == null) {
             return 0;
         }
+        writeBackCache();
         try {
             return rocks.db().getLongProperty(column.handle, "rocksdb.estimate-num-keys");
         } catch (RocksDBException e) {
@@ -639,6 +744,7 @@ public final class RocksKeyedStateBackend implements AutoCloseable {
             }
         }
         columns.clear();
+        discardCache();
         rocks.close();
         RocksNativeLibrary.closed(this);
         checkpoints.deleteLocalFiles();

@@ -56,6 +56,8 @@ public final class RocksStateBackend implements KeyedStateBackend {
     private final KeyedStateBackendContext context;
     private final RocksKeyedStateBackend engine;
     private final SlotMemory slotMemory;
+    /** Gives {@link #slotMemory} back once the instance is closed; does nothing without slot memory. */
+    private final Runnable releaseMemory;
     private final Path directory;
     private final Runnable onClosed;
     private int pendingSnapshots;
@@ -63,10 +65,11 @@ public final class RocksStateBackend implements KeyedStateBackend {
     private boolean closed;
 
     private RocksStateBackend(KeyedStateBackendContext context, RocksKeyedStateBackend engine, SlotMemory slotMemory,
-            Path directory, Runnable onClosed) {
+            Runnable releaseMemory, Path directory, Runnable onClosed) {
         this.context = context;
         this.engine = engine;
         this.slotMemory = slotMemory;
+        this.releaseMemory = releaseMemory;
         this.directory = directory;
         this.onClosed = onClosed;
     }
@@ -75,13 +78,26 @@ public final class RocksStateBackend implements KeyedStateBackend {
      * An empty backend in a new RocksDB instance under {@code directory}, which it owns and deletes
      * when it closes.
      *
+     * @param slots the memory of the slots with backends open: backends whose contexts name the same
+     *     slot share one bound; a context that names none gets a bound of its own
      * @param onClosed told once the instance is closed and its files deleted
      */
     public static RocksStateBackend create(KeyedStateBackendContext context, RocksStateOptions options, Path directory,
-            Runnable onClosed) throws IOException {
-        // One memory budget per backend: the SPI does not say which task slot a subtask runs in, so the
-        // bound of memory.managed-per-slot holds per keyed operator subtask (see the module README).
-        SlotMemory memory = options.managedMemoryPerSlot() > 0 ? new SlotMemory(options.managedMemoryPerSlot()) : null;
+            SlotMemoryRegistry slots, Runnable onClosed) throws IOException {
+        SlotMemory memory = null;
+        Runnable releaseMemory = () -> { };
+        if (options.managedMemoryPerSlot() > 0) {
+            java.util.Optional<String> slot = context.slotId();
+            if (slot.isPresent()) {
+                SlotMemory shared = slots.acquire(slot.get(), options.managedMemoryPerSlot());
+                memory = shared;
+                releaseMemory = () -> slots.release(slot.get(), shared);
+            } else {
+                SlotMemory own = new SlotMemory(options.managedMemoryPerSlot());
+                memory = own;
+                releaseMemory = own::close;
+            }
+        }
         try {
             BackendSetup setup = new BackendSetup(directory.resolve("db"),
                     new KeyGroupRange(context.firstKeyGroup(), context.lastKeyGroup(), context.maxParallelism()),
@@ -92,11 +108,9 @@ public final class RocksStateBackend implements KeyedStateBackend {
                 engine.setOwner(context.owner().strip());
             }
             engine.setUserClassLoader(context.userClassLoader());
-            return new RocksStateBackend(context, engine, memory, directory, onClosed);
+            return new RocksStateBackend(context, engine, memory, releaseMemory, directory, onClosed);
         } catch (IOException | RuntimeException e) {
-            if (memory != null) {
-                memory.close();
-            }
+            releaseMemory.run();
             FileTrees.deleteQuietly(directory);
             throw e;
         }
@@ -351,9 +365,7 @@ public final class RocksStateBackend implements KeyedStateBackend {
         try {
             engine.close();
         } finally {
-            if (slotMemory != null) {
-                slotMemory.close();
-            }
+            releaseMemory.run();
             FileTrees.deleteQuietly(directory);
             onClosed.run();
         }
@@ -362,5 +374,10 @@ public final class RocksStateBackend implements KeyedStateBackend {
     /** For tests. */
     RocksKeyedStateBackend engine() {
         return engine;
+    }
+
+    /** For tests: the memory bounding this backend's instance, or null without a bound. */
+    public SlotMemory slotMemory() {
+        return slotMemory;
     }
 }

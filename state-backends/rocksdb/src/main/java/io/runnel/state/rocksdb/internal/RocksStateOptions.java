@@ -20,9 +20,11 @@ import java.util.TreeSet;
  * @param managedMemoryPerSlot the bound on block cache plus memtables of all instances in one slot;
  *     0 turns the bound off (each instance then has its own block cache of {@code blockCacheSize})
  * @param incremental whether checkpoints upload only new SST files
+ * @param writeCacheSize the bound on the heap of each keyed subtask's write-back cache in front of
+ *     RocksDB ({@link WriteBackCache}); 0 turns the cache off
  */
 public record RocksStateOptions(Path localDirectory, Profile profile, long blockCacheSize, long writeBufferSize,
-        int writeBufferCount, long managedMemoryPerSlot, boolean incremental) {
+        int writeBufferCount, long managedMemoryPerSlot, boolean incremental, long writeCacheSize) {
 
     public static final String PREFIX = "state.backend.rocksdb.";
     public static final String LOCAL_DIRECTORY = PREFIX + "localdir";
@@ -32,9 +34,10 @@ public record RocksStateOptions(Path localDirectory, Profile profile, long block
     public static final String WRITE_BUFFER_COUNT = PREFIX + "writebuffer.count";
     public static final String MANAGED_MEMORY_PER_SLOT = PREFIX + "memory.managed-per-slot";
     public static final String INCREMENTAL = PREFIX + "incremental";
+    public static final String WRITE_CACHE_SIZE = PREFIX + "write-cache.size";
 
     private static final Set<String> KEYS = Set.of(LOCAL_DIRECTORY, PROFILE, BLOCK_CACHE_SIZE, WRITE_BUFFER_SIZE,
-            WRITE_BUFFER_COUNT, MANAGED_MEMORY_PER_SLOT, INCREMENTAL);
+            WRITE_BUFFER_COUNT, MANAGED_MEMORY_PER_SLOT, INCREMENTAL, WRITE_CACHE_SIZE);
 
     private static final long MB = 1024L * 1024;
 
@@ -68,6 +71,9 @@ public record RocksStateOptions(Path localDirectory, Profile profile, long block
                         + MANAGED_MEMORY_PER_SLOT + " (" + managedMemoryPerSlot + " bytes), the memtables' share: lower the "
                         + "write buffer size or raise the managed memory");
             }
+        }
+        if (writeCacheSize != 0) {
+            checkAtLeast(WRITE_CACHE_SIZE, writeCacheSize, MB);
         }
     }
 
@@ -123,13 +129,14 @@ public record RocksStateOptions(Path localDirectory, Profile profile, long block
                 memory(config, WRITE_BUFFER_SIZE, "64 mb"),
                 integer(config, WRITE_BUFFER_COUNT, 2),
                 memory(config, MANAGED_MEMORY_PER_SLOT, "256 mb"),
-                bool(config, INCREMENTAL, true));
+                bool(config, INCREMENTAL, true),
+                memory(config, WRITE_CACHE_SIZE, "32 mb"));
     }
 
     /** The same options with another local directory (tests give each their own). */
     public RocksStateOptions withLocalDirectory(Path directory) {
         return new RocksStateOptions(directory, profile, blockCacheSize, writeBufferSize, writeBufferCount,
-                managedMemoryPerSlot, incremental);
+                managedMemoryPerSlot, incremental, writeCacheSize);
     }
 
     /**

@@ -10,8 +10,9 @@ import org.rocksdb.WriteBufferManager;
  * block cache plus memtables stay within {@code bytes} together, however many states and operators
  * the slot runs; half of it at most goes to memtables.
  *
- * <p>Whoever owns the slot creates one, hands it to each backend it opens in the slot, and closes
- * it after the last of those backends is closed. Thread-safe (RocksDB's cache is).
+ * <p>{@link SlotMemoryRegistry} creates one for the first backend of a slot, hands it to each backend
+ * opened in the slot, and closes it after the last of those backends is closed. Thread-safe
+ * (RocksDB's cache is).
  */
 public final class SlotMemory implements AutoCloseable {
 
@@ -40,6 +41,11 @@ public final class SlotMemory implements AutoCloseable {
 
     WriteBufferManager writeBuffers() {
         return writeBuffers;
+    }
+
+    /** Whether the native cache is still allocated (false once closed), for tests. */
+    public boolean isOpen() {
+        return cache.isOwningHandle();
     }
 
     @Override

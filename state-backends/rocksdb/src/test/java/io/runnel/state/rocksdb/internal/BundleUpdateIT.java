@@ -158,6 +158,7 @@ class BundleUpdateIT {
                     case "options" -> Map.of("memory.managed-per-slot", "16 mb", "writebuffer.size", "4 mb");
                     case "localDirectory" -> Files.createDirectories(directory);
                     case "sharedStateDirectory" -> java.util.Optional.empty();
+                    case "slotId" -> java.util.Optional.of("bundle-update-slot");
                     case "toString" -> "test context";
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];

@@ -53,7 +53,8 @@ class CheckpointSizeTest {
     private long[] run(boolean incremental) throws Exception {
         RocksStateOptions options = RocksStateOptions.defaults(root).withLocalDirectory(root.resolve("local"));
         options = new RocksStateOptions(options.localDirectory(), options.profile(), options.blockCacheSize(),
-                options.writeBufferSize(), options.writeBufferCount(), options.managedMemoryPerSlot(), incremental);
+                options.writeBufferSize(), options.writeBufferCount(), options.managedMemoryPerSlot(), incremental,
+                options.writeCacheSize());
         try (SlotMemory memory = new SlotMemory(options.managedMemoryPerSlot())) {
             BackendSetup setup = new BackendSetup(root.resolve("local/instance"), Backends.all(), Types.INT, null,
                     System::currentTimeMillis, options, memory);

@@ -19,6 +19,7 @@ class RocksStateOptionsTest {
         assertThat(options.writeBufferCount()).isEqualTo(2);
         assertThat(options.managedMemoryPerSlot()).isEqualTo(256L << 20);
         assertThat(options.incremental()).isTrue();
+        assertThat(options.writeCacheSize()).isEqualTo(32L << 20);
         assertThat(RocksStateOptions.defaults(null).localDirectory().toString())
                 .startsWith(System.getProperty("java.io.tmpdir"));
     }
@@ -33,9 +34,10 @@ class RocksStateOptionsTest {
                 "state.backend.rocksdb.writebuffer.count", "3",
                 "state.backend.rocksdb.memory.managed-per-slot", "1g",
                 "state.backend.rocksdb.incremental", "false",
+                "state.backend.rocksdb.write-cache.size", "8 mb",
                 "state.backend.type", "rocksdb"), null);
         assertThat(options).isEqualTo(new RocksStateOptions(Path.of("/fast/rocks"), RocksStateOptions.Profile.FLASH,
-                128L << 20, 32L << 20, 3, 1L << 30, false));
+                128L << 20, 32L << 20, 3, 1L << 30, false, 8L << 20));
         assertThat(RocksStateOptions.fromConfig(Map.of("state.backend.rocksdb.memory.managed-per-slot", "0"), null)
                 .managedMemoryPerSlot()).as("0 turns the bound off").isZero();
     }
