@@ -177,19 +177,7 @@ public class KafkaInFelixIT {
             Path output = Files.createTempDirectory("runnel-it-avro");
             shell.awaitFinished(NodeShell.startedJob(shell.run("runnel:run from-avro 1 bootstrap=" + bootstrap + " schema=" + schema
                     + " output=" + output)));
-            List<String> lines = new ArrayList<>();
-            try (Stream<Path> files = Files.list(output)) {
-                for (Path file : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
-                    lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
-                }
-            }
-            List<String> expected = new ArrayList<>();
-            for (int i = 0; i < RECORDS; i++) {
-                expected.add("f" + i);
-            }
-            lines.sort(null);
-            expected.sort(null);
-            assertEquals(expected, lines);
+            assertEquals(inputWith("f"), sortedLines(output));
         } finally {
             jobs.forEach(ServiceRegistration::unregister);
         }
@@ -223,21 +211,31 @@ public class KafkaInFelixIT {
             Path output = Files.createTempDirectory("runnel-it-kafka");
             String check = NodeShell.startedJob(shell.run("runnel:run kafka-check 1 bootstrap=" + bootstrap + " output=" + output));
             shell.awaitFinished(check);
-            List<String> lines = new ArrayList<>();
-            try (Stream<Path> files = Files.list(output)) {
-                for (Path file : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
-                    lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
-                }
-            }
-            List<String> expected = new ArrayList<>();
-            for (int i = 0; i < RECORDS; i++) {
-                expected.add("F" + i);
-            }
-            lines.sort(null);
-            expected.sort(null);
-            assertEquals(expected, lines);
+            assertEquals(inputWith("F"), sortedLines(output));
         } finally {
             jobs.forEach(ServiceRegistration::unregister);
         }
+    }
+
+    /** The lines of the part files a file sink wrote into {@code output}, sorted. */
+    private static List<String> sortedLines(Path output) throws java.io.IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(output)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
+                lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
+            }
+        }
+        lines.sort(null);
+        return lines;
+    }
+
+    /** The input's values ({@code f0}, {@code f1}, ...) with {@code prefix} for their f, sorted. */
+    private static List<String> inputWith(String prefix) {
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < RECORDS; i++) {
+            expected.add(prefix + i);
+        }
+        expected.sort(null);
+        return expected;
     }
 }

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The file-system steps that make checkpoint files durable, and that remove them safely. */
-final class DurableFiles {
+public final class DurableFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(DurableFiles.class);
 
@@ -76,7 +76,7 @@ final class DurableFiles {
     }
 
     /** Deletes a directory tree; a tree that is already (partly) gone is not an error. */
-    static void deleteRecursively(Path root) throws IOException {
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

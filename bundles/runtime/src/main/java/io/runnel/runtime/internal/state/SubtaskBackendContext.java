@@ -1,13 +1,11 @@
 package io.runnel.runtime.internal.state;
 
 import io.runnel.api.types.TypeSerializer;
+import io.runnel.runtime.internal.checkpoint.DurableFiles;
 import io.runnel.spi.state.KeyedStateBackendContext;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -139,32 +137,10 @@ public final class SubtaskBackendContext implements KeyedStateBackendContext {
             return;
         }
         try {
-            deleteRecursively(localDirectory);
+            DurableFiles.deleteRecursively(localDirectory);
         } catch (IOException e) {
             LOG.warn("Could not delete the local state directory {}: {}", localDirectory, e.toString());
         }
         localDirectory = null;
-    }
-
-    static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        Files.walkFileTree(directory, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
