@@ -30,13 +30,6 @@ record SinkSettings(String bootstrapServers, String topic, DeliveryGuarantee gua
             KafkaOptions.KEY_FORMAT, KafkaOptions.VALUE_FORMAT);
 
     /**
-     * @throws IllegalArgumentException naming the bad option and value
-     */
-    static SinkSettings of(SinkDescriptor<?> descriptor) {
-        return of(descriptor, new Formats());
-    }
-
-    /**
      * @param formats the formats {@code key.format} and {@code value.format} may name beyond the built-in ones
      * @throws IllegalArgumentException naming the bad option and value
      */

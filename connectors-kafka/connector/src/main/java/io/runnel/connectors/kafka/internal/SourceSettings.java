@@ -30,13 +30,6 @@ record SourceSettings(String bootstrapServers, List<String> topics, Pattern topi
             KafkaOptions.VALUE_FORMAT);
 
     /**
-     * @throws IllegalArgumentException naming the bad option and value
-     */
-    static SourceSettings of(SourceDescriptor<?> descriptor) {
-        return of(descriptor, new Formats());
-    }
-
-    /**
      * @param formats the formats {@code key.format} and {@code value.format} may name beyond the built-in ones
      * @throws IllegalArgumentException naming the bad option and value
      */

@@ -243,7 +243,7 @@ class KafkaSinkExactlyOnceTest {
             writer.write("x");
             writer.snapshotState(1);
             // Another job using the same prefix takes the id over.
-            Transactions.abort(SinkSettings.of(descriptor), "eos-fenced-1-0-0");
+            Transactions.abort(SinkSettings.of(descriptor, new Formats()), "eos-fenced-1-0-0");
             assertThatThrownBy(() -> writer.notifyCheckpointComplete(1)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("Kafka refused to commit transaction eos-fenced-1-0-0")
                     .hasMessageContaining("is another sink or job using the prefix 'eos-fenced'?");

@@ -15,7 +15,7 @@ class SettingsTest {
 
     @Test
     void aSourceFromPlainStringsPassesSecurityPropertiesThroughUntouched() {
-        SourceSettings settings = SourceSettings.of(new SourceDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
+        SourceSettings settings = source(new SourceDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
                 "topics", "a, b", "group.id", "g", "scan.startup.mode", "latest-offset",
                 "scan.topic-partition-discovery.interval", "10s", "properties.security.protocol", "SASL_SSL",
                 "properties.sasl.jaas.config", "x required;")));
@@ -30,21 +30,21 @@ class SettingsTest {
 
     @Test
     void badSourceOptionsAreNamedWithTheirValues() {
-        assertThatThrownBy(() -> SourceSettings.of(new SourceDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
+        assertThatThrownBy(() -> source(new SourceDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
                 "topics", "a", "scan.startup.mode", "newest")))).hasMessageContaining("'scan.startup.mode', but got 'newest'");
-        assertThatThrownBy(() -> SourceSettings.of(new SourceDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092"))))
+        assertThatThrownBy(() -> source(new SourceDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092"))))
                 .hasMessageContaining("exactly one of 'topics'");
-        assertThatThrownBy(() -> SourceSettings.of(new SourceDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
+        assertThatThrownBy(() -> source(new SourceDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
                 "topics", "a", "deserialization.failure", "dead-letter")))).hasMessageContaining("needs 'dead-letter.topic'");
-        assertThatThrownBy(() -> SourceSettings.of(new SourceDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
+        assertThatThrownBy(() -> source(new SourceDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
                 "topics", "a", "scan.startup.mode", "group-offsets")))).hasMessageContaining("needs 'group.id'");
-        assertThatThrownBy(() -> SourceSettings.of(new SourceDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
+        assertThatThrownBy(() -> source(new SourceDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
                 "topics", "a", "topic", "b")))).hasMessageContaining("has no option 'topic'");
     }
 
     @Test
     void aSinkFromPlainStrings() {
-        SinkSettings settings = SinkSettings.of(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
+        SinkSettings settings = sink(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
                 "topic", "out", "sink.delivery-guarantee", "exactly-once", "sink.transactional-id-prefix", "job-1",
                 "sink.transaction-timeout", "10min", "properties.compression.type", "lz4")));
         assertThat(settings.guarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
@@ -55,13 +55,13 @@ class SettingsTest {
 
     @Test
     void exactlyOnceProducersBatchMoreUnlessTheJobSaysOtherwise() {
-        SinkSettings defaults = SinkSettings.of(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
+        SinkSettings defaults = sink(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
                 "topic", "out", "sink.delivery-guarantee", "exactly-once", "sink.transactional-id-prefix", "job-1")));
         assertThat(defaults.transactionalProperties("job-1-1-0-0")).containsEntry("batch.size", "262144")
                 .containsEntry("linger.ms", "20");
         assertThat(defaults.producerProperties()).doesNotContainKeys("batch.size", "linger.ms");
 
-        SinkSettings own = SinkSettings.of(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
+        SinkSettings own = sink(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
                 "topic", "out", "sink.delivery-guarantee", "exactly-once", "sink.transactional-id-prefix", "job-1",
                 "properties.batch.size", "16384", "properties.linger.ms", "0")));
         assertThat(own.transactionalProperties("job-1-1-0-0")).containsEntry("batch.size", "16384")
@@ -70,13 +70,23 @@ class SettingsTest {
 
     @Test
     void badSinkOptionsAreNamedWithTheirValues() {
-        assertThatThrownBy(() -> SinkSettings.of(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
+        assertThatThrownBy(() -> sink(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
                 "topic", "out", "sink.delivery-guarantee", "exactly-once")))).hasMessageContaining("needs 'sink.transactional-id-prefix'");
-        assertThatThrownBy(() -> SinkSettings.of(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
+        assertThatThrownBy(() -> sink(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
                 "topic", "out", "sink.delivery-guarantee", "twice")))).hasMessageContaining("but got 'twice'");
-        assertThatThrownBy(() -> SinkSettings.of(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
+        assertThatThrownBy(() -> sink(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
                 "topic", "out", "properties.transactional.id", "mine")))).hasMessageContaining("sets 'transactional.id' itself");
-        assertThatThrownBy(() -> SinkSettings.of(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
+        assertThatThrownBy(() -> sink(new SinkDescriptor<>("kafka", Map.of("bootstrap.servers", "h:9092",
                 "topic", "out", "sink.transactional-id-pool-size", "1")))).hasMessageContaining("at least 2, but got 1");
+    }
+
+    /** The source's settings with the built-in formats only. */
+    private static SourceSettings source(SourceDescriptor<?> descriptor) {
+        return SourceSettings.of(descriptor, new Formats());
+    }
+
+    /** The sink's settings with the built-in formats only. */
+    private static SinkSettings sink(SinkDescriptor<?> descriptor) {
+        return SinkSettings.of(descriptor, new Formats());
     }
 }
