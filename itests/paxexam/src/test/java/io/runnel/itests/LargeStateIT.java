@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Size: 1 million keys by default (2 million records, slowed so that the kill lands mid-run),
  * which fits the time of an ordinary build on 2 cores. The issue's size, 20 million keys (about 2 GB
- * of state as heap objects), runs with {@code -Drunnel.soak=true}: about 6 minutes on 2 cores.
+ * of state as heap objects), runs with {@code -Drunnel.soak=true}: about 4 minutes on 2 cores.
  */
 class LargeStateIT {
 

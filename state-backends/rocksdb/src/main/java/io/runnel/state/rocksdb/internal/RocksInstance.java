@@ -17,7 +17,6 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompactionStyle;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
-import org.rocksdb.IndexType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
@@ -68,15 +67,9 @@ final class RocksInstance implements AutoCloseable {
         BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(bloomFilter);
         if (memory != null) {
             ownCache = null;
-            // Index and filter blocks live in the bounded cache, partitioned into blocks of
-            // metadata_block_size with only their small top level pinned. Unpartitioned, a large
-            // SST's filter is one block of several MB: bigger than a cache shard, it is never kept,
-            // so every lookup read and checksummed it again from the file (a 20 M-key job ran at
-            // 12 k records/s, all of it in RocksDB.get).
+            // Index and filter blocks live in the bounded cache (see SlotMemory for why it has four shards).
             table.setBlockCache(memory.cache()).setCacheIndexAndFilterBlocks(true)
-                    .setCacheIndexAndFilterBlocksWithHighPriority(true).setPinL0FilterAndIndexBlocksInCache(true)
-                    .setIndexType(IndexType.kTwoLevelIndexSearch).setPartitionFilters(true)
-                    .setPinTopLevelIndexAndFilter(true);
+                    .setCacheIndexAndFilterBlocksWithHighPriority(true).setPinL0FilterAndIndexBlocksInCache(true);
             dbOptions.setWriteBufferManager(memory.writeBuffers());
         } else {
             ownCache = new LRUCache(options.blockCacheSize());
