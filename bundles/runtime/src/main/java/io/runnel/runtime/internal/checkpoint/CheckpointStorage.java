@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class CheckpointStorage {
 
+    /** How often {@link #discardAll} tries a checkpoint directory that refuses to go, and how long apart. */
+    private static final int DISCARD_ATTEMPTS = 5;
+    private static final long DISCARD_RETRY_MILLIS = 100;
+
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStorage.class);
     static final String CHECKPOINT_PREFIX = "chk-";
     /** The name of the job's shared-state directory, beside its checkpoint directories. */
@@ -339,8 +343,34 @@ public final class CheckpointStorage {
      * files) and are never touched.
      */
     public void discardAll() throws IOException {
-        for (long id : checkpointIdsNewestFirst()) {
-            DurableFiles.deleteCheckpointDirectory(checkpointDirectory(id));
+        // A checkpoint directory a late writer is still adding to (a task's snapshot thread finishing
+        // as the job ends) may refuse to go; the others are deleted regardless, and the refused ones
+        // are tried again a few times, briefly, before the failure is reported.
+        List<Long> left = checkpointIdsNewestFirst();
+        for (int attempt = 0; !left.isEmpty(); attempt++) {
+            List<Long> refused = new ArrayList<>();
+            IOException last = null;
+            for (long id : left) {
+                try {
+                    DurableFiles.deleteCheckpointDirectory(checkpointDirectory(id));
+                } catch (IOException e) {
+                    refused.add(id);
+                    last = e;
+                }
+            }
+            if (refused.isEmpty()) {
+                break;
+            }
+            if (attempt == DISCARD_ATTEMPTS - 1) {
+                throw last;
+            }
+            try {
+                Thread.sleep(DISCARD_RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw last;
+            }
+            left = refused;
         }
         if (Files.exists(sharedDirectory())) {
             DurableFiles.deleteRecursively(sharedDirectory());
