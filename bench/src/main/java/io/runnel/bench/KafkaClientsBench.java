@@ -26,8 +26,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * it is the producer ceiling), a {@code read_committed} consumer reading it back (the consumer
  * ceiling), the paced producer of the latency phase, and a consume-transform-produce loop with a
  * transaction per second (what exactly-once costs with Kafka's own API, on one thread).
- * Consumers use Kafka's defaults, as the job's source does; producers use Kafka's defaults except
- * for the two settings the exactly-once sink changes by default, so both sides batch alike.
+ * Consumers use Kafka's defaults except for the socket buffer the job's source sets by default
+ * (the kernel's auto-tuned one); producers use Kafka's defaults except for the two settings the
+ * exactly-once sink changes by default, so both sides batch alike.
  */
 final class KafkaClientsBench {
 
@@ -35,6 +36,8 @@ final class KafkaClientsBench {
     static final String SINK_BATCH_SIZE = "262144";
     /** The exactly-once sink's default {@code linger.ms}. */
     static final String SINK_LINGER_MS = "20";
+    /** The Kafka source's default {@code receive.buffer.bytes} (connectors-kafka README, source options). */
+    static final String SOURCE_RECEIVE_BUFFER = "-1";
 
     private final String bootstrapServers;
 
@@ -183,6 +186,7 @@ final class KafkaClientsBench {
         config.put("isolation.level", "read_committed");
         config.put("enable.auto.commit", "false");
         config.put("auto.offset.reset", "earliest");
+        config.put("receive.buffer.bytes", SOURCE_RECEIVE_BUFFER);
         config.putAll(extra);
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

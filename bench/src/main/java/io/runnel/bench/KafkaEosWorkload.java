@@ -27,9 +27,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -47,8 +49,9 @@ import org.apache.kafka.common.TopicPartitionInfo;
  *       Kafka transactions committed every second, timed.
  *   <li>Throughput (Runnel engine only): the job reads the N records (bounded), maps each (output
  *       schema with a processing time) and writes them with the exactly-once sink; timed from
- *       submission until a {@code read_committed} consumer has seen the last of them. The output must
- *       hold every id exactly once, or the run fails.
+ *       submission until the job ended, when all its output must be committed (last stable offsets
+ *       at the end offsets). A {@code read_committed} consumer then checks that the output holds
+ *       every id exactly once, or the run fails.
  *   <li>Latency (Runnel engine only): the same job, unbounded, on a fresh topic that a producer
  *       fills at a fixed rate while it runs; a record's latency is the time a {@code read_committed}
  *       consumer first sees it minus the producer timestamp in it. Same exactly-once check.
@@ -87,7 +90,7 @@ final class KafkaEosWorkload {
         KafkaBroker own = null;
         String bootstrap = DEV_BROKER;
         if (!KafkaBroker.answers(DEV_BROKER, Duration.ofSeconds(3))) {
-            own = KafkaBroker.builder().heap("1g").start();
+            own = KafkaBroker.builder().heap("1g").longRunning().start();
             bootstrap = own.bootstrapServers();
         }
         System.err.println("bench: Kafka broker " + bootstrap + (own == null ? " (already running)" : " (started for this run)"));
@@ -111,7 +114,7 @@ final class KafkaEosWorkload {
         kafka.produce(warmInput, 0, warmUp);
         kafka.consume(warmInput, warmUp, timeoutFor(warmUp));
         if (options.runnel()) {
-            runJob(warmInput, topic("warm-out"), (int) warmUp, true);
+            runJob(warmInput, topic("warm-out"), (int) warmUp);
         }
 
         String input = topic("in");
@@ -130,7 +133,7 @@ final class KafkaEosWorkload {
                 timeoutFor(events)));
         phase("transactional loop", events, loopPerSec);
 
-        long jobNanos = runJob(input, topic("out"), (int) events, true);
+        long jobNanos = runJob(input, topic("out"), (int) events);
         double jobPerSec = perSecond(events, jobNanos);
         phase("runnel job", events, jobPerSec);
 
@@ -144,28 +147,70 @@ final class KafkaEosWorkload {
     }
 
     /**
-     * Runs the job from {@code input} to {@code output}; bounded: until the input's end offsets, then
-     * the job ends. @return nanoseconds from submission until the last record was visible
+     * Runs the job from {@code input} to {@code output} until it ends (bounded: up to the input's end
+     * offsets). A task ends only after the checkpoint taken after its input ended has completed and
+     * its sink has committed, so at the job's end all output is visible; this is checked against the
+     * broker's last stable offsets before a {@code read_committed} reader checks every id. The reader
+     * runs after the job, not beside it, so its fetching does not take the job's CPU.
+     *
+     * @return nanoseconds from submission until the job ended
      */
-    private long runJob(String input, String output, int expected, boolean bounded) throws Exception {
+    private long runJob(String input, String output, int expected) throws Exception {
+        long start = System.nanoTime();
+        JobClient job = submit(input, output, true);
+        Duration timeout = timeoutFor(expected);
+        JobResult result;
+        try {
+            result = job.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            job.cancel();
+            throw new IllegalStateException("CHECK FAILED: the job did not end within " + timeout + " (status "
+                    + job.status() + ")");
+        }
+        long nanos = System.nanoTime() - start;
+        if (result.status() != JobStatus.FINISHED) {
+            throw new IllegalStateException("the job ended " + result.status() + ": " + result);
+        }
+        String open = openTransactions(output);
+        if (open != null) {
+            throw new IllegalStateException("CHECK FAILED: when the job ended, not all of its output was committed: " + open);
+        }
         try (CommittedReader reader = new CommittedReader(bootstrapServers, output, expected, expected)) {
             reader.start();
-            long start = System.nanoTime();
-            JobClient job = submit(input, output, bounded);
-            Duration timeout = timeoutFor(expected);
-            if (!reader.awaitAll(timeout)) {
-                job.cancel();
-                throw new IllegalStateException("CHECK FAILED: the job made " + reader.distinct() + " of " + expected
-                        + " records visible in '" + output + "' within " + timeout + " (job status " + job.status() + ")");
-            }
-            long nanos = reader.allVisibleNanos() - start;
-            JobResult result = job.result().get(60, TimeUnit.SECONDS);
-            if (result.status() != JobStatus.FINISHED) {
-                throw new IllegalStateException("the job ended " + result.status() + ": " + result);
+            if (!reader.awaitAll(Duration.ofSeconds(120))) {
+                throw new IllegalStateException("CHECK FAILED: only " + reader.distinct() + " of " + expected
+                        + " records are visible in '" + output + "' after the job ended");
             }
             reader.finish(Duration.ofSeconds(60));
             check(reader);
-            return nanos;
+        }
+        return nanos;
+    }
+
+    /**
+     * Compares each partition's last stable offset (what {@code read_committed} readers may see) with
+     * its end offset. @return the partitions where they differ, or null if none
+     */
+    private String openTransactions(String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            partitions.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        try (Admin admin = admin()) {
+            var committed = admin.listOffsets(partitions, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(60, TimeUnit.SECONDS);
+            var written = admin.listOffsets(partitions, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                    .get(60, TimeUnit.SECONDS);
+            StringBuilder open = new StringBuilder();
+            for (TopicPartition partition : partitions.keySet()) {
+                long stable = committed.get(partition).offset();
+                long end = written.get(partition).offset();
+                if (stable != end) {
+                    open.append(partition).append(" last stable offset ").append(stable).append(" < end offset ")
+                            .append(end).append("; ");
+                }
+            }
+            return open.isEmpty() ? null : open.toString();
         }
     }
 

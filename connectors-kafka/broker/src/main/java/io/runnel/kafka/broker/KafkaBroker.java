@@ -157,6 +157,7 @@ public final class KafkaBroker implements AutoCloseable {
     public static final class Builder {
         private int port;
         private String heap = DEFAULT_HEAP;
+        private boolean longRunning;
         private Duration startTimeout = Duration.ofSeconds(90);
         private Path parentDirectory;
         private final Map<String, String> properties = new LinkedHashMap<>();
@@ -181,6 +182,17 @@ public final class KafkaBroker implements AutoCloseable {
         /** Maximum heap of the broker JVM ({@code -Xmx}), default {@value KafkaBroker#DEFAULT_HEAP}. */
         public Builder heap(String heap) {
             this.heap = heap;
+            return this;
+        }
+
+        /**
+         * Tunes the broker JVM for a long run instead of a fast start: both JIT compilers and G1, as
+         * a production broker runs. The default (C1 only, serial GC) starts a second or two faster
+         * and uses less CPU while starting, which suits tests; under sustained load it spends
+         * several times the CPU per record, so benchmarks and the {@code kafka-dev} broker use this.
+         */
+        public Builder longRunning() {
+            this.longRunning = true;
             return this;
         }
 
@@ -213,7 +225,7 @@ public final class KafkaBroker implements AutoCloseable {
                 String classpath = BrokerClasspath.resolve();
                 Path config = writeConfig(dir, clientPort, controllerPort);
                 format(dir, classpath, config);
-                process = java(dir, classpath, "kafka.Kafka", config.toString())
+                process = java(dir, classpath, longRunning, "kafka.Kafka", config.toString())
                         .redirectOutput(dir.resolve("broker.log").toFile())
                         .start();
                 awaitReady(process, dir, clientPort);
@@ -269,7 +281,7 @@ public final class KafkaBroker implements AutoCloseable {
 
         private void format(Path dir, String classpath, Path config) throws IOException {
             Path log = dir.resolve("format.log");
-            Process format = java(dir, classpath, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c",
+            Process format = java(dir, classpath, false, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c",
                     config.toString()).redirectOutput(log.toFile()).start();
             try {
                 if (!format.waitFor(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -287,13 +299,15 @@ public final class KafkaBroker implements AutoCloseable {
             }
         }
 
-        private ProcessBuilder java(Path dir, String classpath, String mainClass, String... arguments) {
+        private ProcessBuilder java(Path dir, String classpath, boolean tuned, String mainClass, String... arguments) {
             List<String> command = new ArrayList<>();
             command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-Xmx" + heap);
             command.add("-Xms64m");
-            command.add("-XX:+UseSerialGC"); // one GC thread: CI machines have 2 cores
-            command.add("-XX:TieredStopAtLevel=1"); // starts faster; a test broker never runs long
+            if (!tuned) {
+                command.add("-XX:+UseSerialGC"); // one GC thread: CI machines have 2 cores
+                command.add("-XX:TieredStopAtLevel=1"); // starts faster; a test broker never runs long
+            }
             command.add("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties").toUri());
             command.add("-cp");
             command.add(classpath);

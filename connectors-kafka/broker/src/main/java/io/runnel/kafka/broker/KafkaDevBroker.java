@@ -26,7 +26,7 @@ public final class KafkaDevBroker {
         }
         KafkaBroker broker;
         try {
-            broker = KafkaBroker.builder().port(port).start();
+            broker = KafkaBroker.builder().port(port).longRunning().start();
         } catch (IllegalArgumentException e) {
             fail(e.getMessage());
             return;

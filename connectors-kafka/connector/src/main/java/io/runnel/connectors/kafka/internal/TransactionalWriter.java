@@ -18,8 +18,8 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  * The exactly-once writer of one subtask: one Kafka transaction per checkpoint.
  *
  * <pre>
- * start:     initialiseProducers(): a producer per id of the pool, initTransactions fencing and
- *            aborting whatever that id had open
+ * start:     initialiseProducers(): a producer per id of the pool, initTransactions (all ids at once)
+ *            fencing and aborting whatever that id had open
  * write:     on the first record after a barrier, take a free id of the pool and begin a transaction
  *            on that id's producer; send
  * snapshotState(n): flush, note the transaction as pre-committed for n; the state is one
@@ -76,20 +76,57 @@ final class TransactionalWriter<T> implements SinkWriter<T> {
     /**
      * Makes and initialises the producer of every id of the pool now, before the first record:
      * {@code initTransactions} aborts whatever is still open under an id (so this cleans the
-     * writer's namespace) and the first transactions need no round trip to the coordinator. If it
-     * fails, the producers made so far are closed.
+     * writer's namespace) and the first transactions need no round trip to the coordinator. The ids
+     * are initialised at once, each on a thread of its own: one after another they took about half
+     * a second per subtask at every start, a round trip (or an abort) each. If any fails, every
+     * producer is closed and the first failure is thrown.
      */
     void initialiseProducers() {
         try {
             for (int index = 0; index < namespace.poolSize(); index++) {
                 if (producers.get(index) == null) {
                     producers.set(index, KafkaClients.producer(settings.transactionalProperties(namespace.id(index))));
-                    producers.get(index).initTransactions();
                 }
             }
+            initialiseAll();
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    private void initialiseAll() {
+        List<Thread> threads = new ArrayList<>(producers.size());
+        List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int index = 0; index < producers.size(); index++) {
+            KafkaProducer<byte[], byte[]> producer = producers.get(index);
+            Thread thread = new Thread(() -> {
+                try {
+                    producer.initTransactions();
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }, subtask + " initialising " + namespace.id(index));
+            thread.setDaemon(true);
+            thread.setContextClassLoader(KafkaClients.class.getClassLoader()); // see KafkaClients
+            threads.add(thread);
+            thread.start();
+        }
+        try {
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            // Cancelled meanwhile: close() closes the producers, which ends the waits of the threads.
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(subtask + ": interrupted while initialising the transactional ids of " + namespace, e);
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            for (int i = 1; i < failures.size(); i++) {
+                first.addSuppressed(failures.get(i));
+            }
+            throw first;
         }
     }
 
