@@ -166,7 +166,7 @@ abstract class OperatorHarness<I, O> implements AutoCloseable {
      */
     public Object snapshot() {
         operator();
-        return stateful.snapshotState(++snapshots, processingTime);
+        return stateful.snapshotState(++snapshots, processingTime).awaitReady();
     }
 
     /** Replaces the operator by a fresh instance restored from {@code snapshot}, as after a failure. */

@@ -1,5 +1,8 @@
 package io.runnel.spi.connector;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -24,7 +27,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * last output and its {@link #notifyCheckpointComplete} commits it, so a failure anywhere before the
  * job ends never leaves output committed that a restore would write again. Without checkpoints (or
  * after a stop-with-savepoint, when none follows) the runtime calls
- * {@code snapshotState(Long.MAX_VALUE)} and then {@code notifyCheckpointComplete(Long.MAX_VALUE)}
+ * {@code snapshotStateAsync(Long.MAX_VALUE)}, waits for it, and then calls
+ * {@code notifyCheckpointComplete(Long.MAX_VALUE)}
  * right after {@code finish()}, so a writer commits its last output the same way in both cases.
  */
 @ConsumerType
@@ -40,8 +44,29 @@ public interface SinkWriter<T> extends AutoCloseable {
      *
      * @return the state, or null if the writer keeps none
      */
-    default java.util.List<byte[]> snapshotState(long checkpointId) throws Exception {
+    default List<byte[]> snapshotState(long checkpointId) throws Exception {
         return null;
+    }
+
+    /**
+     * {@link #snapshotState}, for a writer whose pre-commit waits on another system (a Kafka
+     * transaction's records must be acknowledged by the broker): the state is returned at once, at
+     * the barrier, but the runtime acknowledges the checkpoint only once the returned stage has
+     * completed normally, and records after the barrier are written meanwhile. A stage that completes
+     * exceptionally declines the checkpoint. The state must not depend on records written after this
+     * call. Called on the subtask's thread, between records, instead of {@link #snapshotState};
+     * the stage may complete on any thread. The default completes with {@link #snapshotState}.
+     *
+     * <p>A checkpoint completes only after the stages of all its tasks have, so
+     * {@link #notifyCheckpointComplete} never sees a checkpoint whose stage is pending. Stages of
+     * consecutive checkpoints may complete in any order: a state that carries an earlier checkpoint's
+     * staged output must wait for that stage too.
+     *
+     * @return the state (or null, as {@link #snapshotState}) once it is valid
+     * @since 1.3
+     */
+    default CompletionStage<List<byte[]>> snapshotStateAsync(long checkpointId) throws Exception {
+        return CompletableFuture.completedFuture(snapshotState(checkpointId));
     }
 
     /**

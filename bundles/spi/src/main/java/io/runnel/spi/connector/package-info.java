@@ -9,7 +9,7 @@
  * returns {@link io.runnel.spi.connector.SourceReader.Status#NOTHING_AVAILABLE}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.runnel.spi.connector;
 
 import org.osgi.annotation.bundle.Export;

@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -253,7 +255,10 @@ public final class TaskSnapshots {
         return part == null ? List.of() : part.awaiting.stream().map(StreamTask::description).sorted().toList();
     }
 
-    /** On a task thread: the task took its snapshots; write them on an I/O thread. */
+    /**
+     * On a task thread: the task took its snapshots; write them on an I/O thread, once its pending
+     * snapshots (a sink's pre-commit) have completed. A pending snapshot that fails fails this part.
+     */
     private void taken(List<TaskCheckpointPlan> attempt, StreamTask task, long id, List<byte[]> splits,
             List<OperatorSnapshot> snapshots, InFlightRecords inFlight) {
         Part part;
@@ -267,28 +272,50 @@ public final class TaskSnapshots {
             }
             part.snapshotted.add(task);
         }
-        io.execute(() -> {
-            Map<String, StateHandle> written;
-            try {
-                written = write(part.writer, plan, splits, snapshots, inFlight);
-            } catch (Exception e) {
-                discard(snapshots); // those not written yet
-                fail(part, "the state of " + task.description() + " could not be written: " + e.getMessage(), true);
+        OperatorSnapshot.whenReady(snapshots).whenComplete((ready, error) -> {
+            if (error != null) {
+                discard(snapshots);
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                fail(part, "the state of " + task.description() + " did not become valid: " + cause.getMessage(), true);
                 return;
             }
-            boolean complete;
-            synchronized (this) {
-                if (parts.get(part.id) != part) {
-                    return; // abandoned meanwhile
-                }
-                record(part, plan, written);
-                part.awaiting.remove(task);
-                complete = part.awaiting.isEmpty();
-            }
-            if (complete) {
-                handOver(part);
+            try {
+                io.execute(() -> write(part, plan, task, splits, ready, inFlight));
+            } catch (RejectedExecutionException closed) {
+                discard(ready); // the job ended meanwhile
             }
         });
+    }
+
+    /** On an I/O thread: writes a task's ready snapshots into its part, which completes once every task's are written. */
+    private void write(Part part, TaskCheckpointPlan plan, StreamTask task, List<byte[]> splits,
+            List<OperatorSnapshot> snapshots, InFlightRecords inFlight) {
+        synchronized (this) {
+            if (parts.get(part.id) != part) {
+                discard(snapshots); // abandoned while its snapshots were pending
+                return;
+            }
+        }
+        Map<String, StateHandle> written;
+        try {
+            written = write(part.writer, plan, splits, snapshots, inFlight);
+        } catch (Exception e) {
+            discard(snapshots); // those not written yet
+            fail(part, "the state of " + task.description() + " could not be written: " + e.getMessage(), true);
+            return;
+        }
+        boolean complete;
+        synchronized (this) {
+            if (parts.get(part.id) != part) {
+                return; // abandoned meanwhile
+            }
+            record(part, plan, written);
+            part.awaiting.remove(task);
+            complete = part.awaiting.isEmpty();
+        }
+        if (complete) {
+            handOver(part);
+        }
     }
 
     /**

@@ -5,6 +5,9 @@ import io.runnel.spi.connector.SinkWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /** Hands records to a connector's {@link SinkWriter}; the end of a chain. */
 public final class SinkOperator implements StreamOperator<Object>, StatefulOperator {
@@ -67,14 +70,39 @@ public final class SinkOperator implements StreamOperator<Object>, StatefulOpera
         // Nothing downstream to tell.
     }
 
+    /**
+     * The writer's state ({@link SinkWriter#snapshotStateAsync}): ready at once, or a pending snapshot
+     * that the checkpoint waits for while the task goes on writing.
+     */
     @Override
     public OperatorSnapshot snapshotState(long checkpointId, long timestamp) {
-        List<byte[]> state;
+        CompletableFuture<List<byte[]>> state;
         try {
-            state = writer.snapshotState(checkpointId);
+            state = writer.snapshotStateAsync(checkpointId).toCompletableFuture();
         } catch (Exception e) {
             throw new UserFunctionException(context.describe() + " (snapshotState)", e);
         }
+        if (state.isDone()) {
+            try {
+                return snapshotOf(state.join());
+            } catch (CompletionException e) {
+                throw new UserFunctionException(context.describe() + " (snapshotState)", causeOf(e));
+            }
+        }
+        return OperatorSnapshot.pending(state.handle((ready, error) -> {
+            if (error != null) {
+                throw new UserFunctionException(context.describe() + " (snapshotState of checkpoint " + checkpointId + ")",
+                        causeOf(error));
+            }
+            return snapshotOf(ready);
+        }));
+    }
+
+    private static Throwable causeOf(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private static OperatorSnapshot snapshotOf(List<byte[]> state) {
         if (state == null) {
             return OperatorSnapshot.NONE;
         }
@@ -105,8 +133,10 @@ public final class SinkOperator implements StreamOperator<Object>, StatefulOpera
     @Override
     public void commitWithoutCheckpoint() {
         try {
-            writer.snapshotState(Long.MAX_VALUE);
+            writer.snapshotStateAsync(Long.MAX_VALUE).toCompletableFuture().get();
             writer.notifyCheckpointComplete(Long.MAX_VALUE);
+        } catch (ExecutionException e) {
+            throw new UserFunctionException(context.describe() + " (committing at the end of the input)", e.getCause());
         } catch (Exception e) {
             throw new UserFunctionException(context.describe() + " (committing at the end of the input)", e);
         }

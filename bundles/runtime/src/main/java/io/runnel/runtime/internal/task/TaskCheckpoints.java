@@ -123,7 +123,10 @@ final class TaskCheckpoints {
         }
         long now = System.currentTimeMillis();
         List<byte[]> sourceSplits = reader == null ? null : reader.snapshotSplits(StreamTask.FINAL_STATE);
-        current.finalStateTaken(task, sourceSplits, snapshotChain(StreamTask.FINAL_STATE, now));
+        // The final state is written with a later checkpoint's part, so a pending snapshot (a sink's
+        // pre-commit; none is open after the final checkpoint) is waited for here.
+        List<OperatorSnapshot> snapshots = OperatorSnapshot.whenReady(snapshotChain(StreamTask.FINAL_STATE, now)).get();
+        current.finalStateTaken(task, sourceSplits, snapshots);
     }
 
     /** Tells the reader, if any, and every stateful operator that checkpoint {@code checkpointId} is complete. */

@@ -17,7 +17,15 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A sink with the two-phase commit a transactional sink (Kafka's) has, writing into memory: records
@@ -31,6 +39,20 @@ final class TransactionalTestSink implements SinkProvider {
 
     static final String CONNECTOR = "transactional";
     private static final String OUTPUT = "output";
+    private static final String ASYNC = "async";
+    private static final String FAIL_STAGE = "fail-stage";
+    /** Completes asynchronous snapshots a few milliseconds after they were taken. */
+    private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "transactional test sink acknowledgements");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Asynchronous snapshots taken, by output name. */
+    private static final ConcurrentMap<String, AtomicInteger> ASYNC_SNAPSHOTS = new ConcurrentHashMap<>();
+    /** What the runtime did wrong with asynchronous snapshots, by output name. */
+    private static final ConcurrentMap<String, List<String>> VIOLATIONS = new ConcurrentHashMap<>();
+    /** Whether the stage meant to fail has failed, by output name. */
+    private static final ConcurrentMap<String, AtomicBoolean> STAGE_FAILED = new ConcurrentHashMap<>();
 
     /** Committed transactions by output name, then transaction id. */
     private static final ConcurrentMap<String, ConcurrentMap<String, List<String>>> COMMITTED = new ConcurrentHashMap<>();
@@ -41,6 +63,35 @@ final class TransactionalTestSink implements SinkProvider {
         COMMITTED.put(output, new ConcurrentHashMap<>());
         FINISHED.put(output, ConcurrentHashMap.newKeySet());
         return new SinkDescriptor<>(CONNECTOR, Map.of(OUTPUT, output));
+    }
+
+    /**
+     * Like {@link #into}, but the writer pre-commits asynchronously ({@code snapshotStateAsync}):
+     * each checkpoint's state becomes valid 5 ms after the barrier, on another thread. The stage of
+     * checkpoint {@code failStage} (if positive) fails, once. The writer records a violation when it
+     * is told of a completed checkpoint whose stage has not completed.
+     */
+    static <T> SinkDescriptor<T> intoAsync(String output, long failStage) {
+        into(output);
+        ASYNC_SNAPSHOTS.put(output, new AtomicInteger());
+        VIOLATIONS.put(output, new CopyOnWriteArrayList<>());
+        STAGE_FAILED.put(output, new AtomicBoolean());
+        return new SinkDescriptor<>(CONNECTOR, Map.of(OUTPUT, output, ASYNC, "true", FAIL_STAGE, String.valueOf(failStage)));
+    }
+
+    /** How many asynchronous snapshots the writers of {@code output} took. */
+    static int asyncSnapshots(String output) {
+        return ASYNC_SNAPSHOTS.get(output).get();
+    }
+
+    /** Whether the stage meant to fail did. */
+    static boolean stageFailed(String output) {
+        return STAGE_FAILED.get(output).get();
+    }
+
+    /** Checkpoints the runtime reported complete to a writer of {@code output} before their stage completed. */
+    static List<String> violations(String output) {
+        return List.copyOf(VIOLATIONS.get(output));
     }
 
     /** The committed transactions of {@code output}, to {@link #reset} it to later. */
@@ -68,7 +119,15 @@ final class TransactionalTestSink implements SinkProvider {
 
     @Override
     public <T> SinkWriter<T> createWriter(SinkDescriptor<T> descriptor, SubtaskInfo subtask) {
-        return new Writer<>((String) descriptor.parameters().get(OUTPUT), subtask.subtaskIndex());
+        return writer(descriptor, subtask);
+    }
+
+    private static <T> Writer<T> writer(SinkDescriptor<T> descriptor, SubtaskInfo subtask) {
+        String output = (String) descriptor.parameters().get(OUTPUT);
+        if (descriptor.parameters().containsKey(ASYNC)) {
+            return new AsyncWriter<>(output, subtask.subtaskIndex(), Long.parseLong((String) descriptor.parameters().get(FAIL_STAGE)));
+        }
+        return new Writer<>(output, subtask.subtaskIndex());
     }
 
     @Override
@@ -86,13 +145,13 @@ final class TransactionalTestSink implements SinkProvider {
                 throw new UncheckedIOException(e);
             }
         }
-        Writer<T> writer = new Writer<>((String) descriptor.parameters().get(OUTPUT), subtask.subtaskIndex());
+        Writer<T> writer = writer(descriptor, subtask);
         pending.forEach(writer::commit); // the checkpoint restored from completed: its transactions count
         return writer;
     }
 
-    private static final class Writer<T> implements SinkWriter<T> {
-        private final String output;
+    private static class Writer<T> implements SinkWriter<T> {
+        final String output;
         private final int subtask;
         /** Pre-committed transactions by the checkpoint that pre-committed them. */
         private final TreeMap<Long, Map.Entry<String, List<String>>> precommitted = new TreeMap<>();
@@ -144,6 +203,47 @@ final class TransactionalTestSink implements SinkProvider {
 
         void commit(String id, List<String> records) {
             COMMITTED.computeIfAbsent(output, o -> new ConcurrentHashMap<>()).putIfAbsent(id, List.copyOf(records));
+        }
+    }
+
+    /** A {@link Writer} whose pre-commit becomes valid a little later, on another thread. */
+    private static final class AsyncWriter<T> extends Writer<T> {
+        private final long failStage;
+        /** The stage of each checkpoint, by id. */
+        private final TreeMap<Long, CompletableFuture<List<byte[]>>> stages = new TreeMap<>();
+
+        AsyncWriter(String output, int subtask, long failStage) {
+            super(output, subtask);
+            this.failStage = failStage;
+        }
+
+        @Override
+        public CompletionStage<List<byte[]>> snapshotStateAsync(long checkpointId) {
+            List<byte[]> state = snapshotState(checkpointId);
+            ASYNC_SNAPSHOTS.get(output).incrementAndGet();
+            CompletableFuture<List<byte[]>> stage = new CompletableFuture<>();
+            stages.put(checkpointId, stage);
+            boolean fail = checkpointId == failStage && STAGE_FAILED.get(output).compareAndSet(false, true);
+            LATER.schedule(() -> {
+                if (fail) {
+                    stage.completeExceptionally(new IllegalStateException("injected failure of the stage of checkpoint "
+                            + checkpointId));
+                } else {
+                    stage.complete(state);
+                }
+            }, 5, TimeUnit.MILLISECONDS);
+            return stage;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            var reported = stages.headMap(checkpointId, true);
+            CompletableFuture<List<byte[]>> own = reported.get(checkpointId);
+            if (own != null && (!own.isDone() || own.isCompletedExceptionally())) {
+                VIOLATIONS.get(output).add("checkpoint " + checkpointId + " reported complete, its stage " + own);
+            }
+            reported.clear();
+            super.notifyCheckpointComplete(checkpointId);
         }
     }
 }

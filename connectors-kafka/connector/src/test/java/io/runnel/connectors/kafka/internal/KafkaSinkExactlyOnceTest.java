@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -207,6 +208,39 @@ class KafkaSinkExactlyOnceTest {
             writer.notifyCheckpointComplete(2);
         }
         assertThat(KafkaTestTopics.values(topics().readCommitted("eos-final", 2))).containsExactly("a", "b");
+    }
+
+    /**
+     * The pre-commit does not wait for the broker: the state is valid once the transaction's records
+     * are acknowledged, and records written after the barrier, meanwhile, go into the next
+     * transaction, which the checkpoint does not commit.
+     */
+    @Test
+    void thePreCommitCompletesOnceTheRecordsAreAcknowledgedWhileLaterRecordsGoToTheNextTransaction() throws Exception {
+        topics().create("eos-async", 2);
+        KafkaSinkProvider provider = new KafkaSinkProvider();
+        SinkDescriptor<String> descriptor = exactlyOnce("eos-async", "eos-async");
+        try (SinkWriter<String> writer = provider.createWriter(descriptor, new SubtaskInfo("kafka", 0, 1))) {
+            for (int i = 0; i < 500; i++) {
+                writer.write("first-" + i);
+            }
+            CompletableFuture<List<byte[]>> first = writer.snapshotStateAsync(1).toCompletableFuture();
+            for (int i = 0; i < 500; i++) {
+                writer.write("second-" + i);
+            }
+            List<byte[]> state = first.get(60, TimeUnit.SECONDS);
+            assertThat(WriterState.fromBytes(state.get(0), "kafka").pending()).extracting(Committable::checkpointId)
+                    .containsExactly(1L);
+            writer.notifyCheckpointComplete(1);
+            assertThat(KafkaTestTopics.values(topics().readCommitted("eos-async", 500)))
+                    .containsExactlyInAnyOrderElementsOf(KafkaTestTopics.numbered("first-", 0, 500));
+
+            CompletableFuture<List<byte[]>> second = writer.snapshotStateAsync(2).toCompletableFuture();
+            second.get(60, TimeUnit.SECONDS);
+            writer.notifyCheckpointComplete(2);
+        }
+        List<String> all = KafkaTestTopics.values(topics().readCommitted("eos-async", 1000));
+        assertThat(all).hasSize(1000).containsAll(KafkaTestTopics.numbered("second-", 0, 500));
     }
 
     @Test

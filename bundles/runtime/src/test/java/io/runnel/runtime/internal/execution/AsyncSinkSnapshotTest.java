@@ -1,0 +1,121 @@
+package io.runnel.runtime.internal.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.runnel.api.functions.MapFunction;
+import io.runnel.api.stream.JobResult;
+import io.runnel.api.stream.JobStatus;
+import io.runnel.api.stream.RestartStrategy;
+import io.runnel.api.stream.Sources;
+import io.runnel.connectors.basic.internal.DatagenSource;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sinks that pre-commit asynchronously ({@code SinkWriter.snapshotStateAsync}, as the Kafka sink
+ * does while its transaction's records are acknowledged): the task goes on writing after the
+ * barrier, a checkpoint completes only after every stage of it has, and a failed stage fails the
+ * checkpoint. The output of a job with a failure and a restart holds every record exactly once.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class AsyncSinkSnapshotTest {
+
+    private static final long COUNT = 6_000;
+
+    @TempDir
+    Path checkpoints;
+
+    /** Fails once, at {@code point}, after at least two checkpoints completed. */
+    static final class FailOnce implements MapFunction<Long, Long>, Serializable {
+        private static final long serialVersionUID = 1L;
+        static final Map<String, AtomicBoolean> FAILED = new ConcurrentHashMap<>();
+        private final String name;
+        private final long point;
+
+        FailOnce(String name, long point) {
+            this.name = name;
+            this.point = point;
+            FAILED.put(name, new AtomicBoolean());
+        }
+
+        @Override
+        public Long map(Long value) {
+            if (value == point && FAILED.get(name).compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure at " + value);
+            }
+            return value;
+        }
+    }
+
+    private LocalStreamEnvironment environment(boolean unaligned) {
+        MapConnectorRegistry connectors = new MapConnectorRegistry()
+                .withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory())
+                .withSource("datagen", new DatagenSource())
+                .withSink(TransactionalTestSink.CONNECTOR, new TransactionalTestSink());
+        LocalStreamEnvironment env = new LocalStreamEnvironment(connectors, 2);
+        env.setParallelism(2);
+        env.enableCheckpointing(Duration.ofMillis(20));
+        env.getCheckpointConfig().setDirectory(checkpoints.toString()).setNumRetained(2).setUnaligned(unaligned)
+                .setTolerableFailures(Integer.MAX_VALUE);
+        env.setRestartStrategy(RestartStrategy.fixedDelay(3, Duration.ofMillis(20)));
+        return env;
+    }
+
+    private LocalJob submit(LocalStreamEnvironment env, String name, long failStage, long failAt) throws Exception {
+        env.fromSource(Sources.generator(COUNT, 20_000, i -> i), "numbers")
+                .rebalance()
+                .map(new FailOnce(name, failAt))
+                .sinkTo(TransactionalTestSink.intoAsync(name, failStage), "sink");
+        return env.submit(name);
+    }
+
+    private static List<String> numbers(long count) {
+        return LongStream.range(0, count).mapToObj(String::valueOf).toList();
+    }
+
+    private static void assertExactlyOnce(LocalJob job, String name) throws Exception {
+        JobResult result = job.result().get(90, TimeUnit.SECONDS);
+
+        assertThat(result.status()).as("job result %s", result).isEqualTo(JobStatus.FINISHED);
+        assertThat(TransactionalTestSink.asyncSnapshots(name)).isPositive();
+        assertThat(TransactionalTestSink.violations(name)).isEmpty();
+        assertThat(TransactionalTestSink.committed(name)).containsExactlyInAnyOrderElementsOf(numbers(COUNT));
+    }
+
+    @Test
+    void checkpointsWaitForPendingSinkStatesAndAFailureRepeatsNothing() throws Exception {
+        LocalJob job = submit(environment(false), "async aligned", -1, 3_000);
+
+        assertExactlyOnce(job, "async aligned");
+        assertThat(job.restarts()).isEqualTo(1);
+        assertThat(job.coordinator().completedDurationsMillis()).isNotEmpty();
+    }
+
+    @Test
+    void checkpointsWaitForPendingSinkStatesWithUnalignedCheckpoints() throws Exception {
+        LocalJob job = submit(environment(true), "async unaligned", -1, 3_000);
+
+        assertExactlyOnce(job, "async unaligned");
+        assertThat(job.restarts()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedSinkStateFailsItsCheckpointOnly() throws Exception {
+        LocalJob job = submit(environment(false), "async failed stage", 2, -1);
+
+        assertExactlyOnce(job, "async failed stage");
+        assertThat(TransactionalTestSink.stageFailed("async failed stage")).isTrue();
+        assertThat(job.coordinator().failedCheckpoints()).isPositive();
+        assertThat(job.restarts()).isZero();
+    }
+}
