@@ -20,6 +20,7 @@ public final class Bench {
         String engine = "runnel";
         int rate = 0;
         int latencySeconds = 20;
+        int rounds = 3;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Long.parseLong(args[++i]);
@@ -27,6 +28,7 @@ public final class Bench {
                 case "--engine" -> engine = args[++i];
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
                 case "--latency-seconds" -> latencySeconds = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 default -> {
                     if (args[i].startsWith("--") || workload != null) {
                         usage("unknown argument '" + args[i] + "'");
@@ -42,9 +44,12 @@ public final class Bench {
             if (!engine.equals("runnel") && !engine.equals("baseline")) {
                 usage("unknown engine '" + engine + "': use runnel or baseline");
             }
+            if (rounds < 1) {
+                usage("--rounds must be at least 1, got " + rounds);
+            }
             try {
                 System.out.println(KafkaEosWorkload.run(new KafkaEosWorkload.Options(events < 0 ? 1_000_000 : events,
-                        parallelism, engine.equals("runnel"), rate, latencySeconds)));
+                        parallelism, engine.equals("runnel"), rate, latencySeconds, rounds)));
             } catch (IllegalStateException e) {
                 System.err.println(e.getMessage().startsWith("CHECK FAILED") ? e.getMessage() : "bench: kafka-eos failed: " + e);
                 System.exit(1);
@@ -99,8 +104,9 @@ public final class Bench {
         System.err.println("bench: " + problem);
         System.err.println("usage: ./runnel bench <passthrough|window|window-heap-ckpt|window-rocksdb|kafka-eos> [--events N] "
                 + "[--parallelism P] [--engine runnel|baseline]\n"
-                + "       kafka-eos only: [--rate R] [--latency-seconds S] (latency phase: R records/s, default half the "
-                + "measured throughput, for S seconds, default 20); --events defaults to 1000000 for kafka-eos, 20000000 "
+                + "       kafka-eos only: [--rounds K] [--rate R] [--latency-seconds S] (K rounds of the throughput "
+                + "phases, medians reported, default 3; latency phase: R records/s, default half the measured "
+                + "throughput, for S seconds, default 20); --events defaults to 1000000 for kafka-eos, 20000000 "
                 + "for the others");
         System.exit(2);
     }

@@ -42,16 +42,21 @@ import org.apache.kafka.common.TopicPartitionInfo;
  *
  * <ol>
  *   <li>Warm-up (JIT): {@value #WARM_UP_RECORDS} records (fewer if the run has fewer) through the
- *       producer, the job and the checking consumer.
- *   <li>Producer ceiling: a plain producer writes the N input records (8 partitions), timed.
- *   <li>Consumer ceiling: a plain {@code read_committed} consumer reads them back, timed.
- *   <li>Transactional loop (Runnel engine only): a one-thread consume-transform-produce loop with
- *       Kafka transactions committed every second, timed.
- *   <li>Throughput (Runnel engine only): the job reads the N records (bounded), maps each (output
- *       schema with a processing time) and writes them with the exactly-once sink; timed from
- *       submission until the job ended, when all its output must be committed (last stable offsets
- *       at the end offsets). A {@code read_committed} consumer then checks that the output holds
- *       every id exactly once, or the run fails.
+ *       producer, the consumer, the transactional loop and the job.
+ *   <li>Rounds ({@code --rounds}, default 3), each on fresh topics deleted at its end:
+ *       <ol>
+ *         <li>Producer ceiling: a plain producer writes the N input records (8 partitions), timed.
+ *         <li>Consumer ceiling: a plain {@code read_committed} consumer reads them back, timed.
+ *         <li>Transactional loop (Runnel engine only): a one-thread consume-transform-produce loop
+ *             with Kafka transactions committed every second, timed.
+ *         <li>Throughput (Runnel engine only): the job reads the N records (bounded), maps each
+ *             (output schema with a processing time) and writes them with the exactly-once sink;
+ *             timed from submission until the job ended, when all its output must be committed
+ *             (last stable offsets at the end offsets). A {@code read_committed} consumer then
+ *             checks that the output holds every id exactly once, or the run fails.
+ *       </ol>
+ *       Each figure is the median over the rounds: the phases share two cores with each other and
+ *       with whatever else runs, and a single phase varies by a third from run to run.
  *   <li>Latency (Runnel engine only): the same job, unbounded, on a fresh topic that a producer
  *       fills at a fixed rate while it runs; a record's latency is the time a {@code read_committed}
  *       consumer first sees it minus the producer timestamp in it. Same exactly-once check.
@@ -69,7 +74,7 @@ final class KafkaEosWorkload {
     static final int LATENCY_WARM_UP = 1_000;
 
     /** What the run is asked to do. {@code rate} 0 means half the measured job throughput. */
-    record Options(long events, int parallelism, boolean runnel, int rate, int latencySeconds) {}
+    record Options(long events, int parallelism, boolean runnel, int rate, int latencySeconds, int rounds) {}
 
     private final Options options;
     private final String bootstrapServers;
@@ -108,42 +113,66 @@ final class KafkaEosWorkload {
     private String measure() throws Exception {
         long events = options.events();
         long warmUp = Math.min(events, WARM_UP_RECORDS);
-        createTopics(options.runnel() ? List.of("warm-in", "warm-out", "in", "loop-out", "out", "live-in", "live-out")
-                : List.of("warm-in", "in"));
+        List<String> roles = new ArrayList<>(List.of("warm-in", "warm-loop-out", "warm-out", "live-in", "live-out"));
+        for (int round = 1; round <= options.rounds(); round++) {
+            roles.addAll(List.of("in-" + round, "loop-out-" + round, "out-" + round));
+        }
+        createTopics(roles);
         String warmInput = topic("warm-in");
         kafka.produce(warmInput, 0, warmUp);
         kafka.consume(warmInput, warmUp, timeoutFor(warmUp));
         if (options.runnel()) {
+            kafka.transactionalLoop(warmInput, topic("warm-loop-out"), loopGroup(), warmUp, timeoutFor(warmUp));
             runJob(warmInput, topic("warm-out"), (int) warmUp);
         }
 
-        String input = topic("in");
-        double producerPerSec = perSecond(events, kafka.produce(input, 0, events));
-        phase("producer", events, producerPerSec);
-        double consumerPerSec = perSecond(events, kafka.consume(input, events, timeoutFor(events)));
-        phase("consumer", events, consumerPerSec);
+        List<Double> producer = new ArrayList<>();
+        List<Double> consumer = new ArrayList<>();
+        List<Double> loop = new ArrayList<>();
+        List<Double> job = new ArrayList<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            String input = topic("in-" + round);
+            producer.add(phase("producer", round, events, kafka.produce(input, 0, events)));
+            consumer.add(phase("consumer", round, events, kafka.consume(input, events, timeoutFor(events))));
+            if (options.runnel()) {
+                loop.add(phase("transactional loop", round, events, kafka.transactionalLoop(input, topic("loop-out-" + round),
+                        loopGroup(), events, timeoutFor(events))));
+                job.add(phase("runnel job", round, events, runJob(input, topic("out-" + round), (int) events)));
+            }
+            deleteTopics(List.of(topic("in-" + round), topic("loop-out-" + round), topic("out-" + round)));
+        }
+        double producerPerSec = median(producer);
+        double consumerPerSec = median(consumer);
         double ceiling = Math.min(producerPerSec, consumerPerSec);
-        String ceilingFigures = String.format(Locale.ROOT, " producer_per_sec=%.0f consumer_per_sec=%.0f", producerPerSec,
-                consumerPerSec);
+        String ceilingFigures = String.format(Locale.ROOT, " rounds=%d producer_per_sec=%.0f consumer_per_sec=%.0f",
+                options.rounds(), producerPerSec, consumerPerSec);
         if (!options.runnel()) {
             return String.format(Locale.ROOT, "RESULT workload=kafka-eos-baseline events=%d parallelism=1 seconds=%.3f "
                     + "events_per_sec=%.0f%s", events, events / ceiling, ceiling, ceilingFigures);
         }
-        double loopPerSec = perSecond(events, kafka.transactionalLoop(input, topic("loop-out"), loopGroup(), events,
-                timeoutFor(events)));
-        phase("transactional loop", events, loopPerSec);
-
-        long jobNanos = runJob(input, topic("out"), (int) events);
-        double jobPerSec = perSecond(events, jobNanos);
-        phase("runnel job", events, jobPerSec);
+        double loopPerSec = median(loop);
+        double jobPerSec = median(job);
 
         int rate = options.rate() > 0 ? options.rate() : (int) Math.max(1_000, Math.round(jobPerSec / 2 / 1_000) * 1_000);
         Percentiles latency = latencyPhase(rate, options.latencySeconds());
         return String.format(Locale.ROOT, "RESULT workload=kafka-eos events=%d parallelism=%d seconds=%.3f events_per_sec=%.0f "
                 + "latency_p50_ms=%d latency_p99_ms=%d latency_rate=%d latency_records=%d%s ceiling_per_sec=%.0f "
-                + "ratio_to_ceiling=%.2f transactional_loop_per_sec=%.0f ratio_to_loop=%.2f", events, options.parallelism(),
-                jobNanos / 1e9, jobPerSec, latency.at(0.50), latency.at(0.99), rate, latency.count(), ceilingFigures, ceiling,
-                jobPerSec / ceiling, loopPerSec, jobPerSec / loopPerSec);
+                + "ratio_to_ceiling=%.2f transactional_loop_per_sec=%.0f ratio_to_loop=%.2f job_rounds=%s producer_rounds=%s",
+                events, options.parallelism(), events / jobPerSec, jobPerSec, latency.at(0.50), latency.at(0.99), rate,
+                latency.count(), ceilingFigures, ceiling, jobPerSec / ceiling, loopPerSec, jobPerSec / loopPerSec,
+                rates(job), rates(producer));
+    }
+
+    /** The median of {@code values} (the mean of the middle two for an even count). */
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    /** Rates as a comma-separated list of whole records/s, in the order measured. */
+    private static String rates(List<Double> values) {
+        return String.join(",", values.stream().map(v -> String.valueOf(Math.round(v))).toList());
     }
 
     /**
@@ -325,6 +354,14 @@ final class KafkaEosWorkload {
         return run + "-" + role;
     }
 
+    /** Deletes a finished round's topics, so that every round starts with a broker holding the same data. */
+    private void deleteTopics(List<String> names) throws Exception {
+        try (Admin admin = admin()) {
+            admin.deleteTopics(names).all().get(60, TimeUnit.SECONDS);
+        }
+        topics.removeAll(names);
+    }
+
     private void cleanUp() {
         try (Admin admin = admin()) {
             try {
@@ -364,6 +401,13 @@ final class KafkaEosWorkload {
 
     private static double perSecond(long records, long nanos) {
         return records / (nanos / 1e9);
+    }
+
+    /** Prints one phase's rate. @return records per second */
+    private static double phase(String what, int round, long records, long nanos) {
+        double perSecond = perSecond(records, nanos);
+        System.err.printf(Locale.ROOT, "bench: round %d: %s: %d records, %.0f records/s%n", round, what, records, perSecond);
+        return perSecond;
     }
 
     private static void phase(String what, long records, double perSecond) {
