@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.runnel.api.functions.MapFunction;
 import io.runnel.api.stream.JobResult;
 import io.runnel.api.stream.JobStatus;
-import io.runnel.api.stream.RestartStrategy;
 import io.runnel.api.stream.Sources;
-import io.runnel.connectors.basic.internal.DatagenSource;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,16 +54,9 @@ class AsyncSinkSnapshotTest {
     }
 
     private LocalStreamEnvironment environment(boolean unaligned) {
-        MapConnectorRegistry connectors = new MapConnectorRegistry()
-                .withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory())
-                .withSource("datagen", new DatagenSource())
-                .withSink(TransactionalTestSink.CONNECTOR, new TransactionalTestSink());
-        LocalStreamEnvironment env = new LocalStreamEnvironment(connectors, 2);
+        LocalStreamEnvironment env = TransactionalTestSink.checkpointedEnvironment(checkpoints, Duration.ofMillis(20), unaligned);
         env.setParallelism(2);
-        env.enableCheckpointing(Duration.ofMillis(20));
-        env.getCheckpointConfig().setDirectory(checkpoints.toString()).setNumRetained(2).setUnaligned(unaligned)
-                .setTolerableFailures(Integer.MAX_VALUE);
-        env.setRestartStrategy(RestartStrategy.fixedDelay(3, Duration.ofMillis(20)));
+        env.getCheckpointConfig().setTolerableFailures(Integer.MAX_VALUE);
         return env;
     }
 
@@ -79,9 +68,6 @@ class AsyncSinkSnapshotTest {
         return env.submit(name);
     }
 
-    private static List<String> numbers(long count) {
-        return LongStream.range(0, count).mapToObj(String::valueOf).toList();
-    }
 
     private static void assertExactlyOnce(LocalJob job, String name) throws Exception {
         JobResult result = job.result().get(90, TimeUnit.SECONDS);
@@ -89,7 +75,8 @@ class AsyncSinkSnapshotTest {
         assertThat(result.status()).as("job result %s", result).isEqualTo(JobStatus.FINISHED);
         assertThat(TransactionalTestSink.asyncSnapshots(name)).isPositive();
         assertThat(TransactionalTestSink.violations(name)).isEmpty();
-        assertThat(TransactionalTestSink.committed(name)).containsExactlyInAnyOrderElementsOf(numbers(COUNT));
+        assertThat(TransactionalTestSink.committed(name)).containsExactlyInAnyOrderElementsOf(
+                TransactionalTestSink.numbers(COUNT));
     }
 
     @Test

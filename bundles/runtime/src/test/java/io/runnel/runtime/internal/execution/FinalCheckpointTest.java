@@ -5,18 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.runnel.api.functions.MapFunction;
 import io.runnel.api.stream.JobResult;
 import io.runnel.api.stream.JobStatus;
-import io.runnel.api.stream.RestartStrategy;
 import io.runnel.api.stream.Sources;
 import io.runnel.connectors.basic.internal.DatagenSource;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,15 +75,8 @@ class FinalCheckpointTest {
     }
 
     private LocalStreamEnvironment environment(boolean unaligned) {
-        MapConnectorRegistry connectors = new MapConnectorRegistry()
-                .withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory())
-                .withSource("datagen", new DatagenSource())
-                .withSink(TransactionalTestSink.CONNECTOR, new TransactionalTestSink());
-        LocalStreamEnvironment env = new LocalStreamEnvironment(connectors, 2);
+        LocalStreamEnvironment env = TransactionalTestSink.checkpointedEnvironment(checkpoints, Duration.ofMillis(30), unaligned);
         env.setParallelism(1);
-        env.enableCheckpointing(Duration.ofMillis(30));
-        env.getCheckpointConfig().setDirectory(checkpoints.toString()).setNumRetained(2).setUnaligned(unaligned);
-        env.setRestartStrategy(RestartStrategy.fixedDelay(3, Duration.ofMillis(20)));
         return env;
     }
 
@@ -105,9 +95,6 @@ class FinalCheckpointTest {
         return env.submit(name);
     }
 
-    private static List<String> numbers(long count) {
-        return LongStream.range(0, count).mapToObj(String::valueOf).toList();
-    }
 
     private void assertExactOutputAfterARestart(LocalJob job, String name) throws Exception {
         JobResult result = job.result().get(90, TimeUnit.SECONDS);
@@ -115,8 +102,10 @@ class FinalCheckpointTest {
         assertThat(result.status()).as("job result %s", result).isEqualTo(JobStatus.FINISHED);
         assertThat(FailAfterSinkFinished.FAILED.get(name)).isTrue();
         assertThat(job.restarts()).isEqualTo(1);
-        assertThat(TransactionalTestSink.committed(name + "-short")).containsExactlyInAnyOrderElementsOf(numbers(SHORT_COUNT));
-        assertThat(TransactionalTestSink.committed(name + "-long")).containsExactlyInAnyOrderElementsOf(numbers(LONG_COUNT));
+        assertThat(TransactionalTestSink.committed(name + "-short")).containsExactlyInAnyOrderElementsOf(
+                TransactionalTestSink.numbers(SHORT_COUNT));
+        assertThat(TransactionalTestSink.committed(name + "-long")).containsExactlyInAnyOrderElementsOf(
+                TransactionalTestSink.numbers(LONG_COUNT));
     }
 
     @Test
@@ -152,8 +141,10 @@ class FinalCheckpointTest {
 
         assertThat(result.status()).as("job result %s", result).isEqualTo(JobStatus.FINISHED);
         assertThat(job.coordinator().completedDurationsMillis().size()).isGreaterThan(completedWhenShortEnded);
-        assertThat(TransactionalTestSink.committed("staggered-short")).containsExactlyInAnyOrderElementsOf(numbers(SHORT_COUNT));
-        assertThat(TransactionalTestSink.committed("staggered-long")).containsExactlyInAnyOrderElementsOf(numbers(LONG_COUNT));
+        assertThat(TransactionalTestSink.committed("staggered-short")).containsExactlyInAnyOrderElementsOf(
+                TransactionalTestSink.numbers(SHORT_COUNT));
+        assertThat(TransactionalTestSink.committed("staggered-long")).containsExactlyInAnyOrderElementsOf(
+                TransactionalTestSink.numbers(LONG_COUNT));
     }
 
     @Test
@@ -176,6 +167,7 @@ class FinalCheckpointTest {
         assertThat(result.status()).as("job result %s", result).isEqualTo(JobStatus.FINISHED);
         assertThat(job.coordinator().completedDurationsMillis()).isEmpty();
         assertThat(TransactionalTestSink.finishedSubtasks("unchecked")).containsExactlyInAnyOrder(0, 1);
-        assertThat(TransactionalTestSink.committed("unchecked")).containsExactlyInAnyOrderElementsOf(numbers(SHORT_COUNT));
+        assertThat(TransactionalTestSink.committed("unchecked")).containsExactlyInAnyOrderElementsOf(
+                TransactionalTestSink.numbers(SHORT_COUNT));
     }
 }

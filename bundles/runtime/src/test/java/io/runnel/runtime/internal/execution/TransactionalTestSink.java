@@ -1,6 +1,8 @@
 package io.runnel.runtime.internal.execution;
 
+import io.runnel.api.stream.RestartStrategy;
 import io.runnel.api.stream.SinkDescriptor;
+import io.runnel.connectors.basic.internal.DatagenSource;
 import io.runnel.spi.connector.SinkProvider;
 import io.runnel.spi.connector.SinkWriter;
 import io.runnel.spi.connector.SubtaskInfo;
@@ -10,6 +12,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 
 /**
  * A sink with the two-phase commit a transactional sink (Kafka's) has, writing into memory: records
@@ -92,6 +97,27 @@ final class TransactionalTestSink implements SinkProvider {
     /** Checkpoints the runtime reported complete to a writer of {@code output} before their stage completed. */
     static List<String> violations(String output) {
         return List.copyOf(VIOLATIONS.get(output));
+    }
+
+    /**
+     * A local environment with this sink, the datagen source and heap state, checkpointing every
+     * {@code interval} into {@code checkpoints} (two retained), restarting up to 3 times.
+     */
+    static LocalStreamEnvironment checkpointedEnvironment(Path checkpoints, Duration interval, boolean unaligned) {
+        MapConnectorRegistry connectors = new MapConnectorRegistry()
+                .withStateBackend("heap", new io.runnel.state.heap.HeapStateBackendFactory())
+                .withSource("datagen", new DatagenSource())
+                .withSink(CONNECTOR, new TransactionalTestSink());
+        LocalStreamEnvironment env = new LocalStreamEnvironment(connectors, 2);
+        env.enableCheckpointing(interval);
+        env.getCheckpointConfig().setDirectory(checkpoints.toString()).setNumRetained(2).setUnaligned(unaligned);
+        env.setRestartStrategy(RestartStrategy.fixedDelay(3, Duration.ofMillis(20)));
+        return env;
+    }
+
+    /** "0" .. "count - 1": what a generator of {@code i -> i} emits, as committed. */
+    static List<String> numbers(long count) {
+        return LongStream.range(0, count).mapToObj(String::valueOf).toList();
     }
 
     /** The committed transactions of {@code output}, to {@link #reset} it to later. */
