@@ -2,17 +2,12 @@ package io.runnel.runtime.internal.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.runnel.api.functions.MapFunction;
 import io.runnel.api.stream.JobResult;
 import io.runnel.api.stream.JobStatus;
 import io.runnel.api.stream.Sources;
-import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,28 +26,6 @@ class AsyncSinkSnapshotTest {
     @TempDir
     Path checkpoints;
 
-    /** Fails once, at {@code point}, after at least two checkpoints completed. */
-    static final class FailOnce implements MapFunction<Long, Long>, Serializable {
-        private static final long serialVersionUID = 1L;
-        static final Map<String, AtomicBoolean> FAILED = new ConcurrentHashMap<>();
-        private final String name;
-        private final long point;
-
-        FailOnce(String name, long point) {
-            this.name = name;
-            this.point = point;
-            FAILED.put(name, new AtomicBoolean());
-        }
-
-        @Override
-        public Long map(Long value) {
-            if (value == point && FAILED.get(name).compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure at " + value);
-            }
-            return value;
-        }
-    }
-
     private LocalStreamEnvironment environment(boolean unaligned) {
         LocalStreamEnvironment env = TransactionalTestSink.checkpointedEnvironment(checkpoints, Duration.ofMillis(20), unaligned);
         env.setParallelism(2);
@@ -63,11 +36,10 @@ class AsyncSinkSnapshotTest {
     private LocalJob submit(LocalStreamEnvironment env, String name, long failStage, long failAt) throws Exception {
         env.fromSource(Sources.generator(COUNT, 20_000, i -> i), "numbers")
                 .rebalance()
-                .map(new FailOnce(name, failAt))
+                .map(new CheckpointRecoveryTest.FailAt(name, failAt)) // -1: never
                 .sinkTo(TransactionalTestSink.intoAsync(name, failStage), "sink");
         return env.submit(name);
     }
-
 
     private static void assertExactlyOnce(LocalJob job, String name) throws Exception {
         JobResult result = job.result().get(90, TimeUnit.SECONDS);
