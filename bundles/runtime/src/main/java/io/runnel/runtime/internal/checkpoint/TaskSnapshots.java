@@ -272,17 +272,21 @@ public final class TaskSnapshots {
             }
             part.snapshotted.add(task);
         }
+        // A pending snapshot completes on a thread of the connector's (Kafka's I/O thread): the work,
+        // writing or failing the part (which deletes its files), goes to an I/O thread of ours.
         OperatorSnapshot.whenReady(snapshots).whenComplete((ready, error) -> {
-            if (error != null) {
-                discard(snapshots);
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                fail(part, "the state of " + task.description() + " did not become valid: " + cause.getMessage(), true);
-                return;
-            }
             try {
-                io.execute(() -> write(part, plan, task, splits, ready, inFlight));
+                io.execute(() -> {
+                    if (error == null) {
+                        write(part, plan, task, splits, ready, inFlight);
+                        return;
+                    }
+                    discard(snapshots);
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    fail(part, "the state of " + task.description() + " did not become valid: " + cause.getMessage(), true);
+                });
             } catch (RejectedExecutionException closed) {
-                discard(ready); // the job ended meanwhile
+                discard(snapshots); // the job ended meanwhile
             }
         });
     }
