@@ -48,7 +48,8 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  * their transaction committed, so a bounded pool suffices while checkpoints complete; if every id
  * of the pool waits for a checkpoint, the writer fails with what to change.
  *
- * <p>Thread safety: called from the subtask's thread only (send callbacks only record errors).
+ * <p>Thread safety: called from the subtask's thread only; send callbacks (Kafka's I/O thread) only count
+ * acknowledgements and record errors, and the pool is initialised on threads of its own.
  */
 final class TransactionalWriter<T> implements SinkWriter<T> {
 
