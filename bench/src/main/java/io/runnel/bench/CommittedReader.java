@@ -18,11 +18,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads an output topic with a {@code read_committed} consumer on a thread of its own while a job
- * writes it, and keeps what the checker and the figures need: which ids arrived (ids
- * {@code [0, expected)}), how many arrived more than once or were not expected, when the last
- * missing id became visible, and for ids from {@code latencyFromId} on the latency from their
- * producer timestamp to the poll that returned them.
+ * Reads an output topic with a {@code read_committed} consumer on a thread of its own (while a job
+ * writes it, in the latency phase; after the job, in the throughput phase), and keeps what the
+ * checker and the figures need: which ids arrived (ids {@code [0, expected)}), how many arrived
+ * more than once or were not expected, and for ids from {@code latencyFromId} on the latency from
+ * their producer timestamp to the poll that returned them.
  *
  * <p>{@link #finish} reads up to the topic's last stable offset as it is then, so duplicates
  * committed late are counted too, and stops the thread. Every wait is bounded.
@@ -43,7 +43,6 @@ final class CommittedReader implements AutoCloseable {
     private volatile long distinct;
     private volatile long duplicates;
     private volatile long unexpected;
-    private volatile long allVisibleNanos;
     private volatile Throwable failure;
     private int latencyCount;
 
@@ -126,7 +125,6 @@ final class CommittedReader implements AutoCloseable {
         }
         distinct++;
         if (distinct == expected) {
-            allVisibleNanos = System.nanoTime();
             allSeen.countDown();
         }
     }
@@ -143,11 +141,6 @@ final class CommittedReader implements AutoCloseable {
             Thread.sleep(10);
         }
         return distinct >= count;
-    }
-
-    /** {@link System#nanoTime()} when the last expected id became visible; 0 if it did not. */
-    long allVisibleNanos() {
-        return allVisibleNanos;
     }
 
     /**
