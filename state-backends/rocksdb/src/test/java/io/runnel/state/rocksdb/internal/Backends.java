@@ -1,13 +1,19 @@
 package io.runnel.state.rocksdb.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.runnel.api.types.TypeSerializer;
 import io.runnel.api.types.Types;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Backends for tests: String keys, Long namespaces, a clock the test moves, each in its own directory. */
+/**
+ * Backends for tests: String keys, Long namespaces, a clock the test moves, each in its own
+ * directory; those a test {@linkplain #track tracks} are closed by {@link #closeAll}.
+ */
 final class Backends {
 
     static final int MAX_PARALLELISM = 128;
@@ -15,6 +21,7 @@ final class Backends {
     final Path root;
     final AtomicLong clock = new AtomicLong(1_000_000);
     private int instances;
+    private final List<RocksKeyedStateBackend> tracked = new ArrayList<>();
 
     Backends(Path root) {
         this.root = root;
@@ -43,6 +50,24 @@ final class Backends {
 
     RocksKeyedStateBackend restore(KeyGroupRange range, List<IncrementalSnapshotHandle> handles) throws IOException {
         return RocksKeyedStateBackend.restore(setup(range), handles, shared());
+    }
+
+    /** Keeps {@code backend} to be closed by {@link #closeAll}. @return it */
+    RocksKeyedStateBackend track(RocksKeyedStateBackend backend) {
+        tracked.add(backend);
+        return backend;
+    }
+
+    /** How many backends {@link #track} took so far. */
+    int tracked() {
+        return tracked.size();
+    }
+
+    /** Closes every tracked backend (after each test); then no RocksDB instance may be open. */
+    void closeAll() {
+        tracked.forEach(RocksKeyedStateBackend::close);
+        tracked.clear();
+        assertThat(RocksNativeLibrary.openCount()).isZero();
     }
 
     Path shared() {

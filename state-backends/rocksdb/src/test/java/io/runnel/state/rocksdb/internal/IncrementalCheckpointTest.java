@@ -32,7 +32,6 @@ class IncrementalCheckpointTest {
     @TempDir
     Path root;
     Backends backends;
-    final List<RocksKeyedStateBackend> open = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -41,13 +40,7 @@ class IncrementalCheckpointTest {
 
     @AfterEach
     void tearDown() {
-        open.forEach(RocksKeyedStateBackend::close);
-        assertThat(RocksNativeLibrary.openCount()).isZero();
-    }
-
-    RocksKeyedStateBackend track(RocksKeyedStateBackend backend) {
-        open.add(backend);
-        return backend;
+        backends.closeAll();
     }
 
     /** Writes KEYS keys: a count of i and, in window 7, a list of two strings. */
@@ -102,7 +95,7 @@ class IncrementalCheckpointTest {
 
     @Test
     void restoresACheckpoint() throws Exception {
-        RocksKeyedStateBackend backend = track(backends.create());
+        RocksKeyedStateBackend backend = backends.track(backends.create());
         fill(backend);
         IncrementalSnapshotHandle handle = checkpoint(backend, 1);
         ValueState<Long> count = backend.valueState(COUNT);
@@ -111,7 +104,7 @@ class IncrementalCheckpointTest {
         assertThat(handle.sharedFiles()).isNotEmpty().allMatch(SharedFile::uploaded);
         assertThat(handle.privateFiles()).extracting(IncrementalSnapshotHandle.PrivateFile::name).contains("CURRENT");
 
-        RocksKeyedStateBackend restored = track(backends.restore(Backends.all(), List.of(handle)));
+        RocksKeyedStateBackend restored = backends.track(backends.restore(Backends.all(), List.of(handle)));
         assertThat(restored.unclaimedRestoredStates()).containsExactlyInAnyOrder("count", "window");
         check(restored);
         assertThat(restored.unclaimedRestoredStates()).isEmpty();
@@ -119,7 +112,7 @@ class IncrementalCheckpointTest {
 
     @Test
     void handleBytesRoundTrip() throws Exception {
-        RocksKeyedStateBackend backend = track(backends.create());
+        RocksKeyedStateBackend backend = backends.track(backends.create());
         fill(backend);
         IncrementalSnapshotHandle handle = checkpoint(backend, 3);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -132,7 +125,7 @@ class IncrementalCheckpointTest {
         for (int i = 0; i < read.privateFiles().size(); i++) {
             assertThat(read.privateFiles().get(i).content()).isEqualTo(handle.privateFiles().get(i).content());
         }
-        check(track(backends.restore(Backends.all(), List.of(read))));
+        check(backends.track(backends.restore(Backends.all(), List.of(read))));
         byte[] broken = bytes.toByteArray();
         broken[0] = 0;
         assertThatThrownBy(() -> IncrementalSnapshotHandle.read(new DataInputStream(new ByteArrayInputStream(broken))))
@@ -141,7 +134,7 @@ class IncrementalCheckpointTest {
 
     @Test
     void unchangedFilesAreSharedAndOnlyCompletedUploadsAreReused() throws Exception {
-        RocksKeyedStateBackend backend = track(backends.create());
+        RocksKeyedStateBackend backend = backends.track(backends.create());
         fill(backend);
         IncrementalSnapshotHandle first = checkpoint(backend, 1);
         IncrementalSnapshotHandle second = checkpoint(backend, 2);
@@ -164,7 +157,7 @@ class IncrementalCheckpointTest {
         assertThat(fourth.sharedFiles().stream().filter(file -> !file.uploaded()).map(SharedFile::sharedName))
                 .isSubsetOf(first.sharedFiles().stream().map(SharedFile::sharedName).toList());
 
-        RocksKeyedStateBackend restored = track(backends.restore(Backends.all(), List.of(fourth)));
+        RocksKeyedStateBackend restored = backends.track(backends.restore(Backends.all(), List.of(fourth)));
         ValueState<Long> restoredCount = restored.valueState(COUNT);
         restored.setCurrentKey("key-5");
         assertThat(restoredCount.value()).isEqualTo(55L);
@@ -172,55 +165,55 @@ class IncrementalCheckpointTest {
 
     @Test
     void aRestoredBackendReusesTheRestoredFiles() throws Exception {
-        RocksKeyedStateBackend backend = track(backends.create());
+        RocksKeyedStateBackend backend = backends.track(backends.create());
         fill(backend);
         IncrementalSnapshotHandle handle = checkpoint(backend, 1);
-        RocksKeyedStateBackend restored = track(backends.restore(Backends.all(), List.of(handle)));
+        RocksKeyedStateBackend restored = backends.track(backends.restore(Backends.all(), List.of(handle)));
         restored.valueState(COUNT);
         restored.listState(WINDOW);
         IncrementalSnapshotHandle next = checkpoint(restored, 2);
         Set<String> before = handle.sharedFiles().stream().map(SharedFile::sharedName).collect(Collectors.toSet());
         assertThat(next.sharedFiles().stream().filter(file -> !file.uploaded()).map(SharedFile::sharedName).toList())
                 .isNotEmpty().allMatch(before::contains);
-        check(track(backends.restore(Backends.all(), List.of(next))));
+        check(backends.track(backends.restore(Backends.all(), List.of(next))));
     }
 
     @Test
     void scalesInFromTwoSubtasksToOne() throws Exception {
         List<IncrementalSnapshotHandle> handles = new ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
-            RocksKeyedStateBackend backend = track(backends.create(Backends.subtask(subtask, 2)));
+            RocksKeyedStateBackend backend = backends.track(backends.create(Backends.subtask(subtask, 2)));
             fill(backend);
             handles.add(checkpoint(backend, 1));
         }
-        RocksKeyedStateBackend merged = track(backends.restore(Backends.all(), handles));
+        RocksKeyedStateBackend merged = backends.track(backends.restore(Backends.all(), handles));
         check(merged);
         IncrementalSnapshotHandle again = checkpoint(merged, 2);
-        check(track(backends.restore(Backends.all(), List.of(again))));
+        check(backends.track(backends.restore(Backends.all(), List.of(again))));
     }
 
     @Test
     void scalesOutFromOneSubtaskToThree() throws Exception {
-        RocksKeyedStateBackend backend = track(backends.create());
+        RocksKeyedStateBackend backend = backends.track(backends.create());
         fill(backend);
         IncrementalSnapshotHandle handle = checkpoint(backend, 1);
         int total = 0;
         for (int subtask = 0; subtask < 3; subtask++) {
             KeyGroupRange range = Backends.subtask(subtask, 3);
-            RocksKeyedStateBackend part = track(backends.restore(range, List.of(handle)));
+            RocksKeyedStateBackend part = backends.track(backends.restore(range, List.of(handle)));
             check(part);
             List<Object> keys = new ArrayList<>();
             part.applyToAllKeys(COUNT, (key, state) -> keys.add(key));
             total += keys.size();
             // A later checkpoint of the part holds only its key groups.
-            check(track(backends.restore(range, List.of(checkpoint(part, 2)))));
+            check(backends.track(backends.restore(range, List.of(checkpoint(part, 2)))));
         }
         assertThat(total).isEqualTo(KEYS);
     }
 
     @Test
     void aMissingSharedFileIsReportedByName() throws Exception {
-        RocksKeyedStateBackend backend = track(backends.create());
+        RocksKeyedStateBackend backend = backends.track(backends.create());
         fill(backend);
         IncrementalSnapshotHandle handle = checkpoint(backend, 1);
         String lost = handle.sharedFiles().get(0).sharedName();
@@ -231,7 +224,7 @@ class IncrementalCheckpointTest {
 
     @Test
     void aDifferentMaxParallelismIsRefused() throws Exception {
-        RocksKeyedStateBackend backend = track(backends.create());
+        RocksKeyedStateBackend backend = backends.track(backends.create());
         fill(backend);
         IncrementalSnapshotHandle handle = checkpoint(backend, 1);
         assertThatThrownBy(() -> backends.restore(new KeyGroupRange(0, 255, 256), List.of(handle)))

@@ -36,7 +36,6 @@ class PortableSnapshotTest {
     @TempDir
     Path root;
     Backends backends;
-    final List<RocksKeyedStateBackend> open = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -45,13 +44,7 @@ class PortableSnapshotTest {
 
     @AfterEach
     void tearDown() {
-        open.forEach(RocksKeyedStateBackend::close);
-        assertThat(RocksNativeLibrary.openCount()).isZero();
-    }
-
-    RocksKeyedStateBackend track(RocksKeyedStateBackend backend) {
-        open.add(backend);
-        return backend;
+        backends.closeAll();
     }
 
     /** Takes a snapshot on this thread and reads it on another, as a checkpoint's asynchronous part does. */
@@ -92,7 +85,7 @@ class PortableSnapshotTest {
 
     @Test
     void snapshotIsACutAndRestores() throws Exception {
-        RocksKeyedStateBackend backend = track(backends.create());
+        RocksKeyedStateBackend backend = backends.track(backends.create());
         ValueState<Long> count = backend.valueState(new ValueStateDescriptor<>("count", Long.class));
         ListState<String> list = backend.listState(new ListStateDescriptor<>("list", String.class));
         MapState<String, Integer> map = backend.mapState(new MapStateDescriptor<>("map", String.class, Integer.class));
@@ -125,7 +118,7 @@ class PortableSnapshotTest {
         assertThat(Types.list(Types.STRING).deserialize(new DataInputStream(new ByteArrayInputStream(listEntry.value()))))
                 .as("lists in the list serializer's format").hasSize(2).containsNull();
 
-        RocksKeyedStateBackend restored = track(backends.create());
+        RocksKeyedStateBackend restored = backends.track(backends.create());
         ValueState<Long> early = restored.valueState(new ValueStateDescriptor<>("count", Long.class));
         restore(restored, written);
         assertThat(restored.unclaimedRestoredStates()).containsExactlyInAnyOrder("list", "map");
@@ -193,7 +186,7 @@ class PortableSnapshotTest {
 
     @Test
     void restoreKeepsOnlyOwnedKeyGroups() throws Exception {
-        RocksKeyedStateBackend backend = track(backends.create());
+        RocksKeyedStateBackend backend = backends.track(backends.create());
         ValueState<Long> count = backend.valueState(new ValueStateDescriptor<>("count", Long.class));
         for (int i = 0; i < 300; i++) {
             backend.setCurrentKey("k" + i);
@@ -202,7 +195,7 @@ class PortableSnapshotTest {
         Written written = snapshot(backend);
         int total = 0;
         for (int subtask = 0; subtask < 3; subtask++) {
-            RocksKeyedStateBackend part = track(backends.create(Backends.subtask(subtask, 3)));
+            RocksKeyedStateBackend part = backends.track(backends.create(Backends.subtask(subtask, 3)));
             restore(part, written);
             ValueStateDescriptor<Long> descriptor = new ValueStateDescriptor<>("count", Long.class);
             List<Object> keys = new ArrayList<>();
@@ -217,7 +210,7 @@ class PortableSnapshotTest {
 
     @Test
     void valuesAreReadWithTheReaderForTheirSchema() throws Exception {
-        RocksKeyedStateBackend backend = track(backends.create());
+        RocksKeyedStateBackend backend = backends.track(backends.create());
         ValueState<Integer> narrow = backend.valueState(new ValueStateDescriptor<>("number", Integer.class));
         ListState<Integer> narrowList = backend.listState(new ListStateDescriptor<>("numbers", Integer.class));
         backend.setCurrentKey("k");
@@ -228,7 +221,7 @@ class PortableSnapshotTest {
         Written written = snapshot(backend);
 
         // Through a native checkpoint: int widened to long, in a value and in list elements.
-        RocksKeyedStateBackend fromCheckpoint = track(backends.restore(Backends.all(), List.of(handle)));
+        RocksKeyedStateBackend fromCheckpoint = backends.track(backends.restore(Backends.all(), List.of(handle)));
         ValueState<Long> wide = fromCheckpoint.valueState(new ValueStateDescriptor<>("number", Long.class));
         ListState<Long> wideList = fromCheckpoint.listState(new ListStateDescriptor<>("numbers", Long.class));
         fromCheckpoint.setCurrentKey("k");
@@ -236,7 +229,7 @@ class PortableSnapshotTest {
         assertThat(wideList.get()).containsExactly(1L, 2L);
 
         // Through a portable snapshot.
-        RocksKeyedStateBackend fromSavepoint = track(backends.create());
+        RocksKeyedStateBackend fromSavepoint = backends.track(backends.create());
         restore(fromSavepoint, written);
         ValueState<Long> wideAgain = fromSavepoint.valueState(new ValueStateDescriptor<>("number", Long.class));
         fromSavepoint.setCurrentKey("k");
@@ -250,7 +243,7 @@ class PortableSnapshotTest {
 
     @Test
     void timeToLiveSurvivesSnapshotsAndCanBeAddedOnRestore() throws Exception {
-        RocksKeyedStateBackend backend = track(backends.create());
+        RocksKeyedStateBackend backend = backends.track(backends.create());
         ValueStateDescriptor<String> withTtl = new ValueStateDescriptor<>("ttl", String.class);
         withTtl.enableTimeToLive(StateTtlConfig.afterWrite(Duration.ofSeconds(10)));
         ValueState<String> expiring = backend.valueState(withTtl);
@@ -265,7 +258,7 @@ class PortableSnapshotTest {
         assertThat(written.entries()).filteredOn(e -> e.state().equals("plain")).extracting(Entry::accessed)
                 .containsExactly(Long.MIN_VALUE);
 
-        RocksKeyedStateBackend restored = track(backends.create());
+        RocksKeyedStateBackend restored = backends.track(backends.create());
         restore(restored, written);
         ValueState<String> restoredExpiring = restored.valueState(withTtl);
         ValueStateDescriptor<String> plainNowWithTtl = new ValueStateDescriptor<>("plain", String.class);

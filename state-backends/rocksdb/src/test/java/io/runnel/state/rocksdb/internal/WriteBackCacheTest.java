@@ -6,7 +6,6 @@ import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
 import io.runnel.api.types.Types;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +20,6 @@ class WriteBackCacheTest {
     @TempDir
     Path root;
     Backends backends;
-    final List<RocksKeyedStateBackend> open = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -30,8 +28,7 @@ class WriteBackCacheTest {
 
     @AfterEach
     void tearDown() {
-        open.forEach(RocksKeyedStateBackend::close);
-        assertThat(RocksNativeLibrary.openCount()).isZero();
+        backends.closeAll();
     }
 
     /** A backend with window namespaces (longs) and a cache of {@code cacheBytes}. */
@@ -40,11 +37,9 @@ class WriteBackCacheTest {
         RocksStateOptions options = new RocksStateOptions(defaults.localDirectory(), defaults.profile(),
                 defaults.blockCacheSize(), defaults.writeBufferSize(), defaults.writeBufferCount(),
                 defaults.managedMemoryPerSlot(), true, cacheBytes);
-        BackendSetup setup = new BackendSetup(root.resolve("local/instance-" + open.size()), Backends.all(), Types.LONG,
+        BackendSetup setup = new BackendSetup(root.resolve("local/instance-" + backends.tracked()), Backends.all(), Types.LONG,
                 Types.LONG, backends.clock::get, options, null);
-        RocksKeyedStateBackend backend = RocksKeyedStateBackend.create(setup);
-        open.add(backend);
-        return backend;
+        return backends.track(RocksKeyedStateBackend.create(setup));
     }
 
     /** Adds {@code value} to the sum of (key, window), as a window aggregate does: read, add, write. */
@@ -173,10 +168,8 @@ class WriteBackCacheTest {
     }
 
     RocksKeyedStateBackend restore(IncrementalSnapshotHandle handle) throws Exception {
-        BackendSetup setup = new BackendSetup(root.resolve("local/restored-" + open.size()), Backends.all(), Types.LONG,
+        BackendSetup setup = new BackendSetup(root.resolve("local/restored-" + backends.tracked()), Backends.all(), Types.LONG,
                 Types.LONG, backends.clock::get, backends.options(), null);
-        RocksKeyedStateBackend restored = RocksKeyedStateBackend.restore(setup, List.of(handle), backends.shared());
-        open.add(restored);
-        return restored;
+        return backends.track(RocksKeyedStateBackend.restore(setup, List.of(handle), backends.shared()));
     }
 }
