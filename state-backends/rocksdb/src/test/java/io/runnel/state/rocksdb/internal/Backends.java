@@ -5,26 +5,50 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.runnel.api.types.TypeSerializer;
 import io.runnel.api.types.Types;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Backends for tests: String keys, Long namespaces, a clock the test moves, each in its own
- * directory; those a test {@linkplain #track tracks} are closed by {@link #closeAll}.
+ * directory under a temporary root of the test's own; those a test {@linkplain #track tracks} are
+ * closed after it, which then checks that no RocksDB instance is left open.
  */
-final class Backends {
+final class Backends implements BeforeEachCallback, AfterEachCallback {
 
     static final int MAX_PARALLELISM = 128;
 
-    final Path root;
+    Path root;
     final AtomicLong clock = new AtomicLong(1_000_000);
     private int instances;
     private final List<RocksKeyedStateBackend> tracked = new ArrayList<>();
 
-    Backends(Path root) {
-        this.root = root;
+    /** Register with {@code @RegisterExtension}: each test gets a fresh temporary root, deleted after it. */
+    Backends() {}
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        root = Files.createTempDirectory("runnel-rocks-test");
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        try {
+            closeAll();
+        } finally {
+            try (Stream<Path> paths = Files.walk(root)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
     }
 
     RocksStateOptions options() {
@@ -63,8 +87,8 @@ final class Backends {
         return tracked.size();
     }
 
-    /** Closes every tracked backend (after each test); then no RocksDB instance may be open. */
-    void closeAll() {
+    /** Closes every tracked backend; then no RocksDB instance may be open. */
+    private void closeAll() {
         tracked.forEach(RocksKeyedStateBackend::close);
         tracked.clear();
         assertThat(RocksNativeLibrary.openCount()).isZero();

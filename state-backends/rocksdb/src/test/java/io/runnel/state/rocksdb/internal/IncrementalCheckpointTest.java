@@ -13,15 +13,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class IncrementalCheckpointTest {
 
@@ -29,19 +26,8 @@ class IncrementalCheckpointTest {
     static final ListStateDescriptor<String> WINDOW = new ListStateDescriptor<>("window", String.class);
     static final int KEYS = 2_000;
 
-    @TempDir
-    Path root;
-    Backends backends;
-
-    @BeforeEach
-    void setUp() {
-        backends = new Backends(root);
-    }
-
-    @AfterEach
-    void tearDown() {
-        backends.closeAll();
-    }
+    @RegisterExtension
+    final Backends backends = new Backends();
 
     /** Writes KEYS keys: a count of i and, in window 7, a list of two strings. */
     static void fill(RocksKeyedStateBackend backend) {

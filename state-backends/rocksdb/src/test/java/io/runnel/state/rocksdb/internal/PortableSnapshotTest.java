@@ -14,16 +14,13 @@ import io.runnel.api.types.TypeSchema;
 import io.runnel.api.types.Types;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PortableSnapshotTest {
 
@@ -33,19 +30,8 @@ class PortableSnapshotTest {
     /** A state's schema and entries, as a savepoint would hold them. */
     record Written(Map<String, PortableSnapshot.StateInfo> states, List<Entry> entries) {}
 
-    @TempDir
-    Path root;
-    Backends backends;
-
-    @BeforeEach
-    void setUp() {
-        backends = new Backends(root);
-    }
-
-    @AfterEach
-    void tearDown() {
-        backends.closeAll();
-    }
+    @RegisterExtension
+    final Backends backends = new Backends();
 
     /** Takes a snapshot on this thread and reads it on another, as a checkpoint's asynchronous part does. */
     static Written snapshot(RocksKeyedStateBackend backend) throws Exception {

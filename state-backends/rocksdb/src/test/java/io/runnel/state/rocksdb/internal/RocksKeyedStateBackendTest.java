@@ -24,28 +24,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RocksKeyedStateBackendTest {
 
-    @TempDir
-    Path root;
-    Backends backends;
+    @RegisterExtension
+    final Backends backends = new Backends();
     RocksKeyedStateBackend backend;
 
     @BeforeEach
     void open() throws Exception {
-        backends = new Backends(root);
-        backend = backends.create();
-    }
-
-    @AfterEach
-    void close() {
-        backend.close();
-        assertThat(RocksNativeLibrary.openCount()).isZero();
+        backend = backends.track(backends.create());
     }
 
     @Test

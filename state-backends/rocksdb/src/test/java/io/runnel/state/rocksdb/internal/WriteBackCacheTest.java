@@ -5,31 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.runnel.api.state.ValueState;
 import io.runnel.api.state.ValueStateDescriptor;
 import io.runnel.api.types.Types;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The write-back cache in front of RocksDB, through the backend that owns it, with a real RocksDB. */
 class WriteBackCacheTest {
 
     static final ValueStateDescriptor<long[]> SUMS = new ValueStateDescriptor<>("sums", long[].class);
 
-    @TempDir
-    Path root;
-    Backends backends;
-
-    @BeforeEach
-    void setUp() {
-        backends = new Backends(root);
-    }
-
-    @AfterEach
-    void tearDown() {
-        backends.closeAll();
-    }
+    @RegisterExtension
+    final Backends backends = new Backends();
 
     /** A backend with window namespaces (longs) and a cache of {@code cacheBytes}. */
     RocksKeyedStateBackend create(long cacheBytes) throws Exception {
@@ -37,7 +23,7 @@ class WriteBackCacheTest {
         RocksStateOptions options = new RocksStateOptions(defaults.localDirectory(), defaults.profile(),
                 defaults.blockCacheSize(), defaults.writeBufferSize(), defaults.writeBufferCount(),
                 defaults.managedMemoryPerSlot(), true, cacheBytes);
-        BackendSetup setup = new BackendSetup(root.resolve("local/instance-" + backends.tracked()), Backends.all(), Types.LONG,
+        BackendSetup setup = new BackendSetup(backends.root.resolve("local/instance-" + backends.tracked()), Backends.all(), Types.LONG,
                 Types.LONG, backends.clock::get, options, null);
         return backends.track(RocksKeyedStateBackend.create(setup));
     }
@@ -168,7 +154,7 @@ class WriteBackCacheTest {
     }
 
     RocksKeyedStateBackend restore(IncrementalSnapshotHandle handle) throws Exception {
-        BackendSetup setup = new BackendSetup(root.resolve("local/restored-" + backends.tracked()), Backends.all(), Types.LONG,
+        BackendSetup setup = new BackendSetup(backends.root.resolve("local/restored-" + backends.tracked()), Backends.all(), Types.LONG,
                 Types.LONG, backends.clock::get, backends.options(), null);
         return backends.track(RocksKeyedStateBackend.restore(setup, List.of(handle), backends.shared()));
     }
